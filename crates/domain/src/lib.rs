@@ -1,0 +1,15 @@
+//! Pure rules and types of satuatap: no I/O, no async, no SQL, no HTTP.
+//!
+//! Everything here can be unit-tested with plain values. The other crates parse
+//! input into these types at the edge and rely on them afterwards.
+
+pub mod catalog;
+pub mod hours;
+pub mod region;
+pub mod role;
+pub mod search;
+pub mod text;
+pub mod validate;
+pub mod workdays;
+
+pub use validate::{FieldError, Invalid};

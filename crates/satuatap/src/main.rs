@@ -1,0 +1,208 @@
+//! `satuatap`: the one binary of the platform.
+
+use std::path::PathBuf;
+
+use anyhow::Result;
+use clap::{Args, Parser, Subcommand};
+use satuatap::{Settings, open, redact, start};
+use satuatap_service::users::UserInput;
+use satuatap_web::WebConfig;
+
+/// satuatap runs Indonesia's Mal Pelayanan Publik (public service malls): the public
+/// service catalogue, accounts and administration, on SQLite or PostgreSQL.
+///
+/// Quick start:  satuatap demo        (demo data on SQLite, prints the URL and logins)
+/// Production:   satuatap migrate && satuatap user add --role national_admin --email you@example.go.id --name "…"
+///               satuatap serve --listen 0.0.0.0:8080
+#[derive(Parser, Debug)]
+#[command(name = "satuatap", version, verbatim_doc_comment)]
+struct Cli {
+    #[command(flatten)]
+    global: Global,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Args, Debug)]
+struct Global {
+    /// Address and port to listen on.
+    #[arg(long, env = "SATUATAP_LISTEN", default_value = "127.0.0.1:8080", global = true)]
+    listen: String,
+    /// Directory for the SQLite database and the secret key.
+    #[arg(long, env = "SATUATAP_DATA_DIR", default_value = "data", global = true)]
+    data_dir: PathBuf,
+    /// Database URL: `postgres://user@host/db` selects PostgreSQL; default is SQLite in the data directory.
+    #[arg(long, env = "SATUATAP_DATABASE_URL", global = true)]
+    database_url: Option<String>,
+    /// Master secret (32+ characters) shared by all nodes; default: <data-dir>/secret.key, created on first start.
+    #[arg(long, env = "SATUATAP_SECRET_KEY", global = true, hide_env_values = true)]
+    secret_key: Option<String>,
+    /// Database connections per process (PostgreSQL) or SQLite readers.
+    #[arg(long, env = "SATUATAP_MAX_CONNECTIONS", default_value_t = 16, global = true)]
+    max_connections: u32,
+    /// Mark cookies Secure; set when served over HTTPS.
+    #[arg(long, env = "SATUATAP_SECURE_COOKIES", global = true)]
+    secure_cookies: bool,
+    /// Trust X-Forwarded-For for the client address (only behind your own reverse proxy).
+    #[arg(long, env = "SATUATAP_TRUST_PROXY", global = true)]
+    trust_proxy: bool,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Start with demo data: creates or reuses the database, loads the demo MPPs if it is empty,
+    /// serves, and prints the URL and demo logins.
+    Demo,
+    /// Start the server (no demo data).
+    Serve,
+    /// Apply database migrations (and load the national registry) and exit.
+    Migrate,
+    /// Manage accounts from the command line.
+    #[command(subcommand)]
+    User(UserCommand),
+}
+
+#[derive(Subcommand, Debug)]
+enum UserCommand {
+    /// Create an account, e.g. the first national admin:
+    /// satuatap user add --role national_admin --email admin@example.go.id --name "Admin"
+    Add {
+        /// national_admin, mpp_manager, provider_admin, counter_officer or citizen.
+        #[arg(long)]
+        role: String,
+        #[arg(long)]
+        email: String,
+        #[arg(long, default_value = "Administrator")]
+        name: String,
+        /// The MPP (slug or id), for MPP and provider roles.
+        #[arg(long)]
+        mpp: Option<String>,
+        /// The provider (id), for provider admins and counter officers.
+        #[arg(long)]
+        provider: Option<i64>,
+        /// The password; default: a random one, printed once, to be changed at first sign-in.
+        #[arg(long, env = "SATUATAP_PASSWORD", hide_env_values = true)]
+        password: Option<String>,
+    },
+}
+
+fn settings(g: &Global) -> Settings {
+    Settings {
+        listen: g.listen.clone(),
+        data_dir: g.data_dir.clone(),
+        database_url: g.database_url.clone(),
+        secret_key: g.secret_key.clone(),
+        max_connections: g.max_connections,
+        web: WebConfig { secure_cookies: g.secure_cookies, trust_proxy: g.trust_proxy, ..WebConfig::default() },
+    }
+}
+
+#[tokio::main]
+async fn main() -> Result<()> {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "satuatap=info,satuatap_web=info,tower_http=warn".into()),
+        )
+        .init();
+    let cli = Cli::parse();
+    let s = settings(&cli.global);
+    match cli.command {
+        Command::Migrate => {
+            open(&s).await?;
+            println!("Database ready: {}", redact(&s.database_url()));
+        }
+        Command::Demo | Command::Serve => {
+            let demo = matches!(cli.command, Command::Demo);
+            let app = open(&s).await?;
+            let mut logins = Vec::new();
+            if demo {
+                let summary = app.load_demo().await.map_err(|e| anyhow::anyhow!("loading demo data: {e}"))?;
+                if summary.loaded {
+                    println!(
+                        "Demo data loaded: {} MPPs, {} providers, {} services.",
+                        summary.mpps, summary.providers, summary.services
+                    );
+                }
+                logins = summary.logins;
+            }
+            let running = start(app, &s.listen, s.web.clone()).await?;
+            let url = match running.addr.ip() {
+                ip if ip.is_unspecified() => format!("http://127.0.0.1:{}/", running.addr.port()),
+                _ => format!("{}/", running.url()),
+            };
+            println!("satuatap is running at {url}");
+            println!("Database: {}", redact(&s.database_url()));
+            if !logins.is_empty() {
+                println!("Demo logins (password: {}):", satuatap_service::demo::DEMO_PASSWORD);
+                for l in &logins {
+                    println!("  {:<16} {:<44} {}", l.role, l.email, l.scope);
+                }
+            }
+            println!("Press Ctrl+C to stop.");
+            shutdown_signal().await;
+            println!("Stopping…");
+            running.stop().await;
+        }
+        Command::User(UserCommand::Add { role, email, name, mpp, provider, password }) => {
+            let app = open(&s).await?;
+            let mpp_id = match mpp {
+                Some(m) => Some(match m.parse::<i64>() {
+                    Ok(id) => id,
+                    Err(_) => app.mpp_by_slug(&m).await.map_err(|_| anyhow::anyhow!("no MPP with slug {m}"))?.id,
+                }),
+                None => None,
+            };
+            let generated = password.is_none();
+            let password = match password {
+                Some(p) => p,
+                None => satuatap_service::crypto::random_token(12).map_err(|e| anyhow::anyhow!("{e}"))?,
+            };
+            let input = UserInput {
+                email,
+                name,
+                role,
+                mpp_id: mpp_id.map(Ok),
+                provider_id: provider.map(Ok),
+                active: true,
+                password: Some(password.clone()),
+            };
+            let user = app.bootstrap_user(&input, generated).await.map_err(|e| match e {
+                satuatap_service::Error::Invalid(errs) => anyhow::anyhow!(
+                    "{}",
+                    errs.iter()
+                        .map(|f| format!("{}: {}", f.field, satuatap_web::i18n::Lang::En.field_error(f)))
+                        .collect::<Vec<_>>()
+                        .join("; ")
+                ),
+                other => anyhow::anyhow!("{other}"),
+            })?;
+            println!("Created {} ({}) with id {}.", user.email, user.role.as_str(), user.id);
+            if generated {
+                println!("Temporary password (shown once; must be changed at first sign-in): {password}");
+            }
+        }
+    }
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term => {},
+    }
+}

@@ -1,0 +1,91 @@
+//! The operations a person can perform on satuatap, with their authorization
+//! and transactions. Pages and API routes both call these functions; nothing
+//! here knows about HTTP.
+
+pub mod actor;
+pub mod audit;
+pub mod auth;
+pub mod catalog;
+pub mod crypto;
+pub mod demo;
+pub mod error;
+pub mod holidays;
+pub mod input;
+pub mod mpps;
+pub mod providers;
+pub mod registry;
+pub mod users;
+
+use std::sync::{Arc, RwLock};
+
+use chrono::{DateTime, SubsecRound, Utc};
+pub use satuatap_domain as domain;
+pub use satuatap_store as store;
+use satuatap_store::Store;
+
+pub use actor::Actor;
+pub use error::{Error, Result};
+
+/// Settings the operations depend on.
+#[derive(Clone, Debug)]
+pub struct Config {
+    /// Sessions end after this long without use.
+    pub session_idle: chrono::Duration,
+    /// Failed logins for one account within `lockout_window` before it is locked.
+    pub lockout_after: usize,
+    pub lockout_window: chrono::Duration,
+    /// Failed logins from one address within `lockout_window` before it is blocked.
+    pub ip_lockout_after: usize,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            session_idle: chrono::Duration::hours(12),
+            lockout_after: 5,
+            lockout_window: chrono::Duration::minutes(15),
+            ip_lockout_after: 30,
+        }
+    }
+}
+
+/// The current time; tests may fix it.
+#[derive(Clone, Default)]
+pub struct Clock {
+    fixed: Arc<RwLock<Option<DateTime<Utc>>>>,
+}
+
+impl Clock {
+    /// Now, to the microsecond (what both databases keep).
+    pub fn now(&self) -> DateTime<Utc> {
+        let fixed = self.fixed.read().map(|f| *f).unwrap_or(None);
+        fixed.unwrap_or_else(Utc::now).trunc_subsecs(6)
+    }
+
+    /// Fix the clock at `at` (`None` returns to real time).
+    pub fn set(&self, at: Option<DateTime<Utc>>) {
+        if let Ok(mut f) = self.fixed.write() {
+            *f = at;
+        }
+    }
+}
+
+/// Everything the operations share; cheap to clone.
+#[derive(Clone)]
+pub struct App {
+    pub store: Store,
+    pub config: Config,
+    pub clock: Clock,
+    pub keys: crypto::Keys,
+    pub catalog: catalog::SearchCatalog,
+}
+
+impl App {
+    pub fn new(store: Store, keys: crypto::Keys, config: Config) -> App {
+        App { store, config, clock: Clock::default(), keys, catalog: catalog::SearchCatalog::default() }
+    }
+
+    pub fn now(&self) -> DateTime<Utc> {
+        self.clock.now()
+    }
+}

@@ -1,0 +1,203 @@
+//! Connection pools for both engines and the transaction handle the queries run on.
+
+use std::path::Path;
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::pool::PoolConnection;
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{PgConnection, PgPool, Postgres, Sqlite, SqliteConnection, SqlitePool, Transaction};
+
+use crate::Result;
+
+static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
+static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Engine {
+    Sqlite,
+    Postgres,
+}
+
+#[derive(Debug, Clone)]
+pub struct StoreOptions {
+    /// Connections to PostgreSQL, or SQLite readers.
+    pub max_connections: u32,
+}
+
+impl Default for StoreOptions {
+    fn default() -> Self {
+        StoreOptions { max_connections: 16 }
+    }
+}
+
+#[derive(Clone)]
+enum Pools {
+    /// SQLite allows one writer at a time: writers queue fairly for the single
+    /// write connection instead of spinning on `SQLITE_BUSY`; readers use WAL.
+    Sqlite {
+        write: SqlitePool,
+        read: SqlitePool,
+    },
+    Postgres(PgPool),
+}
+
+/// The database behind satuatap; cheap to clone.
+#[derive(Clone)]
+pub struct Store {
+    pools: Pools,
+}
+
+/// A handle queries run on: a write transaction, or a plain connection for reads.
+pub struct Tx {
+    inner: Inner,
+}
+
+enum Inner {
+    SqliteTx(Transaction<'static, Sqlite>),
+    PgTx(Transaction<'static, Postgres>),
+    SqliteConn(PoolConnection<Sqlite>),
+    PgConn(PoolConnection<Postgres>),
+}
+
+/// The connection under a [`Tx`], for the [`on_conn!`] macro.
+pub enum Conn<'a> {
+    Sqlite(&'a mut SqliteConnection),
+    Pg(&'a mut PgConnection),
+}
+
+impl Tx {
+    pub fn conn(&mut self) -> Conn<'_> {
+        match &mut self.inner {
+            Inner::SqliteTx(t) => Conn::Sqlite(t),
+            Inner::PgTx(t) => Conn::Pg(t),
+            Inner::SqliteConn(c) => Conn::Sqlite(c),
+            Inner::PgConn(c) => Conn::Pg(c),
+        }
+    }
+
+    pub fn engine(&self) -> Engine {
+        match &self.inner {
+            Inner::SqliteTx(_) | Inner::SqliteConn(_) => Engine::Sqlite,
+            Inner::PgTx(_) | Inner::PgConn(_) => Engine::Postgres,
+        }
+    }
+
+    /// Commit a write transaction; a read handle just returns its connection.
+    pub async fn commit(self) -> Result<()> {
+        match self.inner {
+            Inner::SqliteTx(t) => t.commit().await?,
+            Inner::PgTx(t) => t.commit().await?,
+            Inner::SqliteConn(_) | Inner::PgConn(_) => {}
+        }
+        Ok(())
+    }
+}
+
+/// Run the same query-building expression on whichever engine `$tx` holds.
+/// `$c` names the `&mut Connection` inside `$body`.
+#[macro_export]
+macro_rules! on_conn {
+    ($tx:expr, |$c:ident| $body:expr) => {
+        match $tx.conn() {
+            $crate::db::Conn::Sqlite($c) => $body,
+            $crate::db::Conn::Pg($c) => $body,
+        }
+    };
+}
+
+impl Store {
+    /// Open the database a URL names: `postgres://…` or `sqlite://path` (a
+    /// plain file path is taken as SQLite). SQLite files are created if missing.
+    pub async fn connect(url: &str, opts: &StoreOptions) -> Result<Store> {
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            let options = PgConnectOptions::from_str(url)?;
+            let pool = PgPoolOptions::new()
+                .max_connections(opts.max_connections)
+                .acquire_timeout(Duration::from_secs(10))
+                .connect_with(options)
+                .await?;
+            return Ok(Store { pools: Pools::Postgres(pool) });
+        }
+        let path = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:")).unwrap_or(url);
+        Self::open_sqlite(Path::new(path), opts).await
+    }
+
+    async fn open_sqlite(path: &Path, opts: &StoreOptions) -> Result<Store> {
+        let base = SqliteConnectOptions::new()
+            .filename(path)
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Normal)
+            .foreign_keys(true)
+            .busy_timeout(Duration::from_secs(10))
+            .pragma("temp_store", "memory");
+        let write = SqlitePoolOptions::new()
+            .max_connections(1)
+            .acquire_timeout(Duration::from_secs(30))
+            .connect_with(base.clone())
+            .await?;
+        let read = SqlitePoolOptions::new()
+            .max_connections(opts.max_connections.max(1))
+            .acquire_timeout(Duration::from_secs(30))
+            .connect_with(base.read_only(true))
+            .await?;
+        Ok(Store { pools: Pools::Sqlite { write, read } })
+    }
+
+    pub fn engine(&self) -> Engine {
+        match self.pools {
+            Pools::Sqlite { .. } => Engine::Sqlite,
+            Pools::Postgres(_) => Engine::Postgres,
+        }
+    }
+
+    /// Apply pending migrations and load the national registry if it is empty.
+    pub async fn migrate(&self) -> Result<()> {
+        match &self.pools {
+            Pools::Sqlite { write, .. } => SQLITE_MIGRATIONS.run(write).await?,
+            Pools::Postgres(pool) => POSTGRES_MIGRATIONS.run(pool).await?,
+        }
+        let mut tx = self.begin().await?;
+        tx.seed_registry().await?;
+        tx.commit().await
+    }
+
+    /// A write transaction. On SQLite it takes the write lock at once
+    /// (`BEGIN IMMEDIATE`), so a transaction never fails half-way on upgrade.
+    pub async fn begin(&self) -> Result<Tx> {
+        let inner = match &self.pools {
+            Pools::Sqlite { write, .. } => Inner::SqliteTx(write.begin_with("BEGIN IMMEDIATE").await?),
+            Pools::Postgres(pool) => Inner::PgTx(pool.begin().await?),
+        };
+        Ok(Tx { inner })
+    }
+
+    /// A connection for reads (each statement sees committed data).
+    pub async fn read(&self) -> Result<Tx> {
+        let inner = match &self.pools {
+            Pools::Sqlite { read, .. } => Inner::SqliteConn(read.acquire().await?),
+            Pools::Postgres(pool) => Inner::PgConn(pool.acquire().await?),
+        };
+        Ok(Tx { inner })
+    }
+
+    /// Whether the database answers (for `/readyz`).
+    pub async fn ping(&self) -> Result<()> {
+        let mut tx = self.read().await?;
+        let one: i64 = on_conn!(tx, |c| sqlx::query_scalar("SELECT 1").fetch_one(c).await)?;
+        debug_assert_eq!(one, 1);
+        Ok(())
+    }
+
+    pub async fn close(&self) {
+        match &self.pools {
+            Pools::Sqlite { write, read } => {
+                read.close().await;
+                write.close().await;
+            }
+            Pools::Postgres(pool) => pool.close().await,
+        }
+    }
+}

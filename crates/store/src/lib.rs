@@ -1,0 +1,25 @@
+//! Persistence for satuatap on SQLite (embedded default) and PostgreSQL (scale-out).
+//!
+//! One surface for both engines: [`Store`] hands out [`Tx`] handles, and each
+//! module adds the queries of one subject as methods on `Tx`. The SQL text is
+//! shared where both engines agree (almost everywhere: `$1` placeholders,
+//! `RETURNING`, `ON CONFLICT`) and the [`on_conn!`] macro runs it on whichever
+//! connection the handle holds. Only this crate contains SQL.
+
+pub mod db;
+mod error;
+pub mod model;
+
+pub mod audit;
+pub mod catalog;
+pub mod holidays;
+pub mod mpps;
+pub mod providers;
+pub mod registry;
+pub mod users;
+
+pub use db::{Engine, Store, StoreOptions, Tx};
+pub use error::StoreError;
+pub use model::*;
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;

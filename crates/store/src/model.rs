@@ -1,0 +1,321 @@
+//! Rows as the rest of satuatap sees them. Enum and JSON columns are parsed on
+//! the way out (`try_from`), so a bad stored value is an error, not a panic.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use satuatap_domain::catalog::{Category, MppStatus, ProviderKind, ServiceStatus, Standard};
+use satuatap_domain::hours::OpeningHours;
+use satuatap_domain::role::Role;
+use serde::Serialize;
+
+/// Text columns holding domain values decode through these wrappers.
+macro_rules! text_column {
+    ($wrapper:ident, $ty:ty, $parse:expr) => {
+        #[derive(Debug, Clone, PartialEq)]
+        pub struct $wrapper(pub $ty);
+        impl TryFrom<String> for $wrapper {
+            type Error = String;
+            fn try_from(s: String) -> Result<Self, String> {
+                let parse: fn(&str) -> Option<$ty> = $parse;
+                parse(&s).map($wrapper).ok_or_else(|| format!("unexpected value {s:?}"))
+            }
+        }
+    };
+}
+
+text_column!(KindCol, ProviderKind, ProviderKind::parse);
+text_column!(CategoryCol, Category, Category::parse);
+text_column!(ServiceStatusCol, ServiceStatus, ServiceStatus::parse);
+text_column!(MppStatusCol, MppStatus, MppStatus::parse);
+text_column!(RoleCol, Role, Role::parse);
+text_column!(HoursCol, OpeningHours, |s| OpeningHours::from_json(s).ok());
+text_column!(StandardCol, Standard, |s| serde_json::from_str(s).ok());
+
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct Province {
+    pub code: String,
+    pub name: String,
+}
+
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct Regency {
+    pub code: String,
+    pub province_code: String,
+    pub name: String,
+}
+
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct District {
+    pub code: String,
+    pub regency_code: String,
+    pub name: String,
+}
+
+/// A regency with its MPP count, for the national directory.
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct RegencyCoverage {
+    pub code: String,
+    pub province_code: String,
+    pub name: String,
+    pub operating: i64,
+    pub planned: i64,
+}
+
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct ProvinceCoverage {
+    pub code: String,
+    pub name: String,
+    pub regencies: i64,
+    pub regencies_with_mpp: i64,
+    pub mpps_operating: i64,
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct MppRow {
+    pub id: i64,
+    pub slug: String,
+    pub name: String,
+    pub nickname: Option<String>,
+    pub regency_code: String,
+    pub district_code: Option<String>,
+    pub address: String,
+    pub latitude: Option<f64>,
+    pub longitude: Option<f64>,
+    pub time_zone: String,
+    #[sqlx(try_from = "String")]
+    pub hours: HoursCol,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    pub website: Option<String>,
+    #[sqlx(try_from = "String")]
+    pub status: MppStatusCol,
+    pub opened_on: Option<NaiveDate>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub regency_name: String,
+    pub province_code: String,
+    pub province_name: String,
+    pub district_name: Option<String>,
+}
+
+/// The fields of an MPP that are written (insert and update).
+#[derive(Debug, Clone, Serialize)]
+pub struct MppData {
+    pub slug: String,
+    pub name: String,
+    pub nickname: Option<String>,
+    pub regency_code: String,
+    pub district_code: Option<String>,
+    pub address: String,
+    pub latitude: Option<f64>,
+    pub longitude: Option<f64>,
+    pub time_zone: String,
+    pub hours: OpeningHours,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    pub website: Option<String>,
+    pub status: MppStatus,
+    pub opened_on: Option<NaiveDate>,
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct AgencyRow {
+    pub id: i64,
+    pub slug: String,
+    pub name: String,
+    pub name_en: Option<String>,
+    #[sqlx(try_from = "String")]
+    pub kind: KindCol,
+    pub website: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct AgencyData {
+    pub slug: String,
+    pub name: String,
+    pub name_en: Option<String>,
+    pub kind: ProviderKind,
+    pub website: Option<String>,
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct ProviderRow {
+    pub id: i64,
+    pub mpp_id: i64,
+    pub agency_id: Option<i64>,
+    pub slug: String,
+    pub name: String,
+    pub name_en: Option<String>,
+    #[sqlx(try_from = "String")]
+    pub kind: KindCol,
+    pub booth: Option<String>,
+    pub zone: Option<String>,
+    pub queue_prefix: String,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    pub maklumat: Option<String>,
+    pub active: bool,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub agency_name: Option<String>,
+    pub published_services: i64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ProviderData {
+    pub agency_id: Option<i64>,
+    pub slug: String,
+    pub name: String,
+    pub name_en: Option<String>,
+    pub kind: ProviderKind,
+    pub booth: Option<String>,
+    pub zone: Option<String>,
+    pub queue_prefix: String,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    pub maklumat: Option<String>,
+    pub active: bool,
+}
+
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct CounterRow {
+    pub id: i64,
+    pub mpp_id: i64,
+    pub provider_id: i64,
+    pub code: String,
+    pub name: String,
+    pub active: bool,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CounterData {
+    pub code: String,
+    pub name: String,
+    pub active: bool,
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct ServiceRow {
+    pub id: i64,
+    pub mpp_id: i64,
+    pub provider_id: i64,
+    pub code: String,
+    #[sqlx(try_from = "String")]
+    pub category: CategoryCol,
+    pub name: String,
+    pub name_en: Option<String>,
+    pub summary: Option<String>,
+    pub summary_en: Option<String>,
+    pub bookable: bool,
+    #[sqlx(try_from = "String")]
+    pub status: ServiceStatusCol,
+    #[sqlx(try_from = "String")]
+    pub standard: StandardCol,
+    pub published_at: Option<DateTime<Utc>>,
+    pub rev: i64,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub provider_name: String,
+    pub provider_name_en: Option<String>,
+    pub provider_maklumat: Option<String>,
+    pub mpp_slug: String,
+    pub mpp_name: String,
+    pub regency_name: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ServiceData {
+    pub provider_id: i64,
+    pub code: String,
+    pub category: Category,
+    pub name: String,
+    pub name_en: Option<String>,
+    pub summary: Option<String>,
+    pub summary_en: Option<String>,
+    pub bookable: bool,
+    pub standard: Standard,
+}
+
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct Holiday {
+    pub id: i64,
+    pub mpp_id: Option<i64>,
+    pub date: NaiveDate,
+    pub name: String,
+    pub name_en: Option<String>,
+    pub kind: String,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct UserRow {
+    pub id: i64,
+    pub email: String,
+    pub name: String,
+    pub password_hash: String,
+    #[sqlx(try_from = "String")]
+    pub role: RoleCol,
+    pub mpp_id: Option<i64>,
+    pub provider_id: Option<i64>,
+    pub active: bool,
+    pub must_change_password: bool,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub last_login_at: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct SessionRow {
+    pub id: String,
+    pub user_id: i64,
+    pub created_at: DateTime<Utc>,
+    pub expires_at: DateTime<Utc>,
+    pub last_seen_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct ApiTokenRow {
+    pub id: i64,
+    pub user_id: i64,
+    pub name: String,
+    pub prefix: String,
+    pub created_by: Option<i64>,
+    pub created_at: DateTime<Utc>,
+    pub last_used_at: Option<DateTime<Utc>>,
+    pub revoked_at: Option<DateTime<Utc>>,
+    pub user_email: String,
+    pub user_mpp_id: Option<i64>,
+}
+
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct AuditRow {
+    pub id: i64,
+    pub at: DateTime<Utc>,
+    pub actor_user_id: Option<i64>,
+    pub actor_email: Option<String>,
+    pub mpp_id: Option<i64>,
+    pub entity: String,
+    pub entity_id: String,
+    pub action: String,
+    pub before: Option<String>,
+    pub after: Option<String>,
+    pub ip: Option<String>,
+}
+
+/// One change to record in the audit log.
+#[derive(Debug, Clone)]
+pub struct AuditEntry {
+    pub at: DateTime<Utc>,
+    pub actor_user_id: Option<i64>,
+    pub actor_email: Option<String>,
+    pub mpp_id: Option<i64>,
+    pub entity: &'static str,
+    pub entity_id: String,
+    pub action: &'static str,
+    pub before: Option<serde_json::Value>,
+    pub after: Option<serde_json::Value>,
+    pub ip: Option<String>,
+}

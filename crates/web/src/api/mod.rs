@@ -1,0 +1,146 @@
+//! The JSON API under `/api/v1`, described by the OpenAPI document at
+//! `/api/v1/openapi.json`. Public reads need no login; writes need a session
+//! (with `X-CSRF-Token`) or an API token (`Authorization: Bearer …`).
+
+pub mod admin;
+pub mod auth;
+pub mod dto;
+pub mod public;
+
+use axum::Router;
+use axum::extract::rejection::{JsonRejection, QueryRejection};
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::request::Parts;
+use axum::response::IntoResponse;
+use axum::routing::{delete, get, post};
+use serde::de::DeserializeOwned;
+use utoipa::OpenApi;
+
+use crate::ctx::Ctx;
+use crate::error::ApiError;
+use crate::i18n::Lang;
+use crate::state::AppState;
+
+/// A JSON body whose problems become our error shape (never axum's plain text).
+pub struct ApiJson<T>(pub T);
+
+fn lang_of(parts_ext: &axum::http::Extensions) -> Lang {
+    parts_ext.get::<Ctx>().map(|c| c.lang).unwrap_or_default()
+}
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
+    type Rejection = ApiError;
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let lang = lang_of(req.extensions());
+        match axum::Json::<T>::from_request(req, state).await {
+            Ok(axum::Json(v)) => Ok(ApiJson(v)),
+            Err(JsonRejection::JsonDataError(e)) => Err(ApiError::bad_json(lang, e.body_text())),
+            Err(JsonRejection::JsonSyntaxError(e)) => Err(ApiError::bad_json(lang, e.body_text())),
+            Err(JsonRejection::MissingJsonContentType(_)) => Err(ApiError::unsupported_media(lang)),
+            Err(e) => Err(ApiError::bad_json(lang, e.body_text())),
+        }
+    }
+}
+
+/// Query parameters with the same error shape.
+pub struct ApiQuery<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for ApiQuery<T> {
+    type Rejection = ApiError;
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let lang = lang_of(&parts.extensions);
+        match axum::extract::Query::<T>::from_request_parts(parts, state).await {
+            Ok(axum::extract::Query(v)) => Ok(ApiQuery(v)),
+            Err(e @ QueryRejection::FailedToDeserializeQueryString(_)) => Err(ApiError::bad_query(lang, e.body_text())),
+            Err(e) => Err(ApiError::bad_query(lang, e.body_text())),
+        }
+    }
+}
+
+/// A numeric path id; anything else is a clear 404.
+pub struct Id(pub i64);
+
+impl<S: Send + Sync> FromRequestParts<S> for Id {
+    type Rejection = ApiError;
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let lang = lang_of(&parts.extensions);
+        match axum::extract::Path::<String>::from_request_parts(parts, state).await {
+            Ok(axum::extract::Path(s)) => s.parse().map(Id).map_err(|_| ApiError::not_found(lang)),
+            Err(_) => Err(ApiError::not_found(lang)),
+        }
+    }
+}
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/openapi.json", get(openapi))
+        .route("/provinces", get(public::provinces))
+        .route("/provinces/{code}/regencies", get(public::regencies))
+        .route("/regencies/{code}/districts", get(public::districts))
+        .route("/mpps", get(public::mpps).post(admin::create_mpp))
+        .route("/mpps/{id}", get(public::mpp).put(admin::update_mpp))
+        .route("/mpps/{id}/providers", get(public::providers).post(admin::create_provider))
+        .route("/mpps/{id}/services", post(admin::create_service))
+        .route("/mpps/{id}/holidays", get(public::mpp_holidays).post(admin::add_mpp_holiday))
+        .route("/agencies", get(public::agencies).post(admin::create_agency))
+        .route("/agencies/{id}", axum::routing::put(admin::update_agency))
+        .route("/providers/{id}", get(public::provider).put(admin::update_provider))
+        .route("/providers/{id}/counters", get(admin::counters).post(admin::create_counter))
+        .route("/counters/{id}", axum::routing::put(admin::update_counter))
+        .route("/services", get(public::services))
+        .route("/services/{id}", get(public::service).put(admin::update_service))
+        .route("/services/{id}/publish", post(admin::publish_service))
+        .route("/services/{id}/unpublish", post(admin::unpublish_service))
+        .route("/services/{id}/archive", post(admin::archive_service))
+        .route("/holidays", get(public::national_holidays).post(admin::add_national_holiday))
+        .route("/holidays/{id}", delete(admin::delete_holiday))
+        .route("/users", get(admin::users).post(admin::create_user))
+        .route("/users/{id}", get(admin::user).put(admin::update_user))
+        .route("/tokens", get(admin::tokens).post(admin::issue_token))
+        .route("/tokens/{id}", delete(admin::revoke_token))
+        .route("/audit", get(admin::audit))
+        .route("/session", post(auth::login).delete(auth::logout))
+        .route("/register", post(auth::register))
+        .route("/me", get(auth::me))
+        .route("/me/password", post(auth::change_password))
+        .fallback(api_not_found)
+}
+
+async fn api_not_found(c: Ctx) -> impl IntoResponse {
+    ApiError::not_found(c.lang)
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "satuatap API",
+        description = "Mal Pelayanan Publik: national registry, service catalogue and administration. \
+            Public reads need no authentication. Writes need a session cookie plus the `X-CSRF-Token` header \
+            (from `GET /api/v1/me`), or an API token as `Authorization: Bearer sat_…` issued by an administrator. \
+            Errors are `{\"error\": {\"code\", \"message\", \"message_alt\", \"fields\"}}` with a stable code; \
+            messages are Indonesian unless `Accept-Language: en`."
+    ),
+    paths(
+        public::provinces, public::regencies, public::districts, public::mpps, public::mpp, public::providers,
+        public::provider, public::agencies, public::services, public::service, public::national_holidays,
+        public::mpp_holidays,
+        admin::create_mpp, admin::update_mpp, admin::create_agency, admin::update_agency, admin::create_provider,
+        admin::update_provider, admin::counters, admin::create_counter, admin::update_counter, admin::create_service,
+        admin::update_service, admin::publish_service, admin::unpublish_service, admin::archive_service,
+        admin::add_national_holiday, admin::add_mpp_holiday, admin::delete_holiday, admin::users, admin::user,
+        admin::create_user, admin::update_user, admin::tokens, admin::issue_token, admin::revoke_token, admin::audit,
+        auth::login, auth::logout, auth::register, auth::me, auth::change_password,
+    ),
+    components(schemas(dto::ApiErrorBody, dto::ApiErrorDetail, dto::ApiFieldError)),
+    tags(
+        (name = "registry", description = "Provinces, regencies, districts and MPP locations"),
+        (name = "catalogue", description = "Providers, counters and services with their standards"),
+        (name = "calendar", description = "National holidays, cuti bersama and MPP closures"),
+        (name = "accounts", description = "Sessions, accounts, API tokens and the audit log"),
+    )
+)]
+pub struct ApiDoc;
+
+pub async fn openapi() -> impl IntoResponse {
+    axum::Json(ApiDoc::openapi())
+}

@@ -1,0 +1,228 @@
+//! Turning refusals into responses: JSON with a stable code for the API, a
+//! page a person can act on for the browser. Internal causes are logged only.
+
+use askama::Template;
+use axum::Json;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use satuatap_service::Error;
+use serde::Serialize;
+
+use crate::i18n::Lang;
+
+/// The status and stable code of a service refusal.
+pub fn status_of(e: &Error) -> (StatusCode, &'static str) {
+    match e {
+        Error::Invalid(errs)
+            if !errs.is_empty() && errs.iter().all(|f| f.invalid == satuatap_domain::Invalid::Taken) =>
+        {
+            (StatusCode::CONFLICT, "conflict")
+        }
+        Error::Invalid(_) => (StatusCode::UNPROCESSABLE_ENTITY, "invalid_input"),
+        Error::NotFound => (StatusCode::NOT_FOUND, "not_found"),
+        Error::Forbidden => (StatusCode::FORBIDDEN, "forbidden"),
+        Error::Unauthenticated => (StatusCode::UNAUTHORIZED, "unauthenticated"),
+        Error::BadCredentials => (StatusCode::UNAUTHORIZED, "bad_credentials"),
+        Error::LockedOut { .. } => (StatusCode::TOO_MANY_REQUESTS, "locked_out"),
+        Error::State(_) => (StatusCode::CONFLICT, "invalid_state"),
+        Error::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
+    }
+}
+
+/// The sentence for a refusal.
+pub fn message_of(lang: Lang, e: &Error) -> String {
+    match e {
+        Error::Invalid(_) => lang.t("err-invalid"),
+        Error::NotFound => lang.t("err-not-found"),
+        Error::Forbidden => lang.t("err-forbidden"),
+        Error::Unauthenticated => lang.t("err-unauthenticated"),
+        Error::BadCredentials => lang.t("err-bad-credentials"),
+        Error::LockedOut { retry_after } => {
+            lang.ta("err-locked-out", &[("minutes", &retry_after.div_ceil(60).to_string())])
+        }
+        Error::State(what) => lang.t(what),
+        Error::Internal(_) => lang.t("err-internal"),
+    }
+}
+
+#[derive(Serialize)]
+struct FieldMessage {
+    field: String,
+    code: &'static str,
+    message: String,
+    message_en: String,
+}
+
+#[derive(Serialize)]
+struct ErrorBody {
+    code: &'static str,
+    message: String,
+    /// The same message in the other language.
+    message_alt: String,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    fields: Vec<FieldMessage>,
+}
+
+/// An API refusal: `{"error": {"code", "message", "message_alt", "fields"}}`.
+#[derive(Debug)]
+pub struct ApiError {
+    status: StatusCode,
+    code: &'static str,
+    message: String,
+    message_alt: String,
+    fields: Vec<(String, &'static str, String, String)>,
+    retry_after: Option<u64>,
+}
+
+impl ApiError {
+    pub fn new(lang: Lang, e: Error) -> ApiError {
+        if let Error::Internal(cause) = &e {
+            tracing::error!(%cause, "internal error");
+        }
+        let (status, code) = status_of(&e);
+        let fields = match &e {
+            Error::Invalid(errs) => errs
+                .iter()
+                .map(|f| (f.field.clone(), f.invalid.code(), lang.field_error(f), Lang::En.field_error(f)))
+                .collect(),
+            _ => Vec::new(),
+        };
+        let retry_after = match &e {
+            Error::LockedOut { retry_after } => Some(*retry_after),
+            _ => None,
+        };
+        ApiError {
+            status,
+            code,
+            message: message_of(lang, &e),
+            message_alt: message_of(lang.other(), &e),
+            fields,
+            retry_after,
+        }
+    }
+
+    fn plain(lang: Lang, status: StatusCode, code: &'static str, key: &str, detail: Option<String>) -> ApiError {
+        let with = |l: Lang| match &detail {
+            Some(d) => format!("{} ({d})", l.t(key)),
+            None => l.t(key),
+        };
+        ApiError {
+            status,
+            code,
+            message: with(lang),
+            message_alt: with(lang.other()),
+            fields: Vec::new(),
+            retry_after: None,
+        }
+    }
+
+    pub fn csrf(lang: Lang) -> ApiError {
+        Self::plain(lang, StatusCode::FORBIDDEN, "csrf", "err-csrf", None)
+    }
+
+    pub fn unsupported_media(lang: Lang) -> ApiError {
+        Self::plain(lang, StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type", "err-json-required", None)
+    }
+
+    pub fn bad_json(lang: Lang, detail: String) -> ApiError {
+        Self::plain(lang, StatusCode::BAD_REQUEST, "invalid_json", "err-bad-json", Some(detail))
+    }
+
+    pub fn bad_query(lang: Lang, detail: String) -> ApiError {
+        Self::plain(lang, StatusCode::BAD_REQUEST, "invalid_query", "err-bad-query", Some(detail))
+    }
+
+    pub fn rate_limited(lang: Lang, retry_after: u64) -> ApiError {
+        let mut e = Self::plain(lang, StatusCode::TOO_MANY_REQUESTS, "rate_limited", "err-rate-limited", None);
+        e.retry_after = Some(retry_after);
+        e
+    }
+
+    pub fn not_found(lang: Lang) -> ApiError {
+        Self::new(lang, Error::NotFound)
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let body = serde_json::json!({ "error": ErrorBody {
+            code: self.code,
+            message: self.message,
+            message_alt: self.message_alt,
+            fields: self.fields.into_iter().map(|(field, code, message, message_en)| FieldMessage { field, code, message, message_en }).collect(),
+        }});
+        let mut resp = (self.status, Json(body)).into_response();
+        if let Some(s) = self.retry_after
+            && let Ok(v) = HeaderValue::from_str(&s.to_string())
+        {
+            resp.headers_mut().insert(header::RETRY_AFTER, v);
+        }
+        resp
+    }
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorPage<'a> {
+    lang: Lang,
+    status: u16,
+    title: &'a str,
+    message: &'a str,
+}
+
+/// A page refusal.
+#[derive(Debug)]
+pub enum WebError {
+    Service(Error),
+    /// Service error with the visitor's language known.
+    In(Lang, Error),
+    Csrf(Lang),
+    RateLimited(Lang, u64),
+}
+
+impl From<Error> for WebError {
+    fn from(e: Error) -> Self {
+        WebError::Service(e)
+    }
+}
+
+pub fn error_page(lang: Lang, status: StatusCode, message: &str) -> Response {
+    let title = lang.t(match status.as_u16() {
+        404 => "title-not-found",
+        403 => "title-forbidden",
+        429 => "title-too-many",
+        _ => "title-error",
+    });
+    let page = ErrorPage { lang, status: status.as_u16(), title: &title, message };
+    match page.render() {
+        Ok(html) => (status, Html(html)).into_response(),
+        Err(_) => (status, message.to_string()).into_response(),
+    }
+}
+
+impl IntoResponse for WebError {
+    fn into_response(self) -> Response {
+        match self {
+            WebError::Service(e) => WebError::In(Lang::Id, e).into_response(),
+            WebError::In(lang, Error::Unauthenticated) => {
+                let _ = lang;
+                Redirect::to("/masuk").into_response()
+            }
+            WebError::In(lang, e) => {
+                if let Error::Internal(cause) = &e {
+                    tracing::error!(%cause, "internal error");
+                }
+                let (status, _) = status_of(&e);
+                error_page(lang, status, &message_of(lang, &e))
+            }
+            WebError::Csrf(lang) => error_page(lang, StatusCode::FORBIDDEN, &lang.t("err-csrf")),
+            WebError::RateLimited(lang, secs) => {
+                let mut r = error_page(lang, StatusCode::TOO_MANY_REQUESTS, &lang.t("err-rate-limited"));
+                if let Ok(v) = HeaderValue::from_str(&secs.to_string()) {
+                    r.headers_mut().insert(header::RETRY_AFTER, v);
+                }
+                r
+            }
+        }
+    }
+}

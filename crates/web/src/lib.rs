@@ -1,0 +1,104 @@
+//! HTTP for satuatap: HTML pages, the JSON API under `/api/v1` (with its
+//! OpenAPI document), health checks and static assets. No business rules:
+//! a page and its API twin call the same `service` operation.
+
+pub mod api;
+pub mod assets;
+pub mod ctx;
+pub mod error;
+pub mod i18n;
+pub mod pages;
+pub mod state;
+
+use axum::Router;
+use axum::extract::{DefaultBodyLimit, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::middleware;
+use axum::response::IntoResponse;
+use axum::routing::{get, post};
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::trace::TraceLayer;
+
+pub use state::{AppState, WebConfig};
+
+use pages::{account, admin, public};
+
+/// The largest request body accepted (forms and JSON).
+pub const MAX_BODY: usize = 1024 * 1024;
+
+pub fn router(state: AppState) -> Router {
+    let pages = Router::new()
+        .route("/", get(public::home))
+        .route("/provinsi/{code}", get(public::province))
+        .route("/cari", get(public::search))
+        .route("/tentang-data", get(public::about_data))
+        .route("/mpp/{slug}", get(public::mpp))
+        .route("/mpp/{slug}/layanan", get(public::catalogue))
+        .route("/mpp/{slug}/layanan/{code}", get(public::service))
+        .route("/mpp/{slug}/layanan/{code}/cetak", get(public::service_print))
+        .route("/masuk", get(account::login_form).post(account::login))
+        .route("/keluar", post(account::logout))
+        .route("/daftar", get(account::register_form).post(account::register))
+        .route("/akun", get(account::account))
+        .route("/akun/sandi", get(account::password_form).post(account::password))
+        .route("/admin", get(admin::dashboard))
+        .route("/admin/mpp", get(admin::mpps::list))
+        .route("/admin/mpp/baru", get(admin::mpps::new_form).post(admin::mpps::create))
+        .route("/admin/mpp/{id}", get(admin::mpps::edit_form).post(admin::mpps::update))
+        .route("/admin/mpp/{id}/libur", get(admin::mpps::mpp_holidays).post(admin::mpps::add_local))
+        .route("/admin/libur", get(admin::mpps::national_holidays).post(admin::mpps::add_national))
+        .route("/admin/libur/{id}/hapus", post(admin::mpps::delete_holiday))
+        .route("/admin/mpp/{id}/instansi", get(admin::providers::list))
+        .route("/admin/mpp/{id}/instansi/baru", get(admin::providers::new_form).post(admin::providers::create))
+        .route("/admin/instansi/{id}", get(admin::providers::edit_form).post(admin::providers::update))
+        .route("/admin/instansi/{id}/loket", post(admin::providers::add_counter))
+        .route("/admin/loket/{id}", post(admin::providers::update_counter))
+        .route("/admin/lembaga", get(admin::providers::agencies).post(admin::providers::agency_create))
+        .route("/admin/lembaga/{id}", get(admin::providers::agency_edit).post(admin::providers::agency_update))
+        .route("/admin/layanan", get(admin::catalog::list))
+        .route("/admin/mpp/{id}/layanan/baru", get(admin::catalog::new_form).post(admin::catalog::create))
+        .route("/admin/layanan/{id}", get(admin::catalog::edit_form).post(admin::catalog::update))
+        .route("/admin/layanan/{id}/status", post(admin::catalog::set_status))
+        .route("/admin/pengguna", get(admin::people::users))
+        .route("/admin/pengguna/baru", get(admin::people::new_user).post(admin::people::create_user))
+        .route("/admin/pengguna/{id}", get(admin::people::edit_user).post(admin::people::update_user))
+        .route("/admin/token", get(admin::people::tokens).post(admin::people::issue_token))
+        .route("/admin/token/{id}/cabut", post(admin::people::revoke_token))
+        .route("/admin/audit", get(admin::people::audit));
+
+    Router::new()
+        .merge(pages)
+        .nest("/api/v1", api::router())
+        .fallback(public::not_found)
+        .layer(middleware::from_fn_with_state(state.clone(), ctx::context))
+        .route("/static/app.css", get(assets::css))
+        .route("/healthz", get(healthz))
+        .route("/readyz", get(readyz))
+        .layer(DefaultBodyLimit::max(MAX_BODY))
+        .layer(SetResponseHeaderLayer::if_not_present(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
+        .layer(SetResponseHeaderLayer::if_not_present(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("strict-origin-when-cross-origin"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static("default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self' 'unsafe-inline'; frame-ancestors 'none'; form-action 'self'"),
+        ))
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+async fn healthz() -> &'static str {
+    "ok"
+}
+
+async fn readyz(State(s): State<AppState>) -> impl IntoResponse {
+    match s.app.store.ping().await {
+        Ok(()) => (StatusCode::OK, "ready"),
+        Err(e) => {
+            tracing::warn!(error = %e, "database not reachable");
+            (StatusCode::SERVICE_UNAVAILABLE, "database unreachable")
+        }
+    }
+}

@@ -1,0 +1,106 @@
+//! Administration pages: each role manages what it owns.
+
+pub mod catalog;
+pub mod mpps;
+pub mod people;
+pub mod providers;
+
+use askama::Template;
+use axum::extract::State;
+use satuatap_domain::catalog::ServiceStatus;
+use satuatap_domain::role::Role;
+use satuatap_service::Actor;
+use satuatap_service::input::{Loose, Num};
+use satuatap_store::MppRow;
+
+use super::{PageResult, render};
+use crate::ctx::Ctx;
+use crate::error::WebError;
+use crate::state::{AppState, WebResultExt};
+
+/// A side-menu entry.
+pub struct NavItem {
+    pub href: String,
+    pub key: &'static str,
+    pub current: bool,
+}
+
+/// The admin menu for this actor, marking `current`.
+pub fn nav(a: &Actor, current: &str) -> Vec<NavItem> {
+    let mut items: Vec<(String, &'static str)> = vec![("/admin".into(), "admin-dashboard")];
+    match a.role {
+        Role::NationalAdmin => {
+            items.push(("/admin/mpp".into(), "admin-mpps"));
+            items.push(("/admin/lembaga".into(), "admin-agencies"));
+            items.push(("/admin/layanan".into(), "admin-services"));
+            items.push(("/admin/libur".into(), "admin-holidays"));
+            items.push(("/admin/pengguna".into(), "admin-users"));
+            items.push(("/admin/token".into(), "admin-tokens"));
+            items.push(("/admin/audit".into(), "admin-audit"));
+        }
+        Role::MppManager => {
+            if let Some(m) = a.mpp_id {
+                items.push((format!("/admin/mpp/{m}"), "admin-my-mpp"));
+                items.push((format!("/admin/mpp/{m}/instansi"), "admin-providers"));
+                items.push(("/admin/layanan".into(), "admin-services"));
+                items.push((format!("/admin/mpp/{m}/libur"), "admin-closures"));
+            }
+            items.push(("/admin/pengguna".into(), "admin-users"));
+            items.push(("/admin/token".into(), "admin-tokens"));
+            items.push(("/admin/audit".into(), "admin-audit"));
+        }
+        Role::ProviderAdmin => {
+            if let Some(p) = a.provider_id {
+                items.push((format!("/admin/instansi/{p}"), "admin-my-provider"));
+            }
+            items.push(("/admin/layanan".into(), "admin-services"));
+            items.push(("/admin/pengguna".into(), "admin-users"));
+        }
+        Role::CounterOfficer | Role::Citizen => {}
+    }
+    items.push(("/akun/sandi".into(), "password-change-title"));
+    items.into_iter().map(|(href, key)| NavItem { current: href == current, href, key }).collect()
+}
+
+/// A signed-in staff member, or the refusal: sign-in page, or forbidden.
+pub fn staff(c: &Ctx) -> Result<Actor, WebError> {
+    let a = c.actor()?;
+    if !a.role.is_staff() {
+        return Err(WebError::In(c.lang, satuatap_service::Error::Forbidden));
+    }
+    Ok(a.clone())
+}
+
+/// Text of a number field as the form shows it again.
+pub fn loose_str<T: Num + ToString>(v: &Loose<T>) -> String {
+    match v {
+        None => String::new(),
+        Some(Ok(x)) => x.to_string(),
+        Some(Err(s)) => s.clone(),
+    }
+}
+
+pub fn opt(v: &Option<String>) -> &str {
+    v.as_deref().unwrap_or("")
+}
+
+#[derive(Template)]
+#[template(path = "admin/dashboard.html")]
+struct Dashboard<'a> {
+    c: &'a Ctx,
+    nav: Vec<NavItem>,
+    mpps: Vec<MppRow>,
+    published: i64,
+    drafts: i64,
+    officer: bool,
+}
+
+pub async fn dashboard(State(s): State<AppState>, c: Ctx) -> PageResult {
+    let a = staff(&c)?;
+    let officer = a.role == Role::CounterOfficer;
+    let mpps = if officer { Vec::new() } else { s.app.managed_mpps(&a).await.web(&c)? };
+    let scope = if a.is_national() { None } else { a.mpp_id };
+    let published = s.app.count_services(scope, ServiceStatus::Published).await.web(&c)?;
+    let drafts = s.app.count_services(scope, ServiceStatus::Draft).await.web(&c)?;
+    render(Dashboard { c: &c, nav: nav(&a, "/admin"), mpps, published, drafts, officer })
+}

@@ -1,0 +1,188 @@
+//! Server-rendered HTML pages. Each handler parses, calls one `service`
+//! operation, and renders a template; no business rule lives here.
+
+pub mod account;
+pub mod admin;
+pub mod public;
+
+use std::collections::HashMap;
+
+use askama::Template;
+use axum::response::{Html, IntoResponse, Response};
+use chrono::{Datelike, NaiveDate, NaiveDateTime, NaiveTime, Weekday};
+use satuatap_domain::FieldError;
+use satuatap_domain::catalog::{Category, DurationUnit, ProviderKind, Standard};
+use satuatap_domain::hours::OpenStatus;
+use satuatap_service::Error;
+
+use crate::ctx::Ctx;
+use crate::error::WebError;
+use crate::i18n::Lang;
+
+pub type PageResult = Result<Response, WebError>;
+
+pub fn render(t: impl Template) -> PageResult {
+    t.render().map(|html| Html(html).into_response()).map_err(|e| WebError::Service(Error::Internal(e.to_string())))
+}
+
+/// The current page with the other language selected.
+pub fn lang_href(c: &Ctx) -> String {
+    let sep = if c.path.contains('?') { '&' } else { '?' };
+    format!("{}{sep}lang={}", c.path, c.lang.other().code())
+}
+
+/// Field errors of a form, as sentences keyed by field name.
+#[derive(Debug, Default, Clone)]
+pub struct FormErrors {
+    pub fields: HashMap<String, String>,
+    pub general: Option<String>,
+}
+
+impl FormErrors {
+    pub fn from_fields(lang: Lang, errs: &[FieldError]) -> FormErrors {
+        let mut fields = HashMap::new();
+        for e in errs {
+            fields.entry(e.field.clone()).or_insert_with(|| lang.field_error(e));
+        }
+        FormErrors { fields, general: Some(lang.t("err-invalid")) }
+    }
+
+    pub fn general(msg: String) -> FormErrors {
+        FormErrors { fields: HashMap::new(), general: Some(msg) }
+    }
+
+    pub fn get(&self, field: &str) -> Option<&str> {
+        self.fields.get(field).map(String::as_str)
+    }
+
+    pub fn has(&self, field: &str) -> bool {
+        self.fields.contains_key(field)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.fields.is_empty() && self.general.is_none()
+    }
+}
+
+pub fn weekday_name(lang: impl Into<Lang>, d: Weekday) -> String {
+    let lang: Lang = lang.into();
+    lang.t(&format!("day-{}", satuatap_domain::hours::weekday_key(d)))
+}
+
+pub fn fmt_date(lang: impl Into<Lang>, d: impl DateLike) -> String {
+    let lang: Lang = lang.into();
+    let d = &d.to_date();
+    let month = lang.t(&format!("month-{}", d.month()));
+    format!("{}, {} {} {}", weekday_name(lang, d.weekday()), d.day(), month, d.year())
+}
+
+pub fn fmt_date_short(lang: impl Into<Lang>, d: impl DateLike) -> String {
+    let lang: Lang = lang.into();
+    let d = &d.to_date();
+    format!("{} {} {}", d.day(), lang.t(&format!("month-{}", d.month())), d.year())
+}
+
+pub fn fmt_time(t: &NaiveTime) -> String {
+    t.format("%H:%M").to_string()
+}
+
+pub fn fmt_instant(lang: impl Into<Lang>, at: &chrono::DateTime<chrono::Utc>, tz: &str) -> String {
+    let lang: Lang = lang.into();
+    let tz: chrono_tz::Tz = tz.parse().unwrap_or(chrono_tz::Tz::Asia__Jakarta);
+    let local = at.with_timezone(&tz);
+    format!("{} {}", fmt_date_short(lang, &local.date_naive()), local.format("%H:%M"),)
+}
+
+pub fn zone_label(tz: &str) -> &'static str {
+    satuatap_domain::region::zone_label(tz.parse().unwrap_or(chrono_tz::Tz::Asia__Jakarta))
+}
+
+pub fn category_label(lang: impl Into<Lang>, c: &Category) -> String {
+    let lang: Lang = lang.into();
+    lang.t(&format!("cat-{}", c.as_str()))
+}
+
+pub fn kind_label(lang: impl Into<Lang>, k: &ProviderKind) -> String {
+    let lang: Lang = lang.into();
+    lang.t(&format!("kind-{}", k.as_str()))
+}
+
+pub fn duration_text(lang: impl Into<Lang>, s: &Standard) -> String {
+    let lang: Lang = lang.into();
+    match (s.duration_value, s.duration_unit) {
+        (Some(v), Some(u)) => {
+            let key = match u {
+                DurationUnit::Minutes => "dur-minutes",
+                DurationUnit::Hours => "dur-hours",
+                DurationUnit::WorkingDays => "dur-working-days",
+                DurationUnit::Days => "dur-days",
+            };
+            lang.tn(key, "n", v)
+        }
+        _ => lang.t("not-stated"),
+    }
+}
+
+pub fn fee_text(lang: impl Into<Lang>, s: &Standard) -> String {
+    let lang: Lang = lang.into();
+    let text = lang.pick(s.fee.as_deref().unwrap_or(""), s.fee_en.as_deref());
+    if s.fee_free && text.trim().is_empty() {
+        lang.t("fee-free")
+    } else if text.trim().is_empty() {
+        lang.t("not-stated")
+    } else {
+        text.to_string()
+    }
+}
+
+/// "Open now, closes at 16:00 WIB" or "Closed, opens Monday 07:30 WIB".
+pub fn open_text(lang: impl Into<Lang>, s: &OpenStatus, now: &NaiveDateTime, zone: &str) -> (bool, String) {
+    let lang: Lang = lang.into();
+    match s {
+        OpenStatus::Open { closes_at } => {
+            (true, lang.ta("open-now", &[("time", &fmt_time(closes_at)), ("zone", zone)]))
+        }
+        OpenStatus::Closed { opens_at: Some(at) } => {
+            let when = if at.date() == now.date() {
+                lang.t("today")
+            } else if at.date() == now.date().succ_opt().unwrap_or(at.date()) {
+                lang.t("tomorrow")
+            } else {
+                fmt_date(lang, &at.date())
+            };
+            (false, lang.ta("closed-opens", &[("when", &when), ("time", &fmt_time(&at.time())), ("zone", zone)]))
+        }
+        OpenStatus::Closed { opens_at: None } => (false, lang.t("closed-no-hours")),
+    }
+}
+
+/// Percent-encode a query value.
+pub fn q(s: &str) -> String {
+    form_urlencoded::byte_serialize(s.as_bytes()).collect()
+}
+
+/// `opt == Some(v)`, for templates (which pass arguments by reference).
+pub fn same<T: PartialEq>(opt: &Option<T>, v: &T) -> bool {
+    opt.as_ref() == Some(v)
+}
+
+pub fn eq_opt(opt: &Option<String>, v: &str) -> bool {
+    opt.as_deref() == Some(v)
+}
+
+/// A date however deeply a template borrowed it.
+pub trait DateLike {
+    fn to_date(&self) -> NaiveDate;
+}
+
+impl DateLike for NaiveDate {
+    fn to_date(&self) -> NaiveDate {
+        *self
+    }
+}
+
+impl<T: DateLike + ?Sized> DateLike for &T {
+    fn to_date(&self) -> NaiveDate {
+        (**self).to_date()
+    }
+}

@@ -1,0 +1,274 @@
+//! Public pages: the national directory, an MPP's home, the catalogue and service pages.
+
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use satuatap_domain::catalog::Category;
+use satuatap_domain::hours::{OpeningHours, WEEKDAYS};
+use satuatap_service::catalog::SearchQuery;
+use satuatap_service::mpps::MppNow;
+use satuatap_store::mpps::MppFilter;
+use satuatap_store::{MppRow, ProviderRow, ProvinceCoverage, RegencyCoverage, ServiceRow};
+use serde::Deserialize;
+
+use super::{PageResult, render};
+use crate::ctx::Ctx;
+use crate::error::WebError;
+use crate::state::{AppState, WebResultExt};
+
+pub const PAGE_SIZE: usize = 20;
+
+#[derive(Template)]
+#[template(path = "public/home.html")]
+struct HomePage<'a> {
+    c: &'a Ctx,
+    provinces: Vec<ProvinceCoverage>,
+    operating: Vec<(MppRow, bool, String)>,
+    regencies_covered: i64,
+    regencies_total: i64,
+}
+
+pub async fn home(State(s): State<AppState>, c: Ctx) -> PageResult {
+    let provinces = s.app.province_coverage().await.web(&c)?;
+    let mpps = s.app.mpps(&MppFilter { status: Some("operating".into()), ..Default::default() }).await.web(&c)?;
+    let now = s.app.now();
+    let mut operating = Vec::new();
+    for m in mpps {
+        let st = s.app.mpp_now(&m, now).await.web(&c)?;
+        let (open, text) = super::open_text(c.lang, &st.status, &st.local_now, super::zone_label(&m.time_zone));
+        operating.push((m, open, text));
+    }
+    let regencies_covered = provinces.iter().map(|p| p.regencies_with_mpp).sum();
+    let regencies_total = provinces.iter().map(|p| p.regencies).sum();
+    render(HomePage { c: &c, provinces, operating, regencies_covered, regencies_total })
+}
+
+#[derive(Template)]
+#[template(path = "public/province.html")]
+struct ProvincePage<'a> {
+    c: &'a Ctx,
+    name: String,
+    regencies: Vec<(RegencyCoverage, Vec<MppRow>)>,
+}
+
+pub async fn province(State(s): State<AppState>, c: Ctx, Path(code): Path<String>) -> PageResult {
+    let p = s.app.province(&code).await.web(&c)?;
+    let regs = s.app.regency_coverage(Some(&p.code)).await.web(&c)?;
+    let mpps = s.app.mpps(&MppFilter { province_code: Some(p.code.clone()), ..Default::default() }).await.web(&c)?;
+    let regencies = regs
+        .into_iter()
+        .map(|r| {
+            let here = mpps.iter().filter(|m| m.regency_code == r.code).cloned().collect();
+            (r, here)
+        })
+        .collect();
+    render(ProvincePage { c: &c, name: p.name, regencies })
+}
+
+struct HoursRow {
+    day: String,
+    text: String,
+    today: bool,
+}
+
+#[derive(Template)]
+#[template(path = "public/mpp.html")]
+struct MppPage<'a> {
+    c: &'a Ctx,
+    m: MppRow,
+    open: bool,
+    open_text: String,
+    now: MppNow,
+    hours: Vec<HoursRow>,
+    providers: Vec<ProviderRow>,
+    services: i64,
+    zone: &'static str,
+}
+
+pub async fn mpp(State(s): State<AppState>, c: Ctx, Path(slug): Path<String>) -> PageResult {
+    let m = s.app.mpp_by_slug(&slug).await.web(&c)?;
+    let now = s.app.mpp_now(&m, s.app.now()).await.web(&c)?;
+    let zone = super::zone_label(&m.time_zone);
+    let (open, open_text) = super::open_text(c.lang, &now.status, &now.local_now, zone);
+    let today = chrono::Datelike::weekday(&now.local_now.date());
+    let hours = WEEKDAYS
+        .iter()
+        .map(|d| {
+            let ranges = m.hours.0.day(*d);
+            HoursRow {
+                day: super::weekday_name(c.lang, *d),
+                text: if ranges.is_empty() { c.t("closed") } else { OpeningHours::format_day(ranges) },
+                today: *d == today,
+            }
+        })
+        .collect();
+    let providers = s.app.providers(c.actor.as_ref(), m.id).await.web(&c)?;
+    let services = providers.iter().map(|p| p.published_services).sum();
+    render(MppPage { c: &c, m, open, open_text, now, hours, providers, services, zone })
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct CatalogueParams {
+    #[serde(default)]
+    q: String,
+    #[serde(default)]
+    provider: Option<String>,
+    #[serde(default)]
+    category: Option<String>,
+    #[serde(default)]
+    page: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "public/catalogue.html")]
+struct CataloguePage<'a> {
+    c: &'a Ctx,
+    mpp: Option<MppRow>,
+    q: String,
+    provider: Option<i64>,
+    category: Option<Category>,
+    providers: Vec<ProviderRow>,
+    categories: &'static [Category],
+    results: Vec<ServiceRow>,
+    total: usize,
+    page: usize,
+    pages: usize,
+    base: String,
+}
+
+impl CataloguePage<'_> {
+    fn total_n(&self) -> i64 {
+        self.total as i64
+    }
+
+    /// The link to page `n` keeping the filters.
+    fn page_href(&self, n: usize) -> String {
+        let mut qs = vec![format!("q={}", super::q(&self.q))];
+        if let Some(p) = self.provider {
+            qs.push(format!("provider={p}"));
+        }
+        if let Some(cat) = self.category {
+            qs.push(format!("category={}", cat.as_str()));
+        }
+        qs.push(format!("page={n}"));
+        format!("{}?{}", self.base, qs.join("&"))
+    }
+}
+
+async fn catalogue_page(s: &AppState, c: &Ctx, mpp: Option<MppRow>, p: CatalogueParams) -> PageResult {
+    let provider = p.provider.as_deref().and_then(|v| v.parse::<i64>().ok());
+    let category = p.category.as_deref().and_then(Category::parse);
+    let page = p.page.as_deref().and_then(|v| v.parse::<usize>().ok()).unwrap_or(1).clamp(1, 500);
+    let q = p.q.chars().take(200).collect::<String>();
+    let result = s
+        .app
+        .search_services(&SearchQuery {
+            text: q.clone(),
+            mpp_id: mpp.as_ref().map(|m| m.id),
+            provider_id: provider,
+            category,
+            limit: PAGE_SIZE,
+            offset: (page - 1) * PAGE_SIZE,
+        })
+        .await
+        .web(c)?;
+    let providers = match &mpp {
+        Some(m) => s.app.providers(None, m.id).await.web(c)?,
+        None => Vec::new(),
+    };
+    let base = match &mpp {
+        Some(m) => format!("/mpp/{}/layanan", m.slug),
+        None => "/cari".to_string(),
+    };
+    let pages = result.total.div_ceil(PAGE_SIZE).max(1);
+    render(CataloguePage {
+        c,
+        mpp,
+        q,
+        provider,
+        category,
+        providers,
+        categories: Category::ALL,
+        results: result.services,
+        total: result.total,
+        page,
+        pages,
+        base,
+    })
+}
+
+pub async fn search(State(s): State<AppState>, c: Ctx, Query(p): Query<CatalogueParams>) -> PageResult {
+    catalogue_page(&s, &c, None, p).await
+}
+
+pub async fn catalogue(
+    State(s): State<AppState>,
+    c: Ctx,
+    Path(slug): Path<String>,
+    Query(p): Query<CatalogueParams>,
+) -> PageResult {
+    let m = s.app.mpp_by_slug(&slug).await.web(&c)?;
+    catalogue_page(&s, &c, Some(m), p).await
+}
+
+#[derive(Template)]
+#[template(path = "public/service.html")]
+struct ServicePage<'a> {
+    c: &'a Ctx,
+    s: ServiceRow,
+    m: MppRow,
+    print: bool,
+    printed_at: String,
+}
+
+impl ServicePage<'_> {
+    /// The checklist in the visitor's language (Indonesian when no English is given).
+    fn requirements(&self) -> &[String] {
+        let st = &self.s.standard.0;
+        if self.c.lang == crate::i18n::Lang::En && !st.requirements_en.is_empty() {
+            &st.requirements_en
+        } else {
+            &st.requirements
+        }
+    }
+    fn procedure(&self) -> &[String] {
+        let st = &self.s.standard.0;
+        if self.c.lang == crate::i18n::Lang::En && !st.procedure_en.is_empty() {
+            &st.procedure_en
+        } else {
+            &st.procedure
+        }
+    }
+}
+
+async fn service_page(s: &AppState, c: &Ctx, slug: &str, code: &str, print: bool) -> PageResult {
+    let m = s.app.mpp_by_slug(slug).await.web(c)?;
+    let svc = s.app.service_by_code(c.actor.as_ref(), m.id, code).await.web(c)?;
+    let printed_at = super::fmt_instant(c.lang, &s.app.now(), &m.time_zone);
+    render(ServicePage { c, s: svc, m, print, printed_at })
+}
+
+pub async fn service(State(s): State<AppState>, c: Ctx, Path((slug, code)): Path<(String, String)>) -> PageResult {
+    service_page(&s, &c, &slug, &code, false).await
+}
+
+pub async fn service_print(
+    State(s): State<AppState>,
+    c: Ctx,
+    Path((slug, code)): Path<(String, String)>,
+) -> PageResult {
+    service_page(&s, &c, &slug, &code, true).await
+}
+
+#[derive(Template)]
+#[template(path = "public/about_data.html")]
+struct AboutData<'a> {
+    c: &'a Ctx,
+}
+
+pub async fn about_data(c: Ctx) -> PageResult {
+    render(AboutData { c: &c })
+}
+
+pub async fn not_found(c: Ctx) -> WebError {
+    WebError::In(c.lang, satuatap_service::Error::NotFound)
+}

@@ -1,0 +1,99 @@
+//! Shared state of the web layer and small helpers for handlers.
+
+use std::net::IpAddr;
+use std::num::NonZeroU32;
+use std::sync::Arc;
+
+use governor::clock::{Clock, DefaultClock};
+use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
+use satuatap_service::App;
+
+use crate::ctx::Ctx;
+use crate::error::{ApiError, WebError};
+
+#[derive(Clone, Debug)]
+pub struct WebConfig {
+    /// Mark cookies `Secure` (served over HTTPS).
+    pub secure_cookies: bool,
+    /// Take the client address from `X-Forwarded-For` (behind a reverse proxy).
+    pub trust_proxy: bool,
+    /// Login attempts per minute from one address (pages and API together).
+    pub login_per_minute: u32,
+    /// Account registrations per hour from one address.
+    pub register_per_hour: u32,
+}
+
+impl Default for WebConfig {
+    fn default() -> Self {
+        WebConfig { secure_cookies: false, trust_proxy: false, login_per_minute: 20, register_per_hour: 10 }
+    }
+}
+
+/// Per-address rate limits on public write endpoints (in memory, per node;
+/// the database-backed login lockout holds across nodes).
+pub struct Limits {
+    login: DefaultKeyedRateLimiter<IpAddr>,
+    register: DefaultKeyedRateLimiter<IpAddr>,
+}
+
+fn nz(n: u32) -> NonZeroU32 {
+    NonZeroU32::new(n.max(1)).unwrap_or(NonZeroU32::MIN)
+}
+
+impl Limits {
+    pub fn new(cfg: &WebConfig) -> Limits {
+        Limits {
+            login: RateLimiter::keyed(Quota::per_minute(nz(cfg.login_per_minute))),
+            register: RateLimiter::keyed(Quota::per_hour(nz(cfg.register_per_hour))),
+        }
+    }
+
+    fn check(limiter: &DefaultKeyedRateLimiter<IpAddr>, ip: Option<&str>) -> Option<u64> {
+        let ip: IpAddr = ip?.parse().ok()?;
+        match limiter.check_key(&ip) {
+            Ok(()) => None,
+            Err(not_until) => {
+                let wait = not_until.wait_time_from(DefaultClock::default().now());
+                Some(wait.as_secs().max(1))
+            }
+        }
+    }
+
+    /// Seconds to wait when this address has used up its login attempts.
+    pub fn check_login(&self, ip: Option<&str>) -> Option<u64> {
+        Self::check(&self.login, ip)
+    }
+
+    pub fn check_register(&self, ip: Option<&str>) -> Option<u64> {
+        Self::check(&self.register, ip)
+    }
+}
+
+#[derive(Clone)]
+pub struct AppState {
+    pub app: App,
+    pub web: Arc<WebConfig>,
+    pub limits: Arc<Limits>,
+}
+
+impl AppState {
+    pub fn new(app: App, web: WebConfig) -> AppState {
+        let limits = Arc::new(Limits::new(&web));
+        AppState { app, web: Arc::new(web), limits }
+    }
+}
+
+/// Attach the visitor's language to a service error.
+pub trait WebResultExt<T> {
+    fn web(self, c: &Ctx) -> Result<T, WebError>;
+    fn api(self, c: &Ctx) -> Result<T, ApiError>;
+}
+
+impl<T> WebResultExt<T> for Result<T, satuatap_service::Error> {
+    fn web(self, c: &Ctx) -> Result<T, WebError> {
+        self.map_err(|e| WebError::In(c.lang, e))
+    }
+    fn api(self, c: &Ctx) -> Result<T, ApiError> {
+        self.map_err(|e| ApiError::new(c.lang, e))
+    }
+}
