@@ -11,8 +11,9 @@ use satuatap_web::WebConfig;
 /// satuatap runs Indonesia's Mal Pelayanan Publik (public service malls): the public
 /// service catalogue, accounts and administration, on SQLite or PostgreSQL.
 ///
-/// Quick start:  satuatap demo        (demo data on SQLite, prints the URL and logins)
-/// Production:   satuatap migrate && satuatap user add --role national_admin --email you@example.go.id --name "…"
+/// Quick start:  satuatap demo     (demo data on SQLite; prints the URL and the logins)
+/// Production:   satuatap migrate
+///               satuatap user add --role national_admin --email you@example.go.id --name "…"
 ///               satuatap serve --listen 0.0.0.0:8080
 #[derive(Parser, Debug)]
 #[command(name = "satuatap", version, verbatim_doc_comment)]

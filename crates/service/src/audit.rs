@@ -6,15 +6,31 @@ use serde::Serialize;
 
 use crate::{Actor, App, Result};
 
+/// What changed: which record of which MPP, and how.
+pub(crate) struct Change {
+    mpp_id: Option<i64>,
+    entity: &'static str,
+    entity_id: String,
+    action: &'static str,
+}
+
+impl Change {
+    pub(crate) fn new(
+        mpp_id: Option<i64>,
+        entity: &'static str,
+        entity_id: impl ToString,
+        action: &'static str,
+    ) -> Change {
+        Change { mpp_id, entity, entity_id: entity_id.to_string(), action }
+    }
+}
+
 /// Write an audit entry in the caller's transaction.
 pub(crate) async fn record<B: Serialize, A: Serialize>(
     tx: &mut Tx,
     app: &App,
     actor: &Actor,
-    mpp_id: Option<i64>,
-    entity: &'static str,
-    entity_id: impl ToString,
-    action: &'static str,
+    change: Change,
     before: Option<&B>,
     after: Option<&A>,
 ) -> Result<()> {
@@ -22,10 +38,10 @@ pub(crate) async fn record<B: Serialize, A: Serialize>(
         at: app.now(),
         actor_user_id: actor.audit_id(),
         actor_email: Some(actor.email.clone()),
-        mpp_id,
-        entity,
-        entity_id: entity_id.to_string(),
-        action,
+        mpp_id: change.mpp_id,
+        entity: change.entity,
+        entity_id: change.entity_id,
+        action: change.action,
         before: before.and_then(|b| serde_json::to_value(b).ok()),
         after: after.and_then(|a| serde_json::to_value(a).ok()),
         ip: actor.ip.clone(),

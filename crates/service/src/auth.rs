@@ -241,8 +241,15 @@ impl App {
         let mut tx = self.store.begin().await?;
         tx.set_password(user.id, &hash, false, self.now()).await?;
         tx.delete_sessions_of(user.id, actor.session.as_deref()).await?;
-        audit::record::<(), ()>(&mut tx, self, actor, user.mpp_id, "user", user.id, "change_password", None, None)
-            .await?;
+        audit::record::<(), ()>(
+            &mut tx,
+            self,
+            actor,
+            audit::Change::new(user.mpp_id, "user", user.id, "change_password"),
+            None,
+            None,
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }
@@ -279,10 +286,7 @@ impl App {
             &mut tx,
             self,
             &actor,
-            None,
-            "user",
-            id,
-            "register",
+            audit::Change::new(None, "user", id, "register"),
             None::<&()>,
             Some(&serde_json::json!({
                 "email": email, "role": "citizen"
@@ -315,10 +319,7 @@ impl App {
             &mut tx,
             self,
             actor,
-            user.mpp_id,
-            "api_token",
-            id,
-            "issue",
+            audit::Change::new(user.mpp_id, "api_token", id, "issue"),
             None::<&()>,
             Some(&serde_json::json!({
                 "name": name, "user_id": user.id, "prefix": prefix
@@ -344,7 +345,15 @@ impl App {
             return Err(Error::NotFound);
         }
         tx.revoke_api_token(id, self.now()).await?;
-        audit::record(&mut tx, self, actor, t.user_mpp_id, "api_token", id, "revoke", Some(&t), None::<&()>).await?;
+        audit::record(
+            &mut tx,
+            self,
+            actor,
+            audit::Change::new(t.user_mpp_id, "api_token", id, "revoke"),
+            Some(&t),
+            None::<&()>,
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }

@@ -408,7 +408,15 @@ impl App {
             .insert_service(mpp_id, &data, self.now())
             .await
             .map_err(|e| if e.is_unique_on("code") { Error::field("code", Invalid::Taken) } else { e.into() })?;
-        audit::record(&mut tx, self, actor, Some(mpp_id), "service", id, "create", None::<&()>, Some(&data)).await?;
+        audit::record(
+            &mut tx,
+            self,
+            actor,
+            audit::Change::new(Some(mpp_id), "service", id, "create"),
+            None::<&()>,
+            Some(&data),
+        )
+        .await?;
         let row = tx.service(id).await?.ok_or(Error::NotFound)?;
         tx.commit().await?;
         Ok(row)
@@ -440,10 +448,7 @@ impl App {
             &mut tx,
             self,
             actor,
-            Some(before.mpp_id),
-            "service",
-            id,
-            "update",
+            audit::Change::new(Some(before.mpp_id), "service", id, "update"),
             Some(&ServiceInputAudit::from(&before)),
             Some(&data),
         )
@@ -477,10 +482,7 @@ impl App {
             &mut tx,
             self,
             actor,
-            Some(before.mpp_id),
-            "service",
-            id,
-            action,
+            audit::Change::new(Some(before.mpp_id), "service", id, action),
             Some(&serde_json::json!({"status": before.status.0})),
             Some(&serde_json::json!({"status": status})),
         )

@@ -27,7 +27,7 @@ impl Keys {
 
     /// A fresh random master secret, base64url text (for a new data directory).
     pub fn generate_secret() -> Result<String> {
-        Ok(random_token(48)?)
+        random_token(48)
     }
 
     /// The CSRF token bound to a session (or anonymous visitor) id.

@@ -70,7 +70,15 @@ impl App {
             }
         })?;
         let row = tx.holiday(id).await?.ok_or(Error::NotFound)?;
-        audit::record(&mut tx, self, actor, mpp_id, "holiday", id, "create", None::<&()>, Some(&row)).await?;
+        audit::record(
+            &mut tx,
+            self,
+            actor,
+            audit::Change::new(mpp_id, "holiday", id, "create"),
+            None::<&()>,
+            Some(&row),
+        )
+        .await?;
         tx.commit().await?;
         Ok(row)
     }
@@ -83,7 +91,15 @@ impl App {
             Some(m) => actor.require(actor.manages_mpp(m))?,
         }
         tx.delete_holiday(id).await?;
-        audit::record(&mut tx, self, actor, h.mpp_id, "holiday", id, "delete", Some(&h), None::<&()>).await?;
+        audit::record(
+            &mut tx,
+            self,
+            actor,
+            audit::Change::new(h.mpp_id, "holiday", id, "delete"),
+            Some(&h),
+            None::<&()>,
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }

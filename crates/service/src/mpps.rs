@@ -241,7 +241,15 @@ impl App {
         let data = self.parse_mpp(input).await?;
         let mut tx = self.store.begin().await?;
         let id = tx.insert_mpp(&data, self.now()).await.map_err(Self::slug_taken)?;
-        audit::record(&mut tx, self, actor, Some(id), "mpp", id, "create", None::<&()>, Some(&data)).await?;
+        audit::record(
+            &mut tx,
+            self,
+            actor,
+            audit::Change::new(Some(id), "mpp", id, "create"),
+            None::<&()>,
+            Some(&data),
+        )
+        .await?;
         let row = tx.mpp(id).await?.ok_or(Error::NotFound)?;
         tx.commit().await?;
         Ok(row)
@@ -274,8 +282,15 @@ impl App {
         if data.name != before.name || data.regency_code != before.regency_code {
             tx.touch_services(id, None).await?;
         }
-        audit::record(&mut tx, self, actor, Some(id), "mpp", id, "update", Some(&mpp_audit(&before_data)), Some(&data))
-            .await?;
+        audit::record(
+            &mut tx,
+            self,
+            actor,
+            audit::Change::new(Some(id), "mpp", id, "update"),
+            Some(&mpp_audit(&before_data)),
+            Some(&data),
+        )
+        .await?;
         let row = tx.mpp(id).await?.ok_or(Error::NotFound)?;
         tx.commit().await?;
         Ok(row)

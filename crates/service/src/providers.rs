@@ -138,7 +138,8 @@ impl App {
         let data = Self::parse_agency(input)?;
         let mut tx = self.store.begin().await?;
         let id = tx.insert_agency(&data, self.now()).await.map_err(|e| unique_field(e, &[("slug", "slug")]))?;
-        audit::record(&mut tx, self, actor, None, "agency", id, "create", None::<&()>, Some(&data)).await?;
+        audit::record(&mut tx, self, actor, audit::Change::new(None, "agency", id, "create"), None::<&()>, Some(&data))
+            .await?;
         let row = tx.agency(id).await?.ok_or(Error::NotFound)?;
         tx.commit().await?;
         Ok(row)
@@ -152,7 +153,15 @@ impl App {
         tx.update_agency(id, &data, self.now()).await.map_err(|e| unique_field(e, &[("slug", "slug")]))?;
         let before_json = serde_json::json!({"slug": before.slug, "name": before.name, "name_en": before.name_en,
             "kind": before.kind.0, "website": before.website});
-        audit::record(&mut tx, self, actor, None, "agency", id, "update", Some(&before_json), Some(&data)).await?;
+        audit::record(
+            &mut tx,
+            self,
+            actor,
+            audit::Change::new(None, "agency", id, "update"),
+            Some(&before_json),
+            Some(&data),
+        )
+        .await?;
         let row = tx.agency(id).await?.ok_or(Error::NotFound)?;
         tx.commit().await?;
         Ok(row)
@@ -229,7 +238,15 @@ impl App {
             .insert_provider(mpp_id, &data, self.now())
             .await
             .map_err(|e| unique_field(e, &[("queue_prefix", "queue_prefix"), ("slug", "slug")]))?;
-        audit::record(&mut tx, self, actor, Some(mpp_id), "provider", id, "create", None::<&()>, Some(&data)).await?;
+        audit::record(
+            &mut tx,
+            self,
+            actor,
+            audit::Change::new(Some(mpp_id), "provider", id, "create"),
+            None::<&()>,
+            Some(&data),
+        )
+        .await?;
         let row = tx.provider(id).await?.ok_or(Error::NotFound)?;
         tx.commit().await?;
         Ok(row)
@@ -274,10 +291,7 @@ impl App {
             &mut tx,
             self,
             actor,
-            Some(before.mpp_id),
-            "provider",
-            id,
-            "update",
+            audit::Change::new(Some(before.mpp_id), "provider", id, "update"),
             Some(&provider_audit(&before_input)),
             Some(&data),
         )
@@ -317,7 +331,15 @@ impl App {
             .insert_counter(p.mpp_id, p.id, &data, self.now())
             .await
             .map_err(|e| unique_field(e, &[("code", "code")]))?;
-        audit::record(&mut tx, self, actor, Some(p.mpp_id), "counter", id, "create", None::<&()>, Some(&data)).await?;
+        audit::record(
+            &mut tx,
+            self,
+            actor,
+            audit::Change::new(Some(p.mpp_id), "counter", id, "create"),
+            None::<&()>,
+            Some(&data),
+        )
+        .await?;
         let row = tx.counter(id).await?.ok_or(Error::NotFound)?;
         tx.commit().await?;
         Ok(row)
@@ -332,8 +354,15 @@ impl App {
         let data = Self::parse_counter(input)?;
         let mut tx = self.store.begin().await?;
         tx.update_counter(id, &data, self.now()).await.map_err(|e| unique_field(e, &[("code", "code")]))?;
-        audit::record(&mut tx, self, actor, Some(before.mpp_id), "counter", id, "update", Some(&before), Some(&data))
-            .await?;
+        audit::record(
+            &mut tx,
+            self,
+            actor,
+            audit::Change::new(Some(before.mpp_id), "counter", id, "update"),
+            Some(&before),
+            Some(&data),
+        )
+        .await?;
         let row = tx.counter(id).await?.ok_or(Error::NotFound)?;
         tx.commit().await?;
         Ok(row)

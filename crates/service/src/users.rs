@@ -110,11 +110,19 @@ impl App {
                 if !matches!(role, Role::MppManager | Role::ProviderAdmin | Role::CounterOfficer) {
                     c.push("role", Invalid::NotAllowed);
                 }
+                if mpp_id.is_some_and(|m| Some(m) != actor.mpp_id) {
+                    return Err(Error::Forbidden);
+                }
                 mpp_id = actor.mpp_id;
             }
             Role::ProviderAdmin => {
                 if role != Role::CounterOfficer {
                     c.push("role", Invalid::NotAllowed);
+                }
+                if mpp_id.is_some_and(|m| Some(m) != actor.mpp_id)
+                    || provider_id.is_some_and(|p| Some(p) != actor.provider_id)
+                {
+                    return Err(Error::Forbidden);
                 }
                 mpp_id = actor.mpp_id;
                 provider_id = actor.provider_id;
@@ -215,7 +223,15 @@ impl App {
             .map_err(|e| if e.is_unique_on("email") { Error::field("email", Invalid::Taken) } else { e.into() })?;
         let row = tx.user(id).await?.ok_or(Error::NotFound)?;
         let view = UserView::from(&row);
-        audit::record(&mut tx, self, actor, row.mpp_id, "user", id, "create", None::<&()>, Some(&view)).await?;
+        audit::record(
+            &mut tx,
+            self,
+            actor,
+            audit::Change::new(row.mpp_id, "user", id, "create"),
+            None::<&()>,
+            Some(&view),
+        )
+        .await?;
         tx.commit().await?;
         Ok(view)
     }
@@ -267,10 +283,7 @@ impl App {
             &mut tx,
             self,
             actor,
-            row.mpp_id.or(before.mpp_id),
-            "user",
-            id,
-            "update",
+            audit::Change::new(row.mpp_id.or(before.mpp_id), "user", id, "update"),
             Some(&UserView::from(&before)),
             Some(&after),
         )

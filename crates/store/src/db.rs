@@ -186,7 +186,7 @@ impl Store {
     /// Whether the database answers (for `/readyz`).
     pub async fn ping(&self) -> Result<()> {
         let mut tx = self.read().await?;
-        let one: i64 = on_conn!(tx, |c| sqlx::query_scalar("SELECT 1").fetch_one(c).await)?;
+        let one: i64 = on_conn!(tx, |c| sqlx::query_scalar("SELECT CAST(1 AS BIGINT)").fetch_one(c).await)?;
         debug_assert_eq!(one, 1);
         Ok(())
     }

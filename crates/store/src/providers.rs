@@ -80,7 +80,7 @@ impl Tx {
 
     pub async fn providers(&mut self, mpp_id: i64, only_active: bool) -> Result<Vec<ProviderRow>> {
         let sql = sqlx::AssertSqlSafe(format!(
-            "{PROVIDER_SELECT} WHERE p.mpp_id = $1 AND (p.active OR NOT $2) ORDER BY p.name"
+            "{PROVIDER_SELECT} WHERE p.mpp_id = $1 AND (p.active OR NOT $2) ORDER BY lower(p.name)"
         ));
         Ok(on_conn!(self, |c| sqlx::query_as(sql).bind(mpp_id).bind(only_active).fetch_all(c).await)?)
     }

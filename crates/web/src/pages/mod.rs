@@ -90,7 +90,7 @@ pub fn fmt_instant(lang: impl Into<Lang>, at: &chrono::DateTime<chrono::Utc>, tz
     let lang: Lang = lang.into();
     let tz: chrono_tz::Tz = tz.parse().unwrap_or(chrono_tz::Tz::Asia__Jakarta);
     let local = at.with_timezone(&tz);
-    format!("{} {}", fmt_date_short(lang, &local.date_naive()), local.format("%H:%M"),)
+    format!("{} {}", fmt_date_short(lang, local.date_naive()), local.format("%H:%M"),)
 }
 
 pub fn zone_label(tz: &str) -> &'static str {
@@ -147,8 +147,10 @@ pub fn open_text(lang: impl Into<Lang>, s: &OpenStatus, now: &NaiveDateTime, zon
                 lang.t("today")
             } else if at.date() == now.date().succ_opt().unwrap_or(at.date()) {
                 lang.t("tomorrow")
+            } else if at.date() - now.date() < chrono::Duration::days(7) {
+                weekday_name(lang, at.date().weekday())
             } else {
-                fmt_date(lang, &at.date())
+                fmt_date(lang, at.date())
             };
             (false, lang.ta("closed-opens", &[("when", &when), ("time", &fmt_time(&at.time())), ("zone", zone)]))
         }

@@ -1,0 +1,332 @@
+//! The authorization matrix: every write route × every role, and tenant isolation.
+
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+
+use crate::support::{Session, TestApp, service_body};
+
+const ROLES: [&str; 7] = ["anonymous", "citizen", "officer", "provider_admin", "manager", "other_manager", "national"];
+
+async fn sessions(t: &TestApp) -> Vec<Session> {
+    vec![
+        t.anonymous(),
+        t.session("warga@demo.satuatap.id").await,
+        t.session("petugas.imigrasi.bogor@demo.satuatap.id").await,
+        t.session("admin.imigrasi.bogor@demo.satuatap.id").await,
+        t.session("manajer.bogor@demo.satuatap.id").await,
+        t.session("manajer.makassar@demo.satuatap.id").await,
+        t.session("admin@demo.satuatap.id").await,
+    ]
+}
+
+fn allowed(spec: &str) -> Vec<bool> {
+    // A spec lists the roles that may: n = national, m = manager (own MPP), p = provider admin
+    // (own provider), o = counter officer (own provider), M = another MPP's manager (routes that
+    // act on the caller's own scope, such as its own tokens or audit log).
+    ROLES
+        .iter()
+        .map(|r| match *r {
+            "national" => spec.contains('n'),
+            "manager" => spec.contains('m'),
+            "provider_admin" => spec.contains('p'),
+            "officer" => spec.contains('o'),
+            "other_manager" => spec.contains('M'),
+            _ => false,
+        })
+        .collect()
+}
+
+struct Ctx {
+    bogor: i64,
+    imigrasi: i64,
+    counter: i64,
+    service: Value,
+    agency: Value,
+}
+
+async fn setup(t: &TestApp, national: &Session) -> Ctx {
+    let bogor = t.mpp_id("kota-bogor").await;
+    let imigrasi = t.provider_id("kota-bogor", "imigrasi").await;
+    let (_, counters) = national.get(&format!("/api/v1/providers/{imigrasi}/counters")).await;
+    let counter = counters[0]["id"].as_i64().unwrap();
+    let (_, page) = t.get_json(&format!("/api/v1/services?mpp=kota-bogor&provider={imigrasi}&limit=1")).await;
+    let service = page["services"][0].clone();
+    let (_, agencies) = t.get_json("/api/v1/agencies").await;
+    let agency = agencies[0].clone();
+    Ctx { bogor, imigrasi, counter, service, agency }
+}
+
+/// The service as a full update body, renamed.
+fn service_update(s: &Value, name: &str) -> Value {
+    let st = &s["standard"];
+    json!({
+        "provider_id": s["provider_id"], "code": s["code"], "category": s["category"], "name": name,
+        "name_en": s["name_en"], "summary": s["summary"], "bookable": s["bookable"],
+        "requirements": st["requirements"], "procedure": st["procedure"], "duration_value": st["duration_value"],
+        "duration_unit": st["duration_unit"], "fee_free": st["fee_free"], "fee": st["fee"], "product": st["product"],
+        "complaints": st["complaints"],
+    })
+}
+
+#[tokio::test]
+async fn every_write_route_allows_exactly_the_roles_it_should() {
+    let t = TestApp::spawn().await;
+    let s = sessions(&t).await;
+    let national = &s[6];
+    let c = setup(&t, national).await;
+    let (_, p) = national.get(&format!("/api/v1/providers/{}", c.imigrasi)).await;
+    let provider_body = json!({
+        "agency_id": p["agency_id"], "slug": p["slug"], "name": p["name"], "name_en": "Immigration (edited)",
+        "kind": p["kind"], "booth": p["booth"], "zone": p["zone"], "queue_prefix": p["queue_prefix"],
+        "maklumat": p["maklumat"], "active": true,
+    });
+    let (_, m) = t.get_json(&format!("/api/v1/mpps/{}", c.bogor)).await;
+    let mpp_body = |phone: &str| {
+        let mut b = json!({
+            "slug": m["slug"], "name": m["name"], "nickname": m["nickname"], "regency_code": m["regency_code"],
+            "district_code": m["district_code"], "address": m["address"], "status": m["status"],
+            "opened_on": m["opened_on"], "phone": phone,
+        });
+        for (k, v) in m["hours"].as_object().unwrap() {
+            b[format!("hours_{k}")] = v.clone();
+        }
+        b
+    };
+    let (_, officer) = national.get("/api/v1/users").await;
+    let officer_id = officer
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["email"] == "petugas.imigrasi.bogor@demo.satuatap.id")
+        .unwrap()["id"]
+        .as_i64()
+        .unwrap();
+
+    for (i, role) in ROLES.iter().enumerate() {
+        let me = &s[i];
+        let tag = format!("{}{i}", role.chars().next().unwrap().to_ascii_uppercase());
+        // Targets consumed by a successful call are made fresh for each role.
+        let (_, holiday) = national
+            .post(
+                &format!("/api/v1/mpps/{}/holidays", c.bogor),
+                json!({"date": format!("2027-02-0{}", i + 1), "name": "Tutup"}),
+            )
+            .await;
+        let (_, token) = national.post("/api/v1/tokens", json!({"name": format!("t{i}"), "user_id": officer_id})).await;
+        let cases: Vec<(Method, String, Option<Value>, &str)> = vec![
+            (
+                Method::POST,
+                "/api/v1/mpps".into(),
+                Some(json!({"name": format!("MPP Uji {tag}"), "regency_code": "11.01", "address": "Jl. Uji"})),
+                "n",
+            ),
+            (Method::PUT, format!("/api/v1/mpps/{}", c.bogor), Some(mpp_body(&format!("0251-{i}"))), "nm"),
+            (
+                Method::POST,
+                "/api/v1/agencies".into(),
+                Some(json!({"name": format!("Lembaga Uji {tag}"), "kind": "bumn"})),
+                "n",
+            ),
+            (
+                Method::PUT,
+                format!("/api/v1/agencies/{}", c.agency["id"]),
+                Some(
+                    json!({"name": c.agency["name"], "slug": c.agency["slug"], "kind": c.agency["kind"], "name_en": format!("Agency {tag}")}),
+                ),
+                "n",
+            ),
+            (
+                Method::POST,
+                format!("/api/v1/mpps/{}/providers", c.bogor),
+                Some(
+                    json!({"name": format!("Instansi Uji {tag}"), "kind": "private", "queue_prefix": format!("Z{}", (b'A' + i as u8) as char)}),
+                ),
+                "nm",
+            ),
+            (Method::PUT, format!("/api/v1/providers/{}", c.imigrasi), Some(provider_body.clone()), "nmp"),
+            (
+                Method::POST,
+                format!("/api/v1/providers/{}/counters", c.imigrasi),
+                Some(json!({"code": format!("GX{i}"), "name": "Loket uji"})),
+                "nmp",
+            ),
+            (
+                Method::PUT,
+                format!("/api/v1/counters/{}", c.counter),
+                Some(json!({"code": format!("GY{i}"), "name": "Loket Imigrasi 1"})),
+                "nmp",
+            ),
+            (
+                Method::POST,
+                format!("/api/v1/mpps/{}/services", c.bogor),
+                Some(service_body(c.imigrasi, &format!("UJI-{tag}"), "Layanan Uji")),
+                "nmp",
+            ),
+            (
+                Method::PUT,
+                format!("/api/v1/services/{}", c.service["id"]),
+                Some(service_update(&c.service, &format!("Paspor {tag}"))),
+                "nmp",
+            ),
+            (Method::POST, format!("/api/v1/services/{}/publish", c.service["id"]), Some(json!({})), "nmp"),
+            (
+                Method::POST,
+                "/api/v1/holidays".into(),
+                Some(json!({"date": format!("2027-03-0{}", i + 1), "name": "Libur uji", "kind": "cuti_bersama"})),
+                "n",
+            ),
+            (
+                Method::POST,
+                format!("/api/v1/mpps/{}/holidays", c.bogor),
+                Some(json!({"date": format!("2027-04-0{}", i + 1), "name": "Tutup uji"})),
+                "nm",
+            ),
+            (Method::DELETE, format!("/api/v1/holidays/{}", holiday["id"]), None, "nm"),
+            (
+                Method::POST,
+                "/api/v1/users".into(),
+                Some(
+                    json!({"email": format!("baru{i}@uji.go.id"), "name": "Petugas Baru", "role": "counter_officer", "mpp_id": c.bogor, "provider_id": c.imigrasi, "password": "rahasia-panjang-sekali"}),
+                ),
+                "nmp",
+            ),
+            (
+                Method::PUT,
+                format!("/api/v1/users/{officer_id}"),
+                Some(
+                    json!({"email": "petugas.imigrasi.bogor@demo.satuatap.id", "name": format!("Petugas {tag}"), "role": "counter_officer", "mpp_id": c.bogor, "provider_id": c.imigrasi, "active": true}),
+                ),
+                "nmp",
+            ),
+            (Method::POST, "/api/v1/tokens".into(), Some(json!({"name": format!("kios {tag}")})), "nmM"),
+            (Method::DELETE, format!("/api/v1/tokens/{}", token["id"]), None, "nm"),
+            (Method::GET, "/api/v1/audit".into(), None, "nmM"),
+            (Method::GET, "/api/v1/users".into(), None, "nmpM"),
+            (Method::GET, format!("/api/v1/providers/{}/counters", c.imigrasi), None, "nmpo"),
+        ];
+        for (method, path, body, spec) in cases {
+            let ok = allowed(spec)[i];
+            let (status, resp) = me.call(method.clone(), &path, body).await;
+            if ok {
+                assert!(status.is_success(), "{role} {method} {path}: expected success, got {status} {resp}");
+            } else if i == 0 {
+                assert_eq!(status, StatusCode::UNAUTHORIZED, "{role} {method} {path}: {resp}");
+                assert_eq!(resp["error"]["code"], "unauthenticated");
+            } else {
+                assert!(
+                    status == StatusCode::FORBIDDEN || status == StatusCode::NOT_FOUND,
+                    "{role} {method} {path}: expected 403/404, got {status} {resp}"
+                );
+            }
+        }
+    }
+    t.stop().await;
+}
+
+#[tokio::test]
+async fn an_mpp_manager_cannot_read_or_change_another_mpps_data() {
+    let t = TestApp::spawn().await;
+    let national = t.session("admin@demo.satuatap.id").await;
+    let bogor_mgr = t.session("manajer.bogor@demo.satuatap.id").await;
+    let makassar = t.mpp_id("kota-makassar").await;
+    let (_, mks_providers) = t.get_json("/api/v1/mpps/kota-makassar/providers").await;
+    let mks_provider = mks_providers[0]["id"].as_i64().unwrap();
+    // A draft in Makassar, visible to its staff only.
+    let (s, draft) = national
+        .post(&format!("/api/v1/mpps/{makassar}/services"), service_body(mks_provider, "DRAF-1", "Draf Makassar"))
+        .await;
+    assert_eq!(s, StatusCode::CREATED);
+    let draft_id = draft["id"].as_i64().unwrap();
+    let mks_mgr = t.session("manajer.makassar@demo.satuatap.id").await;
+    assert_eq!(mks_mgr.get(&format!("/api/v1/services/{draft_id}")).await.0, StatusCode::OK);
+    assert_eq!(bogor_mgr.get(&format!("/api/v1/services/{draft_id}")).await.0, StatusCode::NOT_FOUND);
+    assert_eq!(t.get_json(&format!("/api/v1/services/{draft_id}")).await.0, StatusCode::NOT_FOUND);
+
+    let (s, _) =
+        bogor_mgr.put(&format!("/api/v1/services/{draft_id}"), service_body(mks_provider, "DRAF-1", "Dibajak")).await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    let (s, _) = bogor_mgr
+        .post(
+            &format!("/api/v1/mpps/{makassar}/providers"),
+            json!({"name": "X", "kind": "private", "queue_prefix": "QQ"}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    let (s, _) = bogor_mgr
+        .post(&format!("/api/v1/providers/{mks_provider}/counters"), json!({"code": "QQ1", "name": "X"}))
+        .await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    let (s, _) = bogor_mgr.get(&format!("/api/v1/providers/{mks_provider}/counters")).await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    let (s, _) = bogor_mgr.get(&format!("/api/v1/audit?mpp={makassar}")).await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    // Its own audit log has no Makassar entries; its user list no Makassar staff.
+    let (_, audit) = bogor_mgr.get("/api/v1/audit?limit=500").await;
+    assert!(audit.as_array().unwrap().iter().all(|e| e["mpp_id"] != makassar));
+    let (_, users) = bogor_mgr.get("/api/v1/users").await;
+    assert!(!users.as_array().unwrap().is_empty());
+    assert!(users.as_array().unwrap().iter().all(|u| u["mpp_id"] != makassar && u["role"] != "national_admin"));
+    // Nor can it create staff there or promote anyone to national admin.
+    let (s, e) = bogor_mgr
+        .post("/api/v1/users", json!({"email": "x@uji.go.id", "name": "X", "role": "national_admin", "password": "rahasia-panjang-sekali"}))
+        .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{e}");
+    assert_eq!(e["error"]["fields"][0]["field"], "role");
+    // Nothing was changed.
+    let (_, after) = mks_mgr.get(&format!("/api/v1/services/{draft_id}")).await;
+    assert_eq!(after["name"], "Draf Makassar");
+    t.stop().await;
+}
+
+#[tokio::test]
+async fn a_provider_admin_cannot_touch_another_provider() {
+    let t = TestApp::spawn().await;
+    let padmin = t.session("admin.imigrasi.bogor@demo.satuatap.id").await;
+    let bogor = t.mpp_id("kota-bogor").await;
+    let dukcapil = t.provider_id("kota-bogor", "disdukcapil").await;
+    let (_, page) = t.get_json(&format!("/api/v1/services?mpp=kota-bogor&provider={dukcapil}&limit=1")).await;
+    let svc = &page["services"][0];
+    let (s, _) = padmin.put(&format!("/api/v1/services/{}", svc["id"]), service_update(svc, "Diubah")).await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    let (s, _) = padmin.post(&format!("/api/v1/services/{}/archive", svc["id"]), json!({})).await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    let (s, _) =
+        padmin.post(&format!("/api/v1/mpps/{bogor}/services"), service_body(dukcapil, "DUK-X", "Sisipan")).await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    let (s, _) =
+        padmin.post(&format!("/api/v1/providers/{dukcapil}/counters"), json!({"code": "DX9", "name": "X"})).await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    // Its own identity fields are the manager's to change.
+    let imigrasi = t.provider_id("kota-bogor", "imigrasi").await;
+    let (_, p) = padmin.get(&format!("/api/v1/providers/{imigrasi}")).await;
+    let (s, e) = padmin
+        .put(&format!("/api/v1/providers/{imigrasi}"), json!({"name": "Nama Baru", "kind": p["kind"], "queue_prefix": "Q", "slug": p["slug"], "agency_id": p["agency_id"], "zone": p["zone"]}))
+        .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    let fields: Vec<&str> =
+        e["error"]["fields"].as_array().unwrap().iter().map(|f| f["field"].as_str().unwrap()).collect();
+    assert_eq!(fields, vec!["name", "queue_prefix"]);
+    let (_, still) = t.get_json(&format!("/api/v1/services/{}", svc["id"])).await;
+    assert_eq!(still["name"], svc["name"]);
+    t.stop().await;
+}
+
+#[tokio::test]
+async fn admin_pages_follow_the_same_rules() {
+    let t = TestApp::spawn().await;
+    let makassar = t.mpp_id("kota-makassar").await;
+    let bogor = t.mpp_id("kota-bogor").await;
+    // Anonymous visitors are sent to sign in.
+    let r = t.anonymous().client.get(t.at("/admin")).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let mgr = t.session("manajer.bogor@demo.satuatap.id").await;
+    assert_eq!(mgr.page(&format!("/admin/mpp/{bogor}")).await.0, StatusCode::OK);
+    assert_eq!(mgr.page(&format!("/admin/mpp/{makassar}")).await.0, StatusCode::FORBIDDEN);
+    assert_eq!(mgr.page("/admin/mpp/baru").await.0, StatusCode::FORBIDDEN);
+    let citizen = t.session("warga@demo.satuatap.id").await;
+    assert_eq!(citizen.page("/admin").await.0, StatusCode::FORBIDDEN);
+    let officer = t.session("petugas.imigrasi.bogor@demo.satuatap.id").await;
+    assert_eq!(officer.page("/admin").await.0, StatusCode::OK);
+    assert_eq!(officer.page("/admin/pengguna/baru").await.0, StatusCode::FORBIDDEN);
+    t.stop().await;
+}

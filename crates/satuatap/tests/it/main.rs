@@ -1,0 +1,9 @@
+//! Integration tests over real HTTP, against SQLite or PostgreSQL (`TEST_DB`).
+
+mod support;
+
+mod authz;
+mod catalogue;
+mod input;
+mod registry;
+mod security;

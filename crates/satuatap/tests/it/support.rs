@@ -1,0 +1,333 @@
+//! The test harness: the real server on a free port, over real HTTP, on a fresh
+//! database cloned from a migrated template with the demo data — SQLite or
+//! PostgreSQL by `TEST_DB` (`sqlite`, the default, or `postgres`).
+
+use std::path::PathBuf;
+use std::sync::OnceLock;
+
+use reqwest::{Client, Method, Response, StatusCode};
+use satuatap::{Running, Settings};
+use satuatap_service::App;
+use satuatap_web::WebConfig;
+use serde_json::{Value, json};
+use sha2::{Digest, Sha256};
+use sqlx::Connection;
+
+pub const PASSWORD: &str = satuatap_service::demo::DEMO_PASSWORD;
+pub const SECRET: &str = "test-secret-test-secret-test-secret-0123";
+
+pub fn engine() -> &'static str {
+    static E: OnceLock<String> = OnceLock::new();
+    E.get_or_init(|| std::env::var("TEST_DB").unwrap_or_else(|_| "sqlite".into()))
+}
+
+pub fn pg_base() -> String {
+    std::env::var("TEST_DATABASE_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
+}
+
+fn pg_url(db: &str) -> String {
+    let base = pg_base();
+    let cut = base.rfind('/').unwrap_or(base.len());
+    format!("{}/{db}", &base[..cut])
+}
+
+/// A fingerprint of everything that goes into the template database.
+fn fingerprint() -> String {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let mut h = Sha256::new();
+    let mut files = Vec::new();
+    for dir in ["crates/store/migrations", "crates/service/demo", "crates/store/registry"] {
+        let mut stack = vec![root.join(dir)];
+        while let Some(d) = stack.pop() {
+            for e in std::fs::read_dir(&d).into_iter().flatten().flatten() {
+                let p = e.path();
+                if p.is_dir() { stack.push(p) } else { files.push(p) }
+            }
+        }
+    }
+    files.sort();
+    for f in files {
+        h.update(f.to_string_lossy().as_bytes());
+        h.update(std::fs::read(&f).unwrap_or_default());
+    }
+    h.update(env!("CARGO_PKG_VERSION"));
+    h.finalize().iter().take(6).map(|b| format!("{b:02x}")).collect()
+}
+
+fn settings(data_dir: PathBuf, url: Option<String>) -> Settings {
+    Settings {
+        listen: "127.0.0.1:0".into(),
+        data_dir,
+        database_url: url,
+        secret_key: Some(SECRET.into()),
+        max_connections: 8,
+        web: WebConfig::default(),
+    }
+}
+
+static TEMPLATE: tokio::sync::OnceCell<String> = tokio::sync::OnceCell::const_new();
+
+fn scratch() -> PathBuf {
+    PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
+}
+
+/// Build the template once per process; a lock keeps parallel processes from racing.
+async fn template() -> String {
+    TEMPLATE
+        .get_or_init(|| async {
+            let fp = fingerprint();
+            if engine() == "postgres" { pg_template(&fp).await } else { sqlite_template(&fp).await }
+        })
+        .await
+        .clone()
+}
+
+async fn sqlite_template(fp: &str) -> String {
+    let dir = scratch().join("templates");
+    std::fs::create_dir_all(&dir).expect("template dir");
+    let path = dir.join(format!("sqlite-{fp}.db"));
+    if path.exists() {
+        return path.display().to_string();
+    }
+    let build = dir.join(format!("build-{fp}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&build);
+    let app = satuatap::open(&settings(build.clone(), None)).await.expect("open template");
+    app.load_demo().await.expect("demo data");
+    app.store.close().await;
+    // Fold the WAL into the file so one copy carries everything.
+    let db = build.join("satuatap.db");
+    {
+        let mut c = sqlx::SqliteConnection::connect(&format!("sqlite://{}", db.display())).await.expect("reopen");
+        sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)").execute(&mut c).await.expect("checkpoint");
+        sqlx::query("PRAGMA journal_mode=DELETE").execute(&mut c).await.expect("journal");
+    }
+    let _ = std::fs::rename(&db, &path);
+    let _ = std::fs::remove_dir_all(&build);
+    path.display().to_string()
+}
+
+async fn pg_template(fp: &str) -> String {
+    let name = format!("satuatap_tmpl_{fp}");
+    let mut admin = sqlx::PgConnection::connect(&pg_base()).await.expect("PostgreSQL reachable (TEST_DATABASE_URL)");
+    sqlx::query("SELECT pg_advisory_lock(727274)").execute(&mut admin).await.expect("lock");
+    let exists: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)")
+        .bind(&name)
+        .fetch_one(&mut admin)
+        .await
+        .expect("query");
+    if !exists {
+        // Drop leftovers of earlier runs: old templates and test databases.
+        let old: Vec<String> = sqlx::query_scalar(
+            "SELECT datname FROM pg_database WHERE datname LIKE 'satuatap_tmpl_%' OR datname LIKE 'satuatap_t_%'",
+        )
+        .fetch_all(&mut admin)
+        .await
+        .expect("list");
+        for db in old {
+            let _ = sqlx::query(sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS \"{db}\" WITH (FORCE)")))
+                .execute(&mut admin)
+                .await;
+        }
+        let building = format!("{name}_build");
+        let _ = sqlx::query(sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS \"{building}\" WITH (FORCE)")))
+            .execute(&mut admin)
+            .await;
+        sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE \"{building}\"")))
+            .execute(&mut admin)
+            .await
+            .expect("create");
+        let dir = scratch().join(format!("pg-build-{}", std::process::id()));
+        let app = satuatap::open(&settings(dir, Some(pg_url(&building)))).await.expect("open template");
+        app.load_demo().await.expect("demo data");
+        app.store.close().await;
+        sqlx::query(sqlx::AssertSqlSafe(format!("ALTER DATABASE \"{building}\" RENAME TO \"{name}\"")))
+            .execute(&mut admin)
+            .await
+            .expect("rename");
+    }
+    sqlx::query("SELECT pg_advisory_unlock(727274)").execute(&mut admin).await.expect("unlock");
+    name
+}
+
+/// One running server on its own fresh database.
+pub struct TestApp {
+    pub url: String,
+    pub app: App,
+    running: Option<Running>,
+}
+
+static COUNTER: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+
+impl TestApp {
+    pub async fn spawn() -> TestApp {
+        Self::spawn_with(WebConfig::default()).await
+    }
+
+    pub async fn spawn_with(web: WebConfig) -> TestApp {
+        let template = template().await;
+        let n = COUNTER.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        let tag = format!("{}_{}_{}", std::process::id(), n, chrono::Utc::now().timestamp_micros() % 1_000_000);
+        let dir = scratch().join(format!("t-{tag}"));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).expect("test dir");
+        let db_url = if engine() == "postgres" {
+            let name = format!("satuatap_t_{tag}");
+            let mut admin = sqlx::PgConnection::connect(&pg_base()).await.expect("pg");
+            sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE \"{name}\" TEMPLATE \"{template}\"")))
+                .execute(&mut admin)
+                .await
+                .expect("clone template");
+            pg_url(&name)
+        } else {
+            let path = dir.join("satuatap.db");
+            std::fs::copy(&template, &path).expect("copy template");
+            path.display().to_string()
+        };
+        let mut s = settings(dir, Some(db_url));
+        s.web = web.clone();
+        let app = satuatap::open(&s).await.expect("open");
+        let running = satuatap::start(app.clone(), "127.0.0.1:0", web).await.expect("start");
+        TestApp { url: running.url(), app, running: Some(running) }
+    }
+
+    pub async fn stop(mut self) {
+        if let Some(r) = self.running.take() {
+            r.stop().await;
+        }
+    }
+
+    /// A client with its own cookie jar (a browser).
+    pub fn client(&self) -> Client {
+        Client::builder().cookie_store(true).redirect(reqwest::redirect::Policy::none()).build().expect("client")
+    }
+
+    pub fn at(&self, path: &str) -> String {
+        format!("{}{path}", self.url)
+    }
+
+    /// A signed-in API session for a demo account.
+    pub async fn session(&self, email: &str) -> Session {
+        let client = self.client();
+        let r = client
+            .post(self.at("/api/v1/session"))
+            .json(&json!({"email": email, "password": PASSWORD}))
+            .send()
+            .await
+            .expect("login");
+        assert_eq!(r.status(), StatusCode::OK, "login as {email}");
+        let me: Value = r.json().await.expect("me");
+        Session { client, csrf: me["csrf_token"].as_str().unwrap_or_default().to_string(), base: self.url.clone() }
+    }
+
+    pub fn anonymous(&self) -> Session {
+        Session { client: self.client(), csrf: String::new(), base: self.url.clone() }
+    }
+
+    pub async fn get_json(&self, path: &str) -> (StatusCode, Value) {
+        let r = reqwest::get(self.at(path)).await.expect("get");
+        let s = r.status();
+        (s, r.json().await.unwrap_or(Value::Null))
+    }
+
+    pub async fn get_text(&self, path: &str) -> (StatusCode, String) {
+        let r = reqwest::get(self.at(path)).await.expect("get");
+        let s = r.status();
+        (s, r.text().await.unwrap_or_default())
+    }
+
+    /// The id of a demo MPP by slug.
+    pub async fn mpp_id(&self, slug: &str) -> i64 {
+        let (_, m) = self.get_json(&format!("/api/v1/mpps/{slug}")).await;
+        m["id"].as_i64().unwrap_or_else(|| panic!("no MPP {slug}"))
+    }
+
+    /// The id of a provider of an MPP by slug.
+    pub async fn provider_id(&self, mpp: &str, slug: &str) -> i64 {
+        let (_, ps) = self.get_json(&format!("/api/v1/mpps/{mpp}/providers")).await;
+        ps.as_array()
+            .and_then(|a| a.iter().find(|p| p["slug"] == slug))
+            .and_then(|p| p["id"].as_i64())
+            .unwrap_or_else(|| panic!("no provider {slug} at {mpp}"))
+    }
+}
+
+/// An API client acting as one person (or anonymous).
+pub struct Session {
+    pub client: Client,
+    pub csrf: String,
+    pub base: String,
+}
+
+impl Session {
+    pub async fn send(&self, method: Method, path: &str, body: Option<Value>) -> Response {
+        let mut rb = self.client.request(method, format!("{}{path}", self.base));
+        if !self.csrf.is_empty() {
+            rb = rb.header("x-csrf-token", &self.csrf);
+        }
+        if let Some(b) = body {
+            rb = rb.json(&b);
+        }
+        rb.send().await.expect("request")
+    }
+
+    pub async fn call(&self, method: Method, path: &str, body: Option<Value>) -> (StatusCode, Value) {
+        let r = self.send(method, path, body).await;
+        let s = r.status();
+        (s, r.json().await.unwrap_or(Value::Null))
+    }
+
+    pub async fn get(&self, path: &str) -> (StatusCode, Value) {
+        self.call(Method::GET, path, None).await
+    }
+
+    pub async fn post(&self, path: &str, body: Value) -> (StatusCode, Value) {
+        self.call(Method::POST, path, Some(body)).await
+    }
+
+    pub async fn put(&self, path: &str, body: Value) -> (StatusCode, Value) {
+        self.call(Method::PUT, path, Some(body)).await
+    }
+
+    pub async fn delete(&self, path: &str) -> (StatusCode, Value) {
+        self.call(Method::DELETE, path, None).await
+    }
+
+    /// GET an HTML page and return its text and the form token in it.
+    pub async fn page(&self, path: &str) -> (StatusCode, String, String) {
+        let r = self.client.get(format!("{}{path}", self.base)).send().await.expect("page");
+        let s = r.status();
+        let html = r.text().await.unwrap_or_default();
+        let token = csrf_in(&html);
+        (s, html, token)
+    }
+
+    /// POST an HTML form (the CSRF token is taken from `from`, a page with a form).
+    pub async fn form(&self, from: &str, action: &str, fields: &[(&str, &str)]) -> Response {
+        let (_, _, token) = self.page(from).await;
+        let mut all: Vec<(&str, &str)> = vec![("csrf", token.as_str())];
+        all.extend_from_slice(fields);
+        self.client.post(format!("{}{action}", self.base)).form(&all).send().await.expect("form")
+    }
+}
+
+pub fn csrf_in(html: &str) -> String {
+    html.split("name=\"csrf\" value=\"").nth(1).and_then(|s| s.split('"').next()).unwrap_or_default().to_string()
+}
+
+/// A complete, publishable service body.
+pub fn service_body(provider_id: i64, code: &str, name: &str) -> Value {
+    json!({
+        "provider_id": provider_id,
+        "code": code,
+        "category": "kependudukan",
+        "name": name,
+        "name_en": format!("{name} (EN)"),
+        "requirements": ["KTP-el asli", "Kartu Keluarga"],
+        "procedure": ["Ambil nomor antrean", "Serahkan berkas", "Terima dokumen"],
+        "duration_value": 1,
+        "duration_unit": "working_days",
+        "fee_free": true,
+        "product": "Dokumen",
+        "complaints": "SP4N-LAPOR! www.lapor.go.id",
+    })
+}
