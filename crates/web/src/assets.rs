@@ -6,7 +6,7 @@ use axum::response::{IntoResponse, Response};
 const CSS: &str = include_str!("../assets/app.css");
 
 /// Bumped when an asset changes, so browsers refetch despite long caching.
-pub const VERSION: &str = "2";
+pub const VERSION: &str = "3";
 
 pub async fn css() -> Response {
     let mut r = CSS.into_response();
