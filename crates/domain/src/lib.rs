@@ -5,6 +5,7 @@
 
 pub mod catalog;
 pub mod hours;
+pub mod queue;
 pub mod region;
 pub mod role;
 pub mod search;

@@ -105,9 +105,12 @@ impl Running {
         format!("http://{}", self.addr)
     }
 
+    /// Stop serving, end the background tasks and close the database.
     pub async fn stop(self) {
         let _ = self.shutdown.send(true);
+        self.app.shutdown();
         let _ = self.handle.await;
+        self.app.store.close().await;
     }
 }
 
@@ -117,26 +120,13 @@ pub async fn start(app: App, listen: &str, web: WebConfig) -> Result<Running> {
     let addr = listener.local_addr()?;
     let state = AppState::new(app.clone(), web);
     let router = satuatap_web::router(state).into_make_service_with_connect_info::<SocketAddr>();
-    let (tx, mut rx) = tokio::sync::watch::channel(false);
+    let (tx, rx) = tokio::sync::watch::channel(false);
     // Warm the search index so the first visitor does not pay for it.
     if let Err(e) = app.refresh_search().await {
         tracing::warn!(error = %e, "search index not ready");
     }
-    let housekeeping = app.clone();
-    let mut hk_rx = rx.clone();
-    tokio::spawn(async move {
-        let mut tick = tokio::time::interval(std::time::Duration::from_secs(3600));
-        loop {
-            tokio::select! {
-                _ = tick.tick() => {
-                    if let Err(e) = housekeeping.prune().await {
-                        tracing::warn!(error = %e, "housekeeping failed");
-                    }
-                }
-                _ = hk_rx.changed() => break,
-            }
-        }
-    });
+    app.start_background().await.map_err(|e| anyhow::anyhow!("starting background tasks: {e}"))?;
+    let mut rx = rx;
     let handle = tokio::spawn(async move {
         let shutdown = async move {
             let _ = rx.changed().await;

@@ -39,6 +39,9 @@ pub struct ServiceInput {
     pub summary_en: Option<String>,
     #[serde(default, deserialize_with = "flag")]
     pub bookable: bool,
+    /// Its own queue (ticket prefix); empty to share the provider's.
+    #[serde(default)]
+    pub queue_prefix: Option<String>,
     #[serde(default, deserialize_with = "lines")]
     pub requirements: Vec<String>,
     #[serde(default, deserialize_with = "lines")]
@@ -101,6 +104,7 @@ impl ServiceInput {
             summary: s.summary.clone(),
             summary_en: s.summary_en.clone(),
             bookable: s.bookable,
+            queue_prefix: s.queue_prefix.clone(),
             requirements: st.requirements.clone(),
             requirements_en: st.requirements_en.clone(),
             procedure: st.procedure.clone(),
@@ -173,6 +177,10 @@ fn parse_service(input: &ServiceInput) -> Result<ServiceData> {
     if duration_value.is_some() && duration_unit.is_none() && !c.has("duration_unit") {
         c.push("duration_unit", Invalid::Required);
     }
+    let queue_prefix = input.queue_prefix.as_deref().map(|p| p.trim().to_uppercase()).filter(|p| !p.is_empty());
+    if queue_prefix.as_ref().is_some_and(|p| p.len() > 2 || !p.bytes().all(|b| b.is_ascii_uppercase())) {
+        c.push("queue_prefix", Invalid::Format { hint: "hint-queue-prefix" });
+    }
     let staff_count = match &input.staff_count {
         None => None,
         Some(Ok(v)) => Some(c.range("staff_count", *v, 1, 10_000)),
@@ -215,6 +223,7 @@ fn parse_service(input: &ServiceInput) -> Result<ServiceData> {
         summary,
         summary_en,
         bookable: input.bookable,
+        queue_prefix,
         standard,
     })
     .map_err(Error::Invalid)
@@ -512,6 +521,7 @@ struct ServiceInputAudit {
     summary: Option<String>,
     summary_en: Option<String>,
     bookable: bool,
+    queue_prefix: Option<String>,
     standard: Standard,
 }
 
@@ -526,6 +536,7 @@ impl From<&ServiceRow> for ServiceInputAudit {
             summary: s.summary.clone(),
             summary_en: s.summary_en.clone(),
             bookable: s.bookable,
+            queue_prefix: s.queue_prefix.clone(),
             standard: s.standard.0.clone(),
         }
     }

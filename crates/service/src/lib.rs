@@ -5,14 +5,17 @@
 pub mod actor;
 pub mod audit;
 pub mod auth;
+pub mod board;
 pub mod catalog;
 pub mod crypto;
 pub mod demo;
 pub mod error;
+pub mod events;
 pub mod holidays;
 pub mod input;
 pub mod mpps;
 pub mod providers;
+pub mod queue;
 pub mod registry;
 pub mod users;
 
@@ -78,14 +81,43 @@ pub struct App {
     pub clock: Clock,
     pub keys: crypto::Keys,
     pub catalog: catalog::SearchCatalog,
+    pub events: events::EventBus,
+    pub board: board::BoardFeed,
+    stop: Arc<tokio::sync::watch::Sender<bool>>,
 }
 
 impl App {
     pub fn new(store: Store, keys: crypto::Keys, config: Config) -> App {
-        App { store, config, clock: Clock::default(), keys, catalog: catalog::SearchCatalog::default() }
+        App {
+            store,
+            config,
+            clock: Clock::default(),
+            keys,
+            catalog: catalog::SearchCatalog::default(),
+            events: events::EventBus::default(),
+            board: board::BoardFeed::default(),
+            stop: Arc::new(tokio::sync::watch::channel(false).0),
+        }
     }
 
     pub fn now(&self) -> DateTime<Utc> {
         self.clock.now()
+    }
+
+    /// Ask background tasks to end (on shutdown).
+    pub fn shutdown(&self) {
+        let _ = self.stop.send(true);
+    }
+
+    /// Resolves once [`App::shutdown`] has been called.
+    pub fn stopped(&self) -> impl std::future::Future<Output = ()> + Send + use<> {
+        let mut rx = self.stop.subscribe();
+        async move {
+            while !*rx.borrow_and_update() {
+                if rx.changed().await.is_err() {
+                    return;
+                }
+            }
+        }
     }
 }

@@ -7,7 +7,7 @@ use crate::model::{ServiceData, ServiceRow};
 use crate::{Result, StoreError, Tx, on_conn};
 
 const SELECT: &str = "SELECT s.id, s.mpp_id, s.provider_id, s.code, s.category, s.name, s.name_en, s.summary,
-        s.summary_en, s.bookable, s.status, s.standard, s.published_at, s.rev, s.created_at, s.updated_at,
+        s.summary_en, s.bookable, s.status, s.standard, s.published_at, s.queue_prefix, s.rev, s.created_at, s.updated_at,
         p.name AS provider_name, p.name_en AS provider_name_en, p.maklumat AS provider_maklumat,
         m.slug AS mpp_slug, m.name AS mpp_name, r.name AS regency_name
     FROM services s
@@ -109,8 +109,8 @@ impl Tx {
         let standard = standard_json(d)?;
         Ok(on_conn!(self, |c| sqlx::query_scalar(
             "INSERT INTO services (mpp_id, provider_id, code, category, name, name_en, summary, summary_en, bookable,
-                status, standard, rev, created_at, updated_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'draft', $10, $11, $12, $12) RETURNING id"
+                status, standard, rev, created_at, updated_at, queue_prefix)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'draft', $10, $11, $12, $12, $13) RETURNING id"
         )
         .bind(mpp_id)
         .bind(d.provider_id)
@@ -124,6 +124,7 @@ impl Tx {
         .bind(standard)
         .bind(rev)
         .bind(now)
+        .bind(d.queue_prefix.as_deref())
         .fetch_one(c)
         .await)?)
     }
@@ -133,7 +134,7 @@ impl Tx {
         let standard = standard_json(d)?;
         let r = on_conn!(self, |c| sqlx::query(
             "UPDATE services SET provider_id = $2, code = $3, category = $4, name = $5, name_en = $6, summary = $7,
-                summary_en = $8, bookable = $9, standard = $10, rev = $11, updated_at = $12
+                summary_en = $8, bookable = $9, standard = $10, rev = $11, updated_at = $12, queue_prefix = $13
              WHERE id = $1"
         )
         .bind(id)
@@ -148,6 +149,7 @@ impl Tx {
         .bind(standard)
         .bind(rev)
         .bind(now)
+        .bind(d.queue_prefix.as_deref())
         .execute(c)
         .await
         .map(|r| r.rows_affected()))?;

@@ -191,6 +191,19 @@ impl Store {
         Ok(())
     }
 
+    /// Listen for notifications on `channel` (PostgreSQL); `None` on SQLite,
+    /// where one process owns the database and events stay in memory.
+    pub async fn listen(&self, channel: &str) -> Result<Option<Listener>> {
+        match &self.pools {
+            Pools::Sqlite { .. } => Ok(None),
+            Pools::Postgres(pool) => {
+                let mut l = sqlx::postgres::PgListener::connect_with(pool).await?;
+                l.listen(channel).await?;
+                Ok(Some(Listener(l)))
+            }
+        }
+    }
+
     pub async fn close(&self) {
         match &self.pools {
             Pools::Sqlite { write, read } => {
@@ -199,5 +212,16 @@ impl Store {
             }
             Pools::Postgres(pool) => pool.close().await,
         }
+    }
+}
+
+/// Notifications from other nodes.
+pub struct Listener(sqlx::postgres::PgListener);
+
+impl Listener {
+    /// The next payload; `Ok(None)` when the connection dropped (it reconnects
+    /// on the next call, and notifications sent meanwhile are lost: resync).
+    pub async fn recv(&mut self) -> Result<Option<String>> {
+        Ok(self.0.try_recv().await?.map(|n| n.payload().to_string()))
     }
 }

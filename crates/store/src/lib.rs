@@ -15,10 +15,11 @@ pub mod catalog;
 pub mod holidays;
 pub mod mpps;
 pub mod providers;
+pub mod queue;
 pub mod registry;
 pub mod users;
 
-pub use db::{Engine, Store, StoreOptions, Tx};
+pub use db::{Engine, Listener, Store, StoreOptions, Tx};
 pub use error::StoreError;
 pub use model::*;
 

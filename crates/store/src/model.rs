@@ -4,6 +4,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use satuatap_domain::catalog::{Category, MppStatus, ProviderKind, ServiceStatus, Standard};
 use satuatap_domain::hours::OpeningHours;
+use satuatap_domain::queue::{CounterState, QueueSettings, TicketStatus};
 use satuatap_domain::role::Role;
 use serde::Serialize;
 
@@ -29,6 +30,9 @@ text_column!(MppStatusCol, MppStatus, MppStatus::parse);
 text_column!(RoleCol, Role, Role::parse);
 text_column!(HoursCol, OpeningHours, |s| OpeningHours::from_json(s).ok());
 text_column!(StandardCol, Standard, |s| serde_json::from_str(s).ok());
+text_column!(QueueSettingsCol, QueueSettings, |s| Some(QueueSettings::from_json(s)));
+text_column!(TicketStatusCol, TicketStatus, TicketStatus::parse);
+text_column!(CounterStateCol, CounterState, CounterState::parse);
 
 #[derive(Debug, Clone, Serialize, sqlx::FromRow)]
 pub struct Province {
@@ -91,6 +95,11 @@ pub struct MppRow {
     pub opened_on: Option<NaiveDate>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    #[sqlx(try_from = "String")]
+    pub queue_settings: QueueSettingsCol,
+    pub announcement: Option<String>,
+    pub announcement_en: Option<String>,
+    pub closed_through: Option<NaiveDate>,
     pub regency_name: String,
     pub province_code: String,
     pub province_name: String,
@@ -178,7 +187,7 @@ pub struct ProviderData {
     pub active: bool,
 }
 
-#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+#[derive(Debug, Clone, sqlx::FromRow)]
 pub struct CounterRow {
     pub id: i64,
     pub mpp_id: i64,
@@ -188,6 +197,22 @@ pub struct CounterRow {
     pub active: bool,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    #[sqlx(try_from = "String")]
+    pub state: CounterStateCol,
+    pub officer_id: Option<i64>,
+    pub state_since: Option<DateTime<Utc>>,
+    pub zone: Option<String>,
+    pub provider_name: String,
+}
+
+impl Serialize for CounterRow {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        serde_json::json!({
+            "id": self.id, "mpp_id": self.mpp_id, "provider_id": self.provider_id, "code": self.code,
+            "name": self.name, "active": self.active,
+        })
+        .serialize(s)
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -215,6 +240,7 @@ pub struct ServiceRow {
     #[sqlx(try_from = "String")]
     pub standard: StandardCol,
     pub published_at: Option<DateTime<Utc>>,
+    pub queue_prefix: Option<String>,
     pub rev: i64,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
@@ -236,6 +262,7 @@ pub struct ServiceData {
     pub summary: Option<String>,
     pub summary_en: Option<String>,
     pub bookable: bool,
+    pub queue_prefix: Option<String>,
     pub standard: Standard,
 }
 
@@ -318,4 +345,90 @@ pub struct AuditEntry {
     pub before: Option<serde_json::Value>,
     pub after: Option<serde_json::Value>,
     pub ip: Option<String>,
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct TicketRow {
+    pub id: i64,
+    pub mpp_id: i64,
+    pub provider_id: i64,
+    pub service_id: i64,
+    pub day: NaiveDate,
+    pub prefix: String,
+    pub number: i64,
+    pub code: String,
+    pub token: String,
+    #[sqlx(try_from = "String")]
+    pub status: TicketStatusCol,
+    pub outcome: Option<String>,
+    pub outcome_reason: Option<String>,
+    pub priority: Option<String>,
+    pub source: String,
+    pub arrived_at: DateTime<Utc>,
+    pub issued_at: DateTime<Utc>,
+    pub queue_key: DateTime<Utc>,
+    pub counter_id: Option<i64>,
+    pub officer_id: Option<i64>,
+    pub target_counter_id: Option<i64>,
+    pub called_at: Option<DateTime<Utc>>,
+    pub started_at: Option<DateTime<Utc>>,
+    pub finished_at: Option<DateTime<Utc>>,
+    pub recalls: i64,
+    pub extra_time_used: bool,
+    pub service_name: String,
+    pub service_name_en: Option<String>,
+    pub service_code: String,
+    pub provider_name: String,
+    pub provider_name_en: Option<String>,
+    pub zone: Option<String>,
+    pub counter_code: Option<String>,
+    pub counter_name: Option<String>,
+}
+
+/// A ticket about to be inserted.
+#[derive(Debug, Clone)]
+pub struct NewTicket {
+    pub mpp_id: i64,
+    pub provider_id: i64,
+    pub service_id: i64,
+    pub day: NaiveDate,
+    pub prefix: String,
+    pub number: i64,
+    pub code: String,
+    pub token: String,
+    pub priority: Option<String>,
+    pub source: String,
+    pub arrived_at: DateTime<Utc>,
+    pub issued_at: DateTime<Utc>,
+    pub queue_key: DateTime<Utc>,
+    pub target_counter_id: Option<i64>,
+}
+
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct TicketEventRow {
+    pub id: i64,
+    pub ticket_id: i64,
+    pub at: DateTime<Utc>,
+    pub kind: String,
+    pub service_id: Option<i64>,
+    pub counter_id: Option<i64>,
+    pub officer_id: Option<i64>,
+    pub note: Option<String>,
+    pub counter_code: Option<String>,
+    pub officer_name: Option<String>,
+    pub service_name: Option<String>,
+}
+
+/// Waiting tickets and open counters for one service today.
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct ServiceQueueRow {
+    pub service_id: i64,
+    pub service_name: String,
+    pub service_name_en: Option<String>,
+    pub provider_id: i64,
+    pub provider_name: String,
+    pub zone: Option<String>,
+    pub prefix: String,
+    pub waiting: i64,
+    pub open_counters: i64,
 }

@@ -7,7 +7,8 @@ use crate::{Result, Tx, on_conn};
 
 const SELECT: &str = "SELECT m.id, m.slug, m.name, m.nickname, m.regency_code, m.district_code, m.address,
         m.latitude, m.longitude, m.time_zone, m.hours, m.phone, m.email, m.website, m.status, m.opened_on,
-        m.created_at, m.updated_at, r.name AS regency_name, p.code AS province_code, p.name AS province_name,
+        m.created_at, m.updated_at, m.queue_settings, m.announcement, m.announcement_en, m.closed_through,
+        r.name AS regency_name, p.code AS province_code, p.name AS province_name,
         d.name AS district_name
     FROM mpps m
     JOIN regencies r ON r.code = m.regency_code
@@ -105,5 +106,42 @@ impl Tx {
         .await
         .map(|r| r.rows_affected()))?;
         Ok(r == 1)
+    }
+}
+
+impl Tx {
+    /// The queue policy and the board's announcement of an MPP.
+    pub async fn set_mpp_queue(
+        &mut self,
+        id: i64,
+        settings: &str,
+        announcement: Option<&str>,
+        announcement_en: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> Result<bool> {
+        let r = on_conn!(self, |c| {
+            sqlx::query(
+            "UPDATE mpps SET queue_settings = $2, announcement = $3, announcement_en = $4, updated_at = $5 WHERE id = $1"
+        )
+        .bind(id)
+        .bind(settings)
+        .bind(announcement)
+        .bind(announcement_en)
+        .bind(now)
+        .execute(c)
+        .await
+        .map(|r| r.rows_affected())
+        })?;
+        Ok(r == 1)
+    }
+
+    pub async fn set_closed_through(&mut self, id: i64, day: chrono::NaiveDate) -> Result<()> {
+        on_conn!(self, |c| sqlx::query("UPDATE mpps SET closed_through = $2 WHERE id = $1")
+            .bind(id)
+            .bind(day)
+            .execute(c)
+            .await
+            .map(|r| r.rows_affected()))?;
+        Ok(())
     }
 }

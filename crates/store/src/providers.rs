@@ -11,7 +11,10 @@ const PROVIDER_SELECT: &str = "SELECT p.id, p.mpp_id, p.agency_id, p.slug, p.nam
         (SELECT COUNT(*) FROM services s WHERE s.provider_id = p.id AND s.status = 'published') AS published_services
     FROM providers p LEFT JOIN agencies a ON a.id = p.agency_id";
 
-const COUNTER_SELECT: &str = "SELECT id, mpp_id, provider_id, code, name, active, created_at, updated_at FROM counters";
+const COUNTER_SELECT: &str =
+    "SELECT k.id, k.mpp_id, k.provider_id, k.code, k.name, k.active, k.created_at, k.updated_at,
+        k.state, k.officer_id, k.state_since, p.zone, p.name AS provider_name
+    FROM counters k JOIN providers p ON p.id = k.provider_id";
 
 impl Tx {
     pub async fn agencies(&mut self) -> Result<Vec<AgencyRow>> {
@@ -137,17 +140,17 @@ impl Tx {
     }
 
     pub async fn counter(&mut self, id: i64) -> Result<Option<CounterRow>> {
-        let sql = sqlx::AssertSqlSafe(format!("{COUNTER_SELECT} WHERE id = $1"));
+        let sql = sqlx::AssertSqlSafe(format!("{COUNTER_SELECT} WHERE k.id = $1"));
         Ok(on_conn!(self, |c| sqlx::query_as(sql).bind(id).fetch_optional(c).await)?)
     }
 
     pub async fn counters(&mut self, provider_id: i64) -> Result<Vec<CounterRow>> {
-        let sql = sqlx::AssertSqlSafe(format!("{COUNTER_SELECT} WHERE provider_id = $1 ORDER BY code"));
+        let sql = sqlx::AssertSqlSafe(format!("{COUNTER_SELECT} WHERE k.provider_id = $1 ORDER BY k.code"));
         Ok(on_conn!(self, |c| sqlx::query_as(sql).bind(provider_id).fetch_all(c).await)?)
     }
 
     pub async fn counters_of_mpp(&mut self, mpp_id: i64) -> Result<Vec<CounterRow>> {
-        let sql = sqlx::AssertSqlSafe(format!("{COUNTER_SELECT} WHERE mpp_id = $1 ORDER BY code"));
+        let sql = sqlx::AssertSqlSafe(format!("{COUNTER_SELECT} WHERE k.mpp_id = $1 ORDER BY k.code"));
         Ok(on_conn!(self, |c| sqlx::query_as(sql).bind(mpp_id).fetch_all(c).await)?)
     }
 

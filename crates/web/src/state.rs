@@ -21,11 +21,19 @@ pub struct WebConfig {
     pub login_per_minute: u32,
     /// Account registrations per hour from one address.
     pub register_per_hour: u32,
+    /// Queue tickets per minute from one address (a kiosk, or a phone).
+    pub tickets_per_minute: u32,
 }
 
 impl Default for WebConfig {
     fn default() -> Self {
-        WebConfig { secure_cookies: false, trust_proxy: false, login_per_minute: 20, register_per_hour: 10 }
+        WebConfig {
+            secure_cookies: false,
+            trust_proxy: false,
+            login_per_minute: 20,
+            register_per_hour: 10,
+            tickets_per_minute: 30,
+        }
     }
 }
 
@@ -34,6 +42,7 @@ impl Default for WebConfig {
 pub struct Limits {
     login: DefaultKeyedRateLimiter<IpAddr>,
     register: DefaultKeyedRateLimiter<IpAddr>,
+    ticket: DefaultKeyedRateLimiter<IpAddr>,
 }
 
 fn nz(n: u32) -> NonZeroU32 {
@@ -45,6 +54,7 @@ impl Limits {
         Limits {
             login: RateLimiter::keyed(Quota::per_minute(nz(cfg.login_per_minute))),
             register: RateLimiter::keyed(Quota::per_hour(nz(cfg.register_per_hour))),
+            ticket: RateLimiter::keyed(Quota::per_minute(nz(cfg.tickets_per_minute))),
         }
     }
 
@@ -66,6 +76,10 @@ impl Limits {
 
     pub fn check_register(&self, ip: Option<&str>) -> Option<u64> {
         Self::check(&self.register, ip)
+    }
+
+    pub fn check_ticket(&self, ip: Option<&str>) -> Option<u64> {
+        Self::check(&self.ticket, ip)
     }
 }
 

@@ -5,5 +5,6 @@ mod support;
 mod authz;
 mod catalogue;
 mod input;
+mod queue;
 mod registry;
 mod security;

@@ -154,6 +154,8 @@ pub struct TestApp {
     pub url: String,
     pub app: App,
     running: Option<Running>,
+    pub db_url: String,
+    dir: PathBuf,
 }
 
 static COUNTER: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
@@ -183,11 +185,12 @@ impl TestApp {
             std::fs::copy(&template, &path).expect("copy template");
             path.display().to_string()
         };
+        let (db_url_copy, dir_copy) = (db_url.clone(), dir.clone());
         let mut s = settings(dir, Some(db_url));
         s.web = web.clone();
         let app = satuatap::open(&s).await.expect("open");
         let running = satuatap::start(app.clone(), "127.0.0.1:0", web).await.expect("start");
-        TestApp { url: running.url(), app, running: Some(running) }
+        TestApp { url: running.url(), app, running: Some(running), db_url: db_url_copy, dir: dir_copy }
     }
 
     pub async fn stop(mut self) {
@@ -330,4 +333,42 @@ pub fn service_body(provider_id: i64, code: &str, name: &str) -> Value {
         "product": "Dokumen",
         "complaints": "SP4N-LAPOR! www.lapor.go.id",
     })
+}
+
+/// A second `satuatap serve` process on the same database (PostgreSQL).
+pub struct Process {
+    pub url: String,
+    child: tokio::process::Child,
+}
+
+impl Process {
+    pub async fn start(t: &TestApp) -> Process {
+        use tokio::io::AsyncBufReadExt;
+        let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_satuatap"))
+            .args(["serve", "--listen", "127.0.0.1:0", "--database-url", &t.db_url, "--secret-key", SECRET])
+            .arg("--data-dir")
+            .arg(t.dir.join("second"))
+            .stdout(std::process::Stdio::piped())
+            .kill_on_drop(true)
+            .spawn()
+            .expect("start satuatap");
+        let stdout = child.stdout.take().expect("stdout");
+        let mut lines = tokio::io::BufReader::new(stdout).lines();
+        let url = tokio::time::timeout(std::time::Duration::from_secs(30), async {
+            while let Ok(Some(line)) = lines.next_line().await {
+                if let Some(rest) = line.strip_prefix("satuatap is running at ") {
+                    return rest.trim_end_matches('/').to_string();
+                }
+            }
+            panic!("satuatap exited before serving");
+        })
+        .await
+        .expect("satuatap started in time");
+        tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
+        Process { url, child }
+    }
+
+    pub async fn stop(mut self) {
+        let _ = self.child.kill().await;
+    }
 }

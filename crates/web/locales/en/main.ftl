@@ -371,3 +371,12 @@ hint-plain-text = Remove invisible control characters.
 hint-queue-prefix = One or two capital letters, e.g. A or IM.
 hint-slug = Use lowercase letters, digits and dashes, e.g. kota-bogor.
 hint-url = The address must start with https:// or http://.
+
+err-queue-closed = The MPP is closed; queue tickets cannot be taken now. See the opening hours.
+err-more-time-unavailable = Asking for more time works once, while your number is being called.
+err-ticket-not-cancellable = This ticket has been served or closed and cannot be cancelled.
+err-counter-inactive = This counter is not active.
+err-counter-not-open = Open the counter first.
+err-finish-current-first = Finish the ticket at this counter first.
+err-recall-first = Recall the ticket before marking it as not present.
+err-ticket-moved = This ticket has moved on or is finished. Reload the console.

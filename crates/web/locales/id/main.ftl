@@ -367,3 +367,13 @@ hint-plain-text = Hapus karakter kontrol yang tidak terlihat.
 hint-queue-prefix = Satu atau dua huruf kapital, misalnya A atau IM.
 hint-slug = Gunakan huruf kecil, angka, dan tanda hubung, misalnya kota-bogor.
 hint-url = Alamat harus diawali https:// atau http://.
+
+# Antrean
+err-queue-closed = MPP sedang tutup; nomor antrean tidak dapat diambil sekarang. Lihat jam layanan.
+err-more-time-unavailable = Permintaan tambahan waktu hanya dapat dipakai sekali, saat nomor Anda dipanggil.
+err-ticket-not-cancellable = Tiket ini sudah dilayani atau ditutup dan tidak dapat dibatalkan.
+err-counter-inactive = Loket ini tidak aktif.
+err-counter-not-open = Buka loket terlebih dahulu.
+err-finish-current-first = Selesaikan dulu tiket yang sedang di loket ini.
+err-recall-first = Panggil ulang dulu sebelum menandai tidak hadir.
+err-ticket-moved = Tiket ini sudah berpindah atau selesai. Muat ulang konsol.

@@ -6,6 +6,7 @@ pub mod admin;
 pub mod auth;
 pub mod dto;
 pub mod public;
+pub mod queue;
 
 use axum::Router;
 use axum::extract::rejection::{JsonRejection, QueryRejection};
@@ -103,6 +104,25 @@ pub fn router() -> Router<AppState> {
         .route("/register", post(auth::register))
         .route("/me", get(auth::me))
         .route("/me/password", post(auth::change_password))
+        .route("/me/counters", get(queue::my_counters))
+        .route("/mpps/{id}/tickets", post(queue::issue))
+        .route("/mpps/{id}/queue", get(queue::overview))
+        .route("/mpps/{id}/board", get(queue::board))
+        .route("/mpps/{id}/events", get(queue::events))
+        .route("/mpps/{id}/queue-settings", axum::routing::put(queue::set_settings))
+        .route("/tickets/{token}", get(queue::ticket))
+        .route("/tickets/{token}/more-time", post(queue::more_time))
+        .route("/tickets/{token}/cancel", post(queue::cancel))
+        .route("/ticket-history/{id}", get(queue::history))
+        .route("/counters/{id}/console", get(queue::console))
+        .route("/counters/{id}/open", post(queue::open))
+        .route("/counters/{id}/pause", post(queue::pause))
+        .route("/counters/{id}/close", post(queue::close))
+        .route("/counters/{id}/call-next", post(queue::call_next))
+        .route("/counters/{id}/services", axum::routing::put(queue::set_services))
+        .route("/counters/{id}/tickets/{ticket}/finish", post(queue::finish))
+        .route("/counters/{id}/tickets/{ticket}/transfer", post(queue::transfer))
+        .route("/counters/{id}/tickets/{ticket}/{action}", post(queue::ticket_action))
         .fallback(api_not_found)
 }
 
@@ -130,6 +150,9 @@ async fn api_not_found(c: Ctx) -> impl IntoResponse {
         admin::add_national_holiday, admin::add_mpp_holiday, admin::delete_holiday, admin::users, admin::user,
         admin::create_user, admin::update_user, admin::tokens, admin::issue_token, admin::revoke_token, admin::audit,
         auth::login, auth::logout, auth::register, auth::me, auth::change_password,
+        queue::issue, queue::ticket, queue::more_time, queue::cancel, queue::overview, queue::board, queue::events,
+        queue::my_counters, queue::console, queue::open, queue::pause, queue::close, queue::call_next,
+        queue::ticket_action, queue::finish, queue::transfer, queue::history, queue::set_services, queue::set_settings,
     ),
     components(schemas(dto::ApiErrorBody, dto::ApiErrorDetail, dto::ApiFieldError)),
     tags(
@@ -137,6 +160,7 @@ async fn api_not_found(c: Ctx) -> impl IntoResponse {
         (name = "catalogue", description = "Providers, counters and services with their standards"),
         (name = "calendar", description = "National holidays, cuti bersama and MPP closures"),
         (name = "accounts", description = "Sessions, accounts, API tokens and the audit log"),
+        (name = "queue", description = "Walk-in tickets, display boards (server-sent events) and counter consoles"),
     )
 )]
 pub struct ApiDoc;

@@ -1,0 +1,107 @@
+//! Events other screens must see (a call for the boards, a changed queue for
+//! kiosks and phones). One node: an in-process broadcast. Several nodes on
+//! PostgreSQL: `NOTIFY` inside the writing transaction, and every node (the
+//! writer included) hears it through `LISTEN` and rebroadcasts locally.
+
+use satuatap_store::{Engine, Tx};
+use serde::{Deserialize, Serialize};
+use tokio::sync::broadcast;
+
+use crate::{App, Result};
+
+pub const CHANNEL: &str = "satuatap_events";
+
+/// What happened; payloads carry ids, never rows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QueueEvent {
+    pub mpp: i64,
+    /// `issued`, `called`, `recalled`, `started`, `finished`, `no_show`, `returned`,
+    /// `transferred`, `cancelled`, `more_time`, `counter`, `board`, `closed`, or `resync`
+    /// (events may have been missed: reload everything).
+    pub kind: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ticket: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub counter: Option<i64>,
+}
+
+impl QueueEvent {
+    pub fn new(mpp: i64, kind: &str, ticket: Option<i64>, counter: Option<i64>) -> QueueEvent {
+        QueueEvent { mpp, kind: kind.to_string(), ticket, counter }
+    }
+}
+
+#[derive(Clone)]
+pub struct EventBus {
+    tx: broadcast::Sender<QueueEvent>,
+}
+
+impl Default for EventBus {
+    fn default() -> Self {
+        let (tx, _) = broadcast::channel(4096);
+        EventBus { tx }
+    }
+}
+
+impl EventBus {
+    pub fn subscribe(&self) -> broadcast::Receiver<QueueEvent> {
+        self.tx.subscribe()
+    }
+
+    /// Deliver to this node's listeners (no one listening is fine).
+    pub fn send(&self, e: QueueEvent) {
+        let _ = self.tx.send(e);
+    }
+}
+
+impl App {
+    /// Commit `tx` and announce `events` to every node.
+    pub(crate) async fn commit_and_publish(&self, mut tx: Tx, events: Vec<QueueEvent>) -> Result<()> {
+        let via_db = tx.engine() == Engine::Postgres;
+        if via_db {
+            for e in &events {
+                let payload = serde_json::to_string(e).map_err(|e| crate::Error::Internal(e.to_string()))?;
+                tx.notify(CHANNEL, &payload).await?;
+            }
+        }
+        tx.commit().await?;
+        if !via_db {
+            for e in events {
+                self.events.send(e);
+            }
+        }
+        Ok(())
+    }
+
+    /// On PostgreSQL, relay notifications from every node to this node's bus.
+    /// Runs until the process ends; a dropped connection becomes a `resync`.
+    pub async fn relay_notifications(&self) -> Result<()> {
+        let Some(mut listener) = self.store.listen(CHANNEL).await? else {
+            return Ok(());
+        };
+        let bus = self.events.clone();
+        let stopped = self.stopped();
+        tokio::spawn(async move {
+            tokio::pin!(stopped);
+            loop {
+                let got = tokio::select! {
+                    _ = &mut stopped => break,
+                    got = listener.recv() => got,
+                };
+                match got {
+                    Ok(Some(payload)) => match serde_json::from_str::<QueueEvent>(&payload) {
+                        Ok(e) => bus.send(e),
+                        Err(e) => tracing::warn!(error = %e, "unreadable event"),
+                    },
+                    Ok(None) => bus.send(QueueEvent::new(0, "resync", None, None)),
+                    Err(e) => {
+                        tracing::warn!(error = %e, "event listener failed; retrying");
+                        bus.send(QueueEvent::new(0, "resync", None, None));
+                        tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+                    }
+                }
+            }
+        });
+        Ok(())
+    }
+}
