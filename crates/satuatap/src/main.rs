@@ -47,6 +47,10 @@ struct Global {
     /// Trust X-Forwarded-For for the client address (only behind your own reverse proxy).
     #[arg(long, env = "SATUATAP_TRUST_PROXY", global = true)]
     trust_proxy: bool,
+    /// The address citizens reach this server at, for the QR codes on tickets
+    /// (default: the address the kiosk used).
+    #[arg(long, env = "SATUATAP_PUBLIC_URL", global = true)]
+    public_url: Option<String>,
 }
 
 #[derive(Subcommand, Debug)]
@@ -94,7 +98,12 @@ fn settings(g: &Global) -> Settings {
         database_url: g.database_url.clone(),
         secret_key: g.secret_key.clone(),
         max_connections: g.max_connections,
-        web: WebConfig { secure_cookies: g.secure_cookies, trust_proxy: g.trust_proxy, ..WebConfig::default() },
+        web: WebConfig {
+            secure_cookies: g.secure_cookies,
+            trust_proxy: g.trust_proxy,
+            public_url: g.public_url.clone(),
+            ..WebConfig::default()
+        },
     }
 }
 
@@ -120,10 +129,12 @@ async fn main() -> Result<()> {
             if demo {
                 let summary = app.load_demo().await.map_err(|e| anyhow::anyhow!("loading demo data: {e}"))?;
                 if summary.loaded {
+                    app.open_demo_queues_around_the_clock().await.map_err(|e| anyhow::anyhow!("demo queues: {e}"))?;
                     println!(
                         "Demo data loaded: {} MPPs, {} providers, {} services.",
                         summary.mpps, summary.providers, summary.services
                     );
+                    println!("The demo MPPs accept queue tickets at any hour, so the queue can be tried now.");
                 }
                 logins = summary.logins;
             }
@@ -139,6 +150,11 @@ async fn main() -> Result<()> {
                 for l in &logins {
                     println!("  {:<16} {:<44} {}", l.role, l.email, l.scope);
                 }
+            }
+            if demo {
+                println!(
+                    "Try the queue: kiosk {url}mpp/kota-bogor/kiosk · board {url}mpp/kota-bogor/papan · console {url}konsol"
+                );
             }
             println!("Press Ctrl+C to stop.");
             shutdown_signal().await;

@@ -11,6 +11,7 @@ use crate::catalog::ServiceInput;
 use crate::holidays::HolidayInput;
 use crate::mpps::MppInput;
 use crate::providers::{AgencyInput, CounterInput, ProviderInput};
+use crate::queue::QueueSettingsInput;
 use crate::users::UserInput;
 use crate::{Actor, App, Error, Result};
 
@@ -22,6 +23,9 @@ const CATALOGUES: &[(&str, &str)] = &[
     ("makassar.toml", include_str!("../demo/makassar.toml")),
     ("jayapura.toml", include_str!("../demo/jayapura.toml")),
 ];
+
+const BOGOR_ANNOUNCEMENT: &str = "Selamat datang di Mal Pelayanan Publik Kota Bogor. Siapkan dokumen asli sebelum nomor Anda dipanggil. Semua layanan tanpa pungutan di luar tarif resmi; laporkan pungutan liar melalui SP4N-LAPOR!";
+const BOGOR_ANNOUNCEMENT_EN: &str = "Welcome to the Kota Bogor Public Service Mall. Have your original documents ready before your number is called. No fees beyond the official tariffs; report illegal charges through SP4N-LAPOR!";
 
 /// The password of every demo account.
 pub const DEMO_PASSWORD: &str = "satuatap-demo";
@@ -222,8 +226,36 @@ impl App {
             }
         }
         self.create_demo_users(&mpps).await?;
+        if let Some(bogor) = mpps.get("kota-bogor") {
+            let board = QueueSettingsInput {
+                announcement: Some(BOGOR_ANNOUNCEMENT.into()),
+                announcement_en: Some(BOGOR_ANNOUNCEMENT_EN.into()),
+                ..QueueSettingsInput::default()
+            };
+            self.set_queue_settings(&system, *bogor, &board).await.map_err(context("Bogor board".into()))?;
+        }
         summary.logins = demo_logins();
         Ok(summary)
+    }
+
+    /// Let the demo MPPs issue tickets at any hour, so the queue can be tried
+    /// whenever someone runs the demo (a real MPP keeps its opening hours).
+    pub async fn open_demo_queues_around_the_clock(&self) -> Result<()> {
+        let system = Actor::system();
+        for m in self.mpps(&Default::default()).await? {
+            let s = &m.queue_settings.0;
+            let input = QueueSettingsInput {
+                priority_lead_minutes: Some(Ok(s.priority_lead_minutes)),
+                booking_lead_minutes: Some(Ok(s.booking_lead_minutes)),
+                recalls_before_no_show: Some(Ok(s.recalls_before_no_show)),
+                extra_time_minutes: Some(Ok(s.extra_time_minutes)),
+                allow_outside_hours: true,
+                announcement: m.announcement.clone(),
+                announcement_en: m.announcement_en.clone(),
+            };
+            self.set_queue_settings(&system, m.id, &input).await?;
+        }
+        Ok(())
     }
 
     async fn create_demo_users(&self, mpps: &HashMap<String, i64>) -> Result<()> {

@@ -479,6 +479,13 @@ impl App {
         Ok(rows.into_iter().filter(|c| c.active && can_operate(actor, c)).collect())
     }
 
+    /// Every counter of an MPP, for its staff (transfer targets, admin lists).
+    pub async fn counters_of_mpp(&self, actor: &Actor, mpp_id: i64) -> Result<Vec<CounterRow>> {
+        actor.require(actor.is_staff_of(mpp_id))?;
+        let mut tx = self.store.read().await?;
+        Ok(tx.counters_of_mpp(mpp_id).await?.into_iter().filter(|c| c.active).collect())
+    }
+
     pub async fn console(&self, actor: &Actor, counter_id: i64) -> Result<ConsoleView> {
         let mut tx = self.store.read().await?;
         let c = self.operable_counter(&mut tx, actor, counter_id).await?;

@@ -21,7 +21,7 @@ use tower_http::trace::TraceLayer;
 
 pub use state::{AppState, WebConfig};
 
-use pages::{account, admin, public};
+use pages::{account, admin, public, queue};
 
 /// The largest request body accepted (forms and JSON).
 pub const MAX_BODY: usize = 1024 * 1024;
@@ -36,6 +36,13 @@ pub fn router(state: AppState) -> Router {
         .route("/mpp/{slug}/layanan", get(public::catalogue))
         .route("/mpp/{slug}/layanan/{code}", get(public::service))
         .route("/mpp/{slug}/layanan/{code}/cetak", get(public::service_print))
+        .route("/mpp/{slug}/kiosk", get(queue::kiosk))
+        .route("/mpp/{slug}/papan", get(queue::board))
+        .route("/tiket/{token}", get(queue::ticket))
+        .route("/tiket/{token}/cetak", get(queue::ticket_print))
+        .route("/tiket/{token}/qr.svg", get(queue::ticket_qr))
+        .route("/konsol", get(queue::console_pick))
+        .route("/konsol/{id}", get(queue::console))
         .route("/masuk", get(account::login_form).post(account::login))
         .route("/keluar", post(account::logout))
         .route("/daftar", get(account::register_form).post(account::register))
@@ -71,7 +78,7 @@ pub fn router(state: AppState) -> Router {
         .nest("/api/v1", api::router())
         .fallback(public::not_found)
         .layer(middleware::from_fn_with_state(state.clone(), ctx::context))
-        .route("/static/app.css", get(assets::css))
+        .route("/static/{*name}", get(assets::file))
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
         .layer(DefaultBodyLimit::max(MAX_BODY))

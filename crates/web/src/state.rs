@@ -23,6 +23,8 @@ pub struct WebConfig {
     pub register_per_hour: u32,
     /// Queue tickets per minute from one address (a kiosk, or a phone).
     pub tickets_per_minute: u32,
+    /// The address visitors reach this server at (for QR codes); default: the request's Host.
+    pub public_url: Option<String>,
 }
 
 impl Default for WebConfig {
@@ -33,6 +35,7 @@ impl Default for WebConfig {
             login_per_minute: 20,
             register_per_hour: 10,
             tickets_per_minute: 30,
+            public_url: None,
         }
     }
 }

@@ -4,6 +4,7 @@
 pub mod account;
 pub mod admin;
 pub mod public;
+pub mod queue;
 
 use std::collections::HashMap;
 

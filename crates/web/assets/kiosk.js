@@ -1,0 +1,129 @@
+// The ticket kiosk: provider → service (with its requirements) → priority → ticket.
+// Runs unattended: returns to the start when idle, survives network loss.
+"use strict";
+(function () {
+  const S = window.SATU, t = S.t, esc = S.esc, D = S.data;
+  const app = document.getElementById("app");
+  const offline = document.getElementById("offline");
+  const printArea = document.getElementById("print-area");
+  S.clock(document.getElementById("clock"), D.mpp.time_zone, false);
+  let queue = {};
+  let idle = null;
+  let chosen = { provider: null, service: null };
+
+  const resetIdle = (ms) => {
+    clearTimeout(idle);
+    idle = setTimeout(start, ms || 60000);
+  };
+  document.addEventListener("pointerdown", () => resetIdle());
+
+  async function refreshQueue() {
+    const r = await S.api("GET", "/api/v1/mpps/" + D.mpp.id + "/queue");
+    if (r.ok) {
+      offline.classList.add("hidden");
+      queue = {};
+      for (const l of r.body) queue[l.service_id] = l;
+    } else if (r.status === 0 || r.status >= 500) {
+      offline.classList.remove("hidden");
+    }
+  }
+  setInterval(refreshQueue, 20000);
+
+  const waitText = (sid) => {
+    const l = queue[sid];
+    if (!l) return "";
+    const est = l.estimate_minutes == null ? t("q-no-estimate") : "± " + l.estimate_minutes + " " + t("q-minutes");
+    return l.waiting + " " + t("q-people") + " · " + est;
+  };
+
+  function start() {
+    chosen = { provider: null, service: null };
+    refreshQueue();
+    app.innerHTML = "<h1>" + esc(t("q-choose-provider")) + "</h1><div class='k-grid'>" +
+      D.providers.map((p, i) => {
+        const waiting = p.services.reduce((n, s) => n + ((queue[s.id] || {}).waiting || 0), 0);
+        return "<button class='k-btn' data-p='" + i + "'>" + esc(p.name) +
+          "<small>" + esc(p.booth || "") + (p.booth ? " · " : "") + waiting + " " + esc(t("q-people")) + "</small></button>";
+      }).join("") + "</div>";
+    app.querySelectorAll("[data-p]").forEach((b) => b.addEventListener("click", () => provider(D.providers[+b.dataset.p])));
+  }
+
+  function provider(p) {
+    chosen.provider = p;
+    resetIdle();
+    app.innerHTML = "<h1>" + esc(p.name) + "</h1><p>" + esc(t("q-choose-service")) + "</p><div class='k-grid'>" +
+      p.services.map((s, i) => "<button class='k-btn' data-s='" + i + "'>" + esc(s.name) + "<small>" + esc(waitText(s.id)) + "</small></button>").join("") +
+      "</div><div class='k-actions'><button class='k-btn secondary' id='back'>← " + esc(t("q-back")) + "</button></div>";
+    app.querySelectorAll("[data-s]").forEach((b) => b.addEventListener("click", () => service(p.services[+b.dataset.s])));
+    document.getElementById("back").addEventListener("click", start);
+  }
+
+  function service(s) {
+    chosen.service = s;
+    resetIdle();
+    app.innerHTML = "<h1>" + esc(s.name) + "</h1><div class='k-reqs'><h2>" + esc(t("q-requirements")) + "</h2><ul>" +
+      s.requirements.map((r) => "<li>" + esc(r) + "</li>").join("") + "</ul></div>" +
+      "<p>" + esc(waitText(s.id)) + "</p>" +
+      "<div class='k-actions'><button class='k-btn secondary' id='back'>← " + esc(t("q-back")) + "</button>" +
+      "<button class='k-btn primary' id='take'>" + esc(t("q-take")) + "</button></div>";
+    document.getElementById("back").addEventListener("click", () => provider(chosen.provider));
+    document.getElementById("take").addEventListener("click", priority);
+  }
+
+  function priority() {
+    resetIdle();
+    app.innerHTML = "<h1>" + esc(t("q-priority-question")) + "</h1><div class='k-grid'>" +
+      "<button class='k-btn primary' data-g=''>" + esc(t("q-priority-none")) + "</button>" +
+      D.priorities.map((g) => "<button class='k-btn' data-g='" + esc(g[0]) + "'>" + esc(g[1]) + "</button>").join("") +
+      "</div><div class='k-actions'><button class='k-btn secondary' id='back'>← " + esc(t("q-back")) + "</button></div>";
+    app.querySelectorAll("[data-g]").forEach((b) => b.addEventListener("click", () => issue(b.dataset.g || null)));
+    document.getElementById("back").addEventListener("click", () => service(chosen.service));
+  }
+
+  let busy = false;
+  async function issue(group) {
+    if (busy) return;
+    busy = true;
+    app.querySelectorAll("button").forEach((b) => (b.disabled = true));
+    let r = null;
+    // Retry through a short network loss; the server never issues twice for one press
+    // unless the first answer was lost, and then the visitor simply holds two numbers.
+    for (let attempt = 0; attempt < 4; attempt++) {
+      r = await S.api("POST", "/api/v1/mpps/" + D.mpp.id + "/tickets", { service_id: chosen.service.id, priority: group, source: "kiosk" });
+      if (r.status !== 0 && r.status < 500) break;
+      offline.classList.remove("hidden");
+      await new Promise((ok) => setTimeout(ok, 1500 * (attempt + 1)));
+    }
+    busy = false;
+    if (!r.ok) {
+      app.innerHTML = "<div class='notice error'><p>" + esc(S.errorText(r)) + "</p></div><div class='k-actions'><button class='k-btn primary' id='again'>" + esc(t("q-back")) + "</button></div>";
+      document.getElementById("again").addEventListener("click", start);
+      resetIdle(15000);
+      return;
+    }
+    offline.classList.add("hidden");
+    show(r.body);
+  }
+
+  function show(issued) {
+    const tk = issued.ticket;
+    const est = tk.estimate_minutes == null ? t("q-no-estimate") : "± " + tk.estimate_minutes + " " + t("q-minutes");
+    const prio = tk.priority ? "<p><strong>" + esc(t("prio-" + tk.priority)) + "</strong></p>" : "";
+    const body = "<p><strong>" + esc(D.mpp.name) + "</strong></p><p>" + esc(chosen.provider.name) + "</p>" +
+      "<div class='num' id='ticket-code'>" + esc(tk.code) + "</div><p>" + esc(chosen.service.name) + "</p>" + prio +
+      "<p>" + esc(t("q-issued")) + " " + esc(tk.issued_local) + "</p>" +
+      "<p>" + esc(t("q-ahead")) + ": <strong id='ticket-ahead'>" + tk.ahead + "</strong> · " + esc(t("q-estimate")) + ": " + esc(est) + "</p>" +
+      "<img class='qr' src='/tiket/" + encodeURIComponent(issued.token) + "/qr.svg' alt='QR'>" +
+      "<p>" + esc(t("q-scan")) + "</p>";
+    printArea.innerHTML = body;
+    app.innerHTML = "<div class='k-ticket'>" + body + "<p>" + esc(t("q-printing")) + "</p>" +
+      "<button class='k-btn primary' id='done'>" + esc(t("q-finish")) + "</button></div>";
+    document.getElementById("done").addEventListener("click", start);
+    const img = printArea.querySelector("img");
+    const print = () => { try { window.print(); } catch (_) { /* no printer */ } };
+    if (img.complete) print(); else { img.addEventListener("load", print); img.addEventListener("error", print); }
+    resetIdle(20000);
+  }
+
+  start();
+})();

@@ -1,0 +1,399 @@
+//! Queue screens: the kiosk, a visitor's ticket page (and its printout), the
+//! display board and the counter console. They are thin pages whose scripts
+//! talk to the same `/api/v1` routes third-party kiosks and boards use.
+
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderValue, header};
+use axum::response::{IntoResponse, Redirect};
+use qrcode::QrCode;
+use qrcode::render::svg;
+use satuatap_domain::queue::PriorityGroup;
+use satuatap_service::catalog::SearchQuery;
+use satuatap_store::{CounterRow, MppRow};
+use serde::{Deserialize, Serialize};
+
+use super::{PageResult, render};
+use crate::ctx::Ctx;
+use crate::error::WebError;
+use crate::i18n::Lang;
+use crate::state::{AppState, WebResultExt};
+
+/// Data for a page script, safe inside `<script type="application/json">`.
+pub fn script_json<T: Serialize>(v: &T) -> String {
+    serde_json::to_string(v)
+        .unwrap_or_else(|_| "null".into())
+        .replace('<', "\\u003c")
+        .replace('>', "\\u003e")
+        .replace('&', "\\u0026")
+}
+
+/// The translated strings a page script needs (keys starting with `q-`).
+fn texts(lang: Lang, keys: &[&str]) -> String {
+    let map: std::collections::BTreeMap<&str, String> = keys.iter().map(|k| (*k, lang.t(k))).collect();
+    script_json(&map)
+}
+
+const QUEUE_TEXTS: &[&str] = &[
+    "q-ahead",
+    "q-estimate",
+    "q-minutes",
+    "q-no-estimate",
+    "q-called-at",
+    "q-please-go",
+    "q-waiting",
+    "q-serving",
+    "q-done",
+    "q-offline",
+    "q-reconnected",
+    "q-more-time",
+    "q-cancel",
+    "q-cancel-confirm",
+    "q-served",
+    "q-not-served",
+    "q-no-show",
+    "q-cancelled",
+    "q-closed",
+    "q-your-number",
+    "q-take",
+    "q-back",
+    "q-priority-question",
+    "q-priority-none",
+    "q-printing",
+    "q-finish",
+    "q-new-ticket",
+    "q-requirements",
+    "q-choose-provider",
+    "q-choose-service",
+    "q-waiting-count",
+    "q-now-calling",
+    "q-queue",
+    "q-counter",
+    "q-service",
+    "q-people",
+    "q-call-next",
+    "q-recall",
+    "q-start",
+    "q-finish-served",
+    "q-not-served-reason",
+    "q-no-show-btn",
+    "q-return",
+    "q-transfer",
+    "q-open",
+    "q-pause",
+    "q-close",
+    "q-state-open",
+    "q-state-paused",
+    "q-state-closed",
+    "q-nobody",
+    "q-history",
+    "q-session-ended",
+    "q-transfer-to",
+    "q-transfer-counter",
+    "q-any-counter",
+    "q-reset-arrival",
+    "q-reason",
+    "q-recalls",
+    "q-enable-sound",
+    "q-error",
+    "q-kiosk-closed",
+    "q-shortcuts",
+    "q-since",
+    "q-ticket-code",
+    "q-issued",
+    "q-priority",
+    "q-more-time-done",
+    "q-extra-time",
+    "q-sound-on",
+    "q-scan",
+    "q-called",
+    "q-soon",
+    "prio-disability",
+    "prio-elderly",
+    "prio-pregnant",
+    "prio-child",
+    "prio-disaster_natural",
+    "prio-disaster_social",
+    "ev-issued",
+    "ev-called",
+    "ev-recalled",
+    "ev-started",
+    "ev-finished",
+    "ev-not_served",
+    "ev-no_show",
+    "ev-returned",
+    "ev-transferred",
+    "ev-cancelled",
+    "ev-more_time",
+    "ev-closed",
+];
+
+// --- kiosk --------------------------------------------------------------------------------
+
+#[derive(Serialize)]
+struct KioskService {
+    id: i64,
+    name: String,
+    requirements: Vec<String>,
+}
+
+#[derive(Serialize)]
+struct KioskProvider {
+    id: i64,
+    name: String,
+    booth: Option<String>,
+    services: Vec<KioskService>,
+}
+
+#[derive(Template)]
+#[template(path = "queue/kiosk.html")]
+struct KioskPage<'a> {
+    c: &'a Ctx,
+    m: MppRow,
+    data: String,
+    texts: String,
+    paper: &'static str,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct KioskParams {
+    #[serde(default)]
+    kertas: Option<String>,
+}
+
+pub async fn kiosk(
+    State(s): State<AppState>,
+    c: Ctx,
+    Path(slug): Path<String>,
+    Query(p): Query<KioskParams>,
+) -> PageResult {
+    let m = s.app.mpp_by_slug(&slug).await.web(&c)?;
+    let providers = s.app.providers(None, m.id).await.web(&c)?;
+    let page = s
+        .app
+        .search_services(&SearchQuery { mpp_id: Some(m.id), limit: 200, ..SearchQuery::default() })
+        .await
+        .web(&c)?;
+    let lang = c.lang;
+    let kiosk: Vec<KioskProvider> = providers
+        .iter()
+        .map(|p| KioskProvider {
+            id: p.id,
+            name: lang.pick(&p.name, p.name_en.as_deref()).to_string(),
+            booth: p.booth.clone(),
+            services: page
+                .services
+                .iter()
+                .filter(|s| s.provider_id == p.id)
+                .map(|s| {
+                    let st = &s.standard.0;
+                    let reqs = if lang == Lang::En && !st.requirements_en.is_empty() {
+                        &st.requirements_en
+                    } else {
+                        &st.requirements
+                    };
+                    KioskService {
+                        id: s.id,
+                        name: lang.pick(&s.name, s.name_en.as_deref()).to_string(),
+                        requirements: reqs.clone(),
+                    }
+                })
+                .collect(),
+        })
+        .filter(|p| !p.services.is_empty())
+        .collect();
+    let priorities: Vec<(&str, String)> =
+        PriorityGroup::ALL.iter().map(|g| (g.as_str(), lang.t(&format!("prio-{}", g.as_str())))).collect();
+    let data = script_json(&serde_json::json!({
+        "mpp": {"id": m.id, "slug": m.slug, "name": m.name, "time_zone": m.time_zone},
+        "providers": kiosk,
+        "priorities": priorities,
+        "lang": lang.code(),
+    }));
+    let paper = if p.kertas.as_deref() == Some("80") { "80" } else { "58" };
+    render(KioskPage { c: &c, m, data, texts: texts(lang, QUEUE_TEXTS), paper })
+}
+
+// --- a visitor's ticket --------------------------------------------------------------------
+
+#[derive(Template)]
+#[template(path = "queue/ticket.html")]
+struct TicketPage<'a> {
+    c: &'a Ctx,
+    m: MppRow,
+    token: String,
+    data: String,
+    texts: String,
+    print: bool,
+    paper: &'static str,
+    code: String,
+    service: String,
+    provider: String,
+    issued: String,
+    ahead: i64,
+    estimate: Option<i64>,
+}
+
+async fn ticket_page(s: &AppState, c: &Ctx, token: &str, print: bool, paper: &'static str) -> PageResult {
+    let t = s.app.ticket_by_token(token).await.web(c)?;
+    let m = s.app.mpp(t.mpp_id).await.web(c)?;
+    let lang = c.lang;
+    render(TicketPage {
+        c,
+        token: token.to_string(),
+        data: script_json(&serde_json::json!({"ticket": t, "token": token, "mpp": {"id": m.id, "name": m.name}})),
+        texts: texts(lang, QUEUE_TEXTS),
+        print,
+        paper,
+        code: t.code.clone(),
+        service: lang.pick(&t.service_name, t.service_name_en.as_deref()).to_string(),
+        provider: lang.pick(&t.provider_name, t.provider_name_en.as_deref()).to_string(),
+        issued: format!("{} {}", super::fmt_date_short(lang, t.day), t.issued_local),
+        ahead: t.ahead,
+        estimate: t.estimate_minutes,
+        m,
+    })
+}
+
+pub async fn ticket(State(s): State<AppState>, c: Ctx, Path(token): Path<String>) -> PageResult {
+    ticket_page(&s, &c, &token, false, "58").await
+}
+
+pub async fn ticket_print(
+    State(s): State<AppState>,
+    c: Ctx,
+    Path(token): Path<String>,
+    Query(p): Query<KioskParams>,
+) -> PageResult {
+    let paper = if p.kertas.as_deref() == Some("80") { "80" } else { "58" };
+    ticket_page(&s, &c, &token, true, paper).await
+}
+
+/// The QR code on a printed ticket: the holder's page.
+pub async fn ticket_qr(
+    State(s): State<AppState>,
+    c: Ctx,
+    headers: axum::http::HeaderMap,
+    Path(token): Path<String>,
+) -> PageResult {
+    s.app.ticket_by_token(&token).await.web(&c)?;
+    let base = match &s.web.public_url {
+        Some(u) => u.trim_end_matches('/').to_string(),
+        None => {
+            let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("localhost");
+            let scheme = if s.web.secure_cookies { "https" } else { "http" };
+            format!("{scheme}://{host}")
+        }
+    };
+    let url = format!("{base}/tiket/{token}");
+    let code = QrCode::new(url.as_bytes())
+        .map_err(|e| WebError::In(c.lang, satuatap_service::Error::Internal(e.to_string())))?;
+    let svg = code.render::<svg::Color<'_>>().min_dimensions(160, 160).quiet_zone(true).build();
+    let mut r = svg.into_response();
+    r.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("image/svg+xml"));
+    r.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("private, max-age=86400"));
+    Ok(r)
+}
+
+// --- display board -----------------------------------------------------------------------
+
+#[derive(Template)]
+#[template(path = "queue/board.html")]
+struct BoardPage<'a> {
+    c: &'a Ctx,
+    m: MppRow,
+    zone: Option<String>,
+    data: String,
+    texts: String,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct BoardParams {
+    #[serde(default)]
+    zona: Option<String>,
+    /// `id` (default), `en`, or `id,en` to also call in English.
+    #[serde(default)]
+    suara: Option<String>,
+}
+
+pub async fn board(
+    State(s): State<AppState>,
+    c: Ctx,
+    Path(slug): Path<String>,
+    Query(p): Query<BoardParams>,
+) -> PageResult {
+    let m = s.app.mpp_by_slug(&slug).await.web(&c)?;
+    let zone = p.zona.map(|z| z.trim().to_string()).filter(|z| !z.is_empty());
+    let voices: Vec<&str> =
+        p.suara.as_deref().unwrap_or("id").split(',').map(str::trim).filter(|v| matches!(*v, "id" | "en")).collect();
+    let data = script_json(&serde_json::json!({
+        "mpp": {"id": m.id, "name": m.name, "time_zone": m.time_zone},
+        "zone": zone,
+        "voices": voices,
+        "lang": c.lang.code(),
+    }));
+    render(BoardPage { c: &c, m, zone, data, texts: texts(c.lang, QUEUE_TEXTS) })
+}
+
+// --- counter console ------------------------------------------------------------------------
+
+#[derive(Template)]
+#[template(path = "queue/console_pick.html")]
+struct ConsolePick<'a> {
+    c: &'a Ctx,
+    counters: Vec<CounterRow>,
+}
+
+pub async fn console_pick(State(s): State<AppState>, c: Ctx) -> PageResult {
+    let Some(a) = c.actor.clone() else {
+        return Ok(Redirect::to("/masuk?next=/konsol").into_response());
+    };
+    let counters = s.app.my_counters(&a).await.web(&c)?;
+    if counters.len() == 1 {
+        return Ok(Redirect::to(&format!("/konsol/{}", counters[0].id)).into_response());
+    }
+    render(ConsolePick { c: &c, counters })
+}
+
+#[derive(Template)]
+#[template(path = "queue/console.html")]
+struct ConsolePage<'a> {
+    c: &'a Ctx,
+    counter_name: String,
+    data: String,
+    texts: String,
+}
+
+pub async fn console(State(s): State<AppState>, c: Ctx, Path(id): Path<i64>) -> PageResult {
+    let Some(a) = c.actor.clone() else {
+        return Ok(Redirect::to(&format!("/masuk?next=/konsol/{id}")).into_response());
+    };
+    let view = s.app.console(&a, id).await.web(&c)?;
+    let counter = s.app.my_counters(&a).await.web(&c)?.into_iter().find(|k| k.id == id);
+    let mpp_id = counter.as_ref().map(|k| k.mpp_id).unwrap_or_default();
+    // Services a ticket can be transferred to: every published service of the MPP.
+    let services = s
+        .app
+        .search_services(&SearchQuery { mpp_id: Some(mpp_id), limit: 200, ..SearchQuery::default() })
+        .await
+        .web(&c)?;
+    let targets: Vec<serde_json::Value> = services
+        .services
+        .iter()
+        .map(|s| serde_json::json!({"id": s.id, "name": c.lang.pick(&s.name, s.name_en.as_deref()), "provider": s.provider_name}))
+        .collect();
+    let counters = s.app.counters_of_mpp(&a, mpp_id).await.unwrap_or_default();
+    let counter_list: Vec<serde_json::Value> =
+        counters.iter().map(|k| serde_json::json!({"id": k.id, "code": k.code, "name": k.name})).collect();
+    let tz = s.app.mpp(mpp_id).await.map(|m| m.time_zone).unwrap_or_else(|_| "Asia/Jakarta".into());
+    let data = script_json(&serde_json::json!({
+        "counter": id, "mpp": mpp_id, "view": view, "services": targets, "counters": counter_list, "lang": c.lang.code(),
+        "time_zone": tz,
+    }));
+    render(ConsolePage {
+        c: &c,
+        counter_name: format!("{} · {}", view.counter_code, view.counter_name),
+        data,
+        texts: texts(c.lang, QUEUE_TEXTS),
+    })
+}
