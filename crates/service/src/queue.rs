@@ -873,6 +873,14 @@ impl App {
         Ok(ids)
     }
 
+    /// A counter, for someone who manages its provider.
+    pub async fn managed_counter(&self, actor: &Actor, counter_id: i64) -> Result<CounterRow> {
+        let mut tx = self.store.read().await?;
+        let c = tx.counter(counter_id).await?.ok_or(Error::NotFound)?;
+        actor.require(actor.manages_provider(c.mpp_id, c.provider_id))?;
+        Ok(c)
+    }
+
     pub async fn counter_services(&self, actor: &Actor, counter_id: i64) -> Result<Vec<i64>> {
         let mut tx = self.store.read().await?;
         let c = tx.counter(counter_id).await?.ok_or(Error::NotFound)?;

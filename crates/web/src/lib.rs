@@ -71,7 +71,12 @@ pub fn router(state: AppState) -> Router {
         .route("/admin/pengguna/{id}", get(admin::people::edit_user).post(admin::people::update_user))
         .route("/admin/token", get(admin::people::tokens).post(admin::people::issue_token))
         .route("/admin/token/{id}/cabut", post(admin::people::revoke_token))
-        .route("/admin/audit", get(admin::people::audit));
+        .route("/admin/audit", get(admin::people::audit))
+        .route("/admin/mpp/{id}/antrean", get(admin::queue::settings).post(admin::queue::save_settings))
+        .route(
+            "/admin/loket/{id}/layanan",
+            get(admin::queue::counter_services).post(admin::queue::save_counter_services),
+        );
 
     Router::new()
         .merge(pages)

@@ -617,3 +617,52 @@ async fn two_server_processes_share_the_queue_on_postgresql() {
     second.stop().await;
     t.stop().await;
 }
+
+#[tokio::test]
+async fn managers_set_the_board_announcement_and_counter_services_from_the_admin_pages() {
+    let t = spawn().await;
+    t.app.clock.set(Some(monday_morning()));
+    let bogor = t.mpp_id("kota-bogor").await;
+    let imigrasi = t.provider_id("kota-bogor", "imigrasi").await;
+    let svcs = services_of(&t, "kota-bogor", "imigrasi").await;
+    let manager = t.session("manajer.bogor@demo.satuatap.id").await;
+    let page = format!("/admin/mpp/{bogor}/antrean");
+    let r = manager
+        .form(
+            &page,
+            &page,
+            &[("announcement", "Layanan paspor hari ini sampai pukul 14.00"), ("priority_lead_minutes", "999")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text().await.unwrap().contains("Harus antara 0 dan 240"));
+    let r = manager
+        .form(
+            &page,
+            &page,
+            &[("announcement", "Layanan paspor hari ini sampai pukul 14.00"), ("priority_lead_minutes", "45")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let (_, board) = t.get_json(&format!("/api/v1/mpps/{bogor}/board")).await;
+    assert_eq!(board["announcement"], "Layanan paspor hari ini sampai pukul 14.00");
+    // Makassar's manager cannot open Bogor's page.
+    let mks = t.session("manajer.makassar@demo.satuatap.id").await;
+    assert_eq!(mks.page(&page).await.0, StatusCode::FORBIDDEN);
+
+    let counter = counters(&manager, imigrasi).await[0];
+    let cpage = format!("/admin/loket/{counter}/layanan");
+    let (a, b) = (svcs[0].to_string(), svcs[2].to_string());
+    let r = manager.form(&cpage, &cpage, &[("service_id", a.as_str()), ("service_id", b.as_str())]).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let (_, html, _) = manager.page(&cpage).await;
+    assert_eq!(html.matches("checked>").count(), 2);
+    let (_, console) = manager.get(&format!("/api/v1/counters/{counter}/console")).await;
+    let mut shown: Vec<i64> =
+        console["queues"].as_array().unwrap().iter().map(|q| q["service_id"].as_i64().unwrap()).collect();
+    shown.sort();
+    let mut want = vec![svcs[0], svcs[2]];
+    want.sort();
+    assert_eq!(shown, want);
+    t.stop().await;
+}

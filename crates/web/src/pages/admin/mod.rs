@@ -4,6 +4,7 @@ pub mod catalog;
 pub mod mpps;
 pub mod people;
 pub mod providers;
+pub mod queue;
 
 use askama::Template;
 use axum::extract::State;
@@ -44,6 +45,7 @@ pub fn nav(a: &Actor, current: &str) -> Vec<NavItem> {
                 items.push((format!("/admin/mpp/{m}/instansi"), "admin-providers"));
                 items.push(("/admin/layanan".into(), "admin-services"));
                 items.push((format!("/admin/mpp/{m}/libur"), "admin-closures"));
+                items.push((format!("/admin/mpp/{m}/antrean"), "admin-queue"));
             }
             items.push(("/admin/pengguna".into(), "admin-users"));
             items.push(("/admin/token".into(), "admin-tokens"));
@@ -57,6 +59,9 @@ pub fn nav(a: &Actor, current: &str) -> Vec<NavItem> {
             items.push(("/admin/pengguna".into(), "admin-users"));
         }
         Role::CounterOfficer | Role::Citizen => {}
+    }
+    if a.role != Role::NationalAdmin {
+        items.push(("/konsol".into(), "q-console-title"));
     }
     items.push(("/akun/sandi".into(), "password-change-title"));
     items.into_iter().map(|(href, key)| NavItem { current: href == current, href, key }).collect()
