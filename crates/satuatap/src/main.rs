@@ -47,6 +47,12 @@ struct Global {
     /// Trust X-Forwarded-For for the client address (only behind your own reverse proxy).
     #[arg(long, env = "SATUATAP_TRUST_PROXY", global = true)]
     trust_proxy: bool,
+    /// Queue tickets one address may take per minute (raise it when kiosks share an address).
+    #[arg(long, env = "SATUATAP_TICKETS_PER_MINUTE", default_value_t = 30, global = true)]
+    tickets_per_minute: u32,
+    /// Sign-in attempts one address may make per minute.
+    #[arg(long, env = "SATUATAP_LOGINS_PER_MINUTE", default_value_t = 20, global = true)]
+    logins_per_minute: u32,
     /// The address citizens reach this server at, for the QR codes on tickets
     /// (default: the address the kiosk used).
     #[arg(long, env = "SATUATAP_PUBLIC_URL", global = true)]
@@ -102,6 +108,8 @@ fn settings(g: &Global) -> Settings {
             secure_cookies: g.secure_cookies,
             trust_proxy: g.trust_proxy,
             public_url: g.public_url.clone(),
+            tickets_per_minute: g.tickets_per_minute,
+            login_per_minute: g.logins_per_minute,
             ..WebConfig::default()
         },
     }

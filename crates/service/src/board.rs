@@ -11,15 +11,23 @@ use tokio::sync::broadcast;
 
 use crate::App;
 
-/// A message for the screens of one MPP (server-sent event name and JSON data).
+/// A message for the screens of one MPP, encoded once as a server-sent event
+/// frame and shared by every connection.
 #[derive(Debug, Clone)]
 pub struct BoardMessage {
     /// `call` (a ticket called or recalled to a counter), `queue` (waiting counts
     /// and estimates changed), `reload` (fetch the snapshot again).
     pub event: &'static str,
-    pub data: Arc<str>,
+    /// `event: <name>\ndata: <json>\n\n`.
+    pub frame: bytes::Bytes,
     /// The zone a call belongs to, so a zone's board shows only its own.
     pub zone: Option<String>,
+}
+
+/// One server-sent event frame (JSON never contains a raw newline).
+pub fn sse_frame<T: Serialize>(event: &str, data: &T) -> bytes::Bytes {
+    let json = serde_json::to_string(data).unwrap_or_else(|_| "{}".into());
+    bytes::Bytes::from(format!("event: {event}\ndata: {json}\n\n"))
 }
 
 #[derive(Clone, Default)]
@@ -53,8 +61,7 @@ impl BoardFeed {
 }
 
 fn message<T: Serialize>(event: &'static str, data: &T, zone: Option<String>) -> Arc<BoardMessage> {
-    let data: Arc<str> = serde_json::to_string(data).unwrap_or_else(|_| "{}".into()).into();
-    Arc::new(BoardMessage { event, data, zone })
+    Arc::new(BoardMessage { event, frame: sse_frame(event, data), zone })
 }
 
 impl App {
@@ -133,6 +140,7 @@ impl App {
     /// other nodes' events (PostgreSQL), closing finished days and housekeeping.
     pub async fn start_background(&self) -> crate::Result<()> {
         self.run_board_feed(Duration::from_millis(500));
+        self.run_change_notifier(Duration::from_millis(500));
         self.relay_notifications().await?;
         let app = self.clone();
         let stopped = self.stopped();

@@ -16,8 +16,9 @@ pub const CHANNEL: &str = "satuatap_events";
 pub struct QueueEvent {
     pub mpp: i64,
     /// `issued`, `called`, `recalled`, `started`, `finished`, `no_show`, `returned`,
-    /// `transferred`, `cancelled`, `more_time`, `counter`, `board`, `closed`, or `resync`
-    /// (events may have been missed: reload everything).
+    /// `transferred`, `cancelled`, `more_time`, `counter`, `board`, `closed`, `changed`
+    /// (another node's queue figures moved), or `resync` (events may have been missed:
+    /// reload everything).
     pub kind: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ticket: Option<i64>,
@@ -28,6 +29,22 @@ pub struct QueueEvent {
 impl QueueEvent {
     pub fn new(mpp: i64, kind: &str, ticket: Option<i64>, counter: Option<i64>) -> QueueEvent {
         QueueEvent { mpp, kind: kind.to_string(), ticket, counter }
+    }
+}
+
+/// MPPs whose queues changed since the last notification to other nodes.
+#[derive(Clone, Default)]
+pub struct Changed(std::sync::Arc<std::sync::Mutex<std::collections::HashSet<i64>>>);
+
+impl Changed {
+    fn mark(&self, mpp: i64) {
+        if let Ok(mut s) = self.0.lock() {
+            s.insert(mpp);
+        }
+    }
+
+    fn take(&self) -> Vec<i64> {
+        self.0.lock().map(|mut s| s.drain().collect()).unwrap_or_default()
     }
 }
 
@@ -56,21 +73,58 @@ impl EventBus {
 
 impl App {
     /// Commit `tx` and announce `events` to every node.
+    ///
+    /// On PostgreSQL a call (what boards must show at once) is `NOTIFY`-ed inside
+    /// the transaction. Other changes only move queue figures: they go to this
+    /// node's screens at once and to other nodes as one coalesced `changed`
+    /// notification per MPP every half second — `NOTIFY` serialises committing
+    /// transactions, so it is kept off the busy path of issuing tickets.
     pub(crate) async fn commit_and_publish(&self, mut tx: Tx, events: Vec<QueueEvent>) -> Result<()> {
         let via_db = tx.engine() == Engine::Postgres;
-        if via_db {
-            for e in &events {
-                let payload = serde_json::to_string(e).map_err(|e| crate::Error::Internal(e.to_string()))?;
-                tx.notify(CHANNEL, &payload).await?;
-            }
+        let (urgent, rest): (Vec<QueueEvent>, Vec<QueueEvent>) =
+            events.into_iter().partition(|e| via_db && matches!(e.kind.as_str(), "called" | "recalled" | "board"));
+        for e in &urgent {
+            let payload = serde_json::to_string(e).map_err(|e| crate::Error::Internal(e.to_string()))?;
+            tx.notify(CHANNEL, &payload).await?;
         }
         tx.commit().await?;
-        if !via_db {
-            for e in events {
-                self.events.send(e);
+        for e in rest {
+            if via_db {
+                self.changed.mark(e.mpp);
             }
+            self.events.send(e);
         }
         Ok(())
+    }
+
+    /// Tell other nodes, at most every `every`, which MPPs' queues changed here.
+    pub(crate) fn run_change_notifier(&self, every: std::time::Duration) {
+        if self.store.engine() != Engine::Postgres {
+            return;
+        }
+        let app = self.clone();
+        let stopped = self.stopped();
+        tokio::spawn(async move {
+            tokio::pin!(stopped);
+            let mut tick = tokio::time::interval(every);
+            loop {
+                tokio::select! {
+                    _ = &mut stopped => break,
+                    _ = tick.tick() => {}
+                }
+                for mpp in app.changed.take() {
+                    let e = QueueEvent::new(mpp, "changed", None, None);
+                    let sent = async {
+                        let mut conn = app.store.read().await?;
+                        let payload = serde_json::to_string(&e).unwrap_or_default();
+                        conn.notify(CHANNEL, &payload).await
+                    };
+                    if let Err(err) = sent.await {
+                        tracing::warn!(error = %err, "notifying other nodes failed");
+                    }
+                }
+            }
+        });
     }
 
     /// On PostgreSQL, relay notifications from every node to this node's bus.

@@ -83,6 +83,8 @@ pub struct App {
     pub catalog: catalog::SearchCatalog,
     pub events: events::EventBus,
     pub board: board::BoardFeed,
+    averages: queue::Averages,
+    changed: events::Changed,
     stop: Arc<tokio::sync::watch::Sender<bool>>,
 }
 
@@ -96,6 +98,8 @@ impl App {
             catalog: catalog::SearchCatalog::default(),
             events: events::EventBus::default(),
             board: board::BoardFeed::default(),
+            averages: queue::Averages::default(),
+            changed: events::Changed::default(),
             stop: Arc::new(tokio::sync::watch::channel(false).0),
         }
     }

@@ -25,6 +25,34 @@ use crate::{Actor, App, Error, Result};
 const RECENT: i64 = 30;
 /// Assumed service time when a service has no history yet.
 const DEFAULT_SERVICE_SECS: i64 = 600;
+/// How long a service's average time is reused before it is read again.
+const AVERAGE_TTL: Duration = Duration::seconds(30);
+
+/// Recent average service times per service, shared by the requests of a node.
+#[derive(Clone, Default)]
+pub struct Averages(std::sync::Arc<std::sync::Mutex<AverageMap>>);
+
+/// Service id → (when measured, average seconds).
+type AverageMap = std::collections::HashMap<i64, (DateTime<Utc>, i64)>;
+
+impl Averages {
+    fn get(&self, service_id: i64) -> Option<(DateTime<Utc>, i64)> {
+        self.0.lock().ok()?.get(&service_id).copied()
+    }
+
+    fn put(&self, service_id: i64, at: DateTime<Utc>, secs: i64) {
+        if let Ok(mut m) = self.0.lock() {
+            m.insert(service_id, (at, secs));
+        }
+    }
+
+    /// Forget a service's average (a ticket of it was just served).
+    pub(crate) fn forget(&self, service_id: i64) {
+        if let Ok(mut m) = self.0.lock() {
+            m.remove(&service_id);
+        }
+    }
+}
 
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 pub struct IssueInput {
@@ -217,14 +245,21 @@ impl App {
         local(self.now(), mpp_tz(m)).date()
     }
 
-    /// Average seconds a service takes, from its recent served tickets.
+    /// Average seconds a service takes, from its recent served tickets; kept
+    /// for [`AVERAGE_TTL`] (estimates need not move with every finished ticket).
     async fn average_service_secs(&self, tx: &mut Tx, service_id: i64) -> Result<i64> {
+        let now = self.now();
+        if let Some((at, secs)) = self.averages.get(service_id)
+            && now - at < AVERAGE_TTL
+            && now >= at
+        {
+            return Ok(secs);
+        }
         let times = tx.recent_service_times(service_id, RECENT).await?;
         let secs: Vec<i64> = times.iter().map(|(s, f)| (*f - *s).num_seconds()).filter(|s| *s > 0).collect();
-        if secs.is_empty() {
-            return Ok(DEFAULT_SERVICE_SECS);
-        }
-        Ok(secs.iter().sum::<i64>() / secs.len() as i64)
+        let avg = if secs.is_empty() { DEFAULT_SERVICE_SECS } else { secs.iter().sum::<i64>() / secs.len() as i64 };
+        self.averages.put(service_id, now, avg);
+        Ok(avg)
     }
 
     async fn queue_lines(&self, tx: &mut Tx, mpp_id: i64, day: NaiveDate) -> Result<Vec<QueueLine>> {
@@ -256,9 +291,7 @@ impl App {
     async fn ticket_view(&self, tx: &mut Tx, t: &TicketRow, tz: Tz) -> Result<TicketView> {
         let waiting = t.status.0 == TicketStatus::Waiting;
         let (ahead, estimate_minutes) = if waiting {
-            let ahead = tx.tickets_ahead(t).await?;
-            let lines = tx.service_queues(t.mpp_id, t.day).await?;
-            let open = lines.iter().find(|l| l.service_id == t.service_id).map(|l| l.open_counters).unwrap_or(0);
+            let (ahead, open) = tx.queue_position(t).await?;
             let avg = self.average_service_secs(tx, t.service_id).await?;
             (ahead, estimate_wait(ahead, open, avg).map(|s| (s + 59) / 60))
         } else {
@@ -295,6 +328,13 @@ impl App {
         })
     }
 
+    /// A ticket's view, read after its change committed.
+    async fn view_of(&self, id: i64, tz: Tz) -> Result<TicketView> {
+        let mut tx = self.store.read().await?;
+        let row = tx.ticket(id).await?.ok_or(Error::NotFound)?;
+        self.ticket_view(&mut tx, &row, tz).await
+    }
+
     // --- issuing ----------------------------------------------------------------------------
 
     /// Issue a walk-in ticket (kiosk or web). Gap-free, duplicate-free numbering
@@ -317,15 +357,17 @@ impl App {
             },
         };
         let now = self.now();
-        let mut tx = self.store.begin().await?;
+        // Checks read outside the write transaction, which holds only the writes
+        // (on SQLite every writer waits for it).
+        let mut tx = self.store.read().await?;
         let (m, settings) = self.mpp_and_settings(&mut tx, mpp_id).await?;
         let service =
             tx.service(service_id).await?.filter(|s| s.mpp_id == mpp_id && s.status.0 == ServiceStatus::Published);
         let Some(service) = service else {
             return Err(Error::field("service_id", Invalid::Unknown));
         };
-        let provider = tx.provider(service.provider_id).await?.ok_or(Error::NotFound)?;
-        if !provider.active || m.status.0 != satuatap_domain::catalog::MppStatus::Operating {
+        let (active, provider_prefix) = tx.provider_queue(service.provider_id).await?.ok_or(Error::NotFound)?;
+        if !active || m.status.0 != satuatap_domain::catalog::MppStatus::Operating {
             return Err(Error::State("err-queue-closed"));
         }
         let tz = mpp_tz(&m);
@@ -337,12 +379,14 @@ impl App {
                 return Err(Error::State("err-queue-closed"));
             }
         }
-        let prefix = service.queue_prefix.clone().unwrap_or_else(|| provider.queue_prefix.clone());
+        drop(tx);
+        let prefix = service.queue_prefix.clone().unwrap_or(provider_prefix);
+        let mut tx = self.store.begin().await?;
         let number = tx.next_ticket_number(mpp_id, &prefix, day).await?;
         let token = crate::crypto::random_token(16)?;
         let new = NewTicket {
             mpp_id,
-            provider_id: provider.id,
+            provider_id: service.provider_id,
             service_id,
             day,
             code: ticket_code(&prefix, number, settings.number_width),
@@ -358,9 +402,8 @@ impl App {
         };
         let id = tx.insert_ticket(&new).await?;
         event(&mut tx, id, mpp_id, now, "issued", Some(service_id), None, None, priority.map(|p| p.as_str())).await?;
-        let row = tx.ticket(id).await?.ok_or(Error::NotFound)?;
-        let view = self.ticket_view(&mut tx, &row, tz).await?;
         self.commit_and_publish(tx, vec![QueueEvent::new(mpp_id, "issued", Some(id), None)]).await?;
+        let view = self.view_of(id, tz).await?;
         Ok((view, token))
     }
 
@@ -538,26 +581,29 @@ impl App {
     /// Call the next ticket to this counter. Exactly one counter gets each ticket.
     pub async fn call_next(&self, actor: &Actor, counter_id: i64) -> Result<Option<TicketView>> {
         let now = self.now();
-        let mut tx = self.store.begin().await?;
-        let c = self.operable_counter(&mut tx, actor, counter_id).await?;
+        let mut r = self.store.read().await?;
+        let c = self.operable_counter(&mut r, actor, counter_id).await?;
         if c.state.0 != CounterState::Open {
             return Err(Error::State("err-counter-not-open"));
         }
-        if tx.counter_current_ticket(counter_id).await?.is_some() {
-            return Err(Error::State("err-finish-current-first"));
-        }
-        let m = tx.mpp(c.mpp_id).await?.ok_or(Error::NotFound)?;
+        let m = r.mpp(c.mpp_id).await?.ok_or(Error::NotFound)?;
+        drop(r);
         let tz = mpp_tz(&m);
         let day = local(now, tz).date();
-        let Some(id) = tx.claim_next(c.mpp_id, day, counter_id, c.provider_id, actor.user_id, now).await? else {
+        let mut tx = self.store.begin().await?;
+        tx.lock_counter(counter_id).await?;
+        if tx.counter_busy(counter_id).await? {
+            return Err(Error::State("err-finish-current-first"));
+        }
+        let Some((id, service_id)) =
+            tx.claim_next(c.mpp_id, day, counter_id, c.provider_id, actor.user_id, now).await?
+        else {
             return Ok(None);
         };
-        let t = tx.ticket(id).await?.ok_or(Error::NotFound)?;
-        event(&mut tx, id, c.mpp_id, now, "called", Some(t.service_id), Some(counter_id), Some(actor.user_id), None)
+        event(&mut tx, id, c.mpp_id, now, "called", Some(service_id), Some(counter_id), Some(actor.user_id), None)
             .await?;
-        let view = self.ticket_view(&mut tx, &t, tz).await?;
         self.commit_and_publish(tx, vec![QueueEvent::new(c.mpp_id, "called", Some(id), Some(counter_id))]).await?;
-        Ok(Some(view))
+        Ok(Some(self.view_of(id, tz).await?))
     }
 
     /// Recall, start, finish, no-show or return the ticket at this counter.
@@ -570,10 +616,11 @@ impl App {
         finish: Option<&FinishInput>,
     ) -> Result<TicketView> {
         let now = self.now();
-        let mut tx = self.store.begin().await?;
-        let c = self.operable_counter(&mut tx, actor, counter_id).await?;
-        let t = tx.ticket(ticket_id).await?.filter(|t| t.mpp_id == c.mpp_id).ok_or(Error::NotFound)?;
-        let m = tx.mpp(c.mpp_id).await?.ok_or(Error::NotFound)?;
+        let mut r = self.store.read().await?;
+        let c = self.operable_counter(&mut r, actor, counter_id).await?;
+        let t = r.ticket(ticket_id).await?.filter(|t| t.mpp_id == c.mpp_id).ok_or(Error::NotFound)?;
+        let m = r.mpp(c.mpp_id).await?.ok_or(Error::NotFound)?;
+        drop(r);
         let reason = finish.and_then(|f| f.reason.as_deref()).map(str::trim).filter(|r| !r.is_empty());
         if reason.is_some_and(|r| r.chars().count() > 300) {
             return Err(Error::field("reason", Invalid::TooLong { max: 300 }));
@@ -597,6 +644,7 @@ impl App {
             "return" => (Transition::ReturnToQueue, "returned"),
             _ => return Err(Error::NotFound),
         };
+        let mut tx = self.store.begin().await?;
         if !tx.transition_ticket(ticket_id, counter_id, transition, now, reason).await? {
             return Err(Error::State("err-ticket-moved"));
         }
@@ -612,10 +660,11 @@ impl App {
             reason,
         )
         .await?;
-        let row = tx.ticket(ticket_id).await?.ok_or(Error::NotFound)?;
-        let view = self.ticket_view(&mut tx, &row, mpp_tz(&m)).await?;
         self.commit_and_publish(tx, vec![QueueEvent::new(c.mpp_id, kind, Some(ticket_id), Some(counter_id))]).await?;
-        Ok(view)
+        if kind == "finished" {
+            self.averages.forget(t.service_id);
+        }
+        self.view_of(ticket_id, mpp_tz(&m)).await
     }
 
     /// Send a ticket on to another service (of any provider of the MPP) and

@@ -113,8 +113,11 @@ impl Store {
     pub async fn connect(url: &str, opts: &StoreOptions) -> Result<Store> {
         if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             let options = PgConnectOptions::from_str(url)?;
+            // Connections are not pinged before each use: a broken one fails its
+            // query and is replaced, which is cheaper than a round trip per request.
             let pool = PgPoolOptions::new()
                 .max_connections(opts.max_connections)
+                .test_before_acquire(false)
                 .acquire_timeout(Duration::from_secs(10))
                 .connect_with(options)
                 .await?;
@@ -135,11 +138,13 @@ impl Store {
             .pragma("temp_store", "memory");
         let write = SqlitePoolOptions::new()
             .max_connections(1)
+            .test_before_acquire(false)
             .acquire_timeout(Duration::from_secs(30))
             .connect_with(base.clone())
             .await?;
         let read = SqlitePoolOptions::new()
             .max_connections(opts.max_connections.max(1))
+            .test_before_acquire(false)
             .acquire_timeout(Duration::from_secs(30))
             .connect_with(base.read_only(true))
             .await?;

@@ -125,7 +125,7 @@ impl Tx {
         provider_id: i64,
         officer_id: i64,
         now: DateTime<Utc>,
-    ) -> Result<Option<i64>> {
+    ) -> Result<Option<(i64, i64)>> {
         let lock = match self.engine() {
             Engine::Postgres => "FOR UPDATE SKIP LOCKED",
             Engine::Sqlite => "",
@@ -135,9 +135,9 @@ impl Tx {
                 target_counter_id = NULL, recalls = 0
              WHERE id = (SELECT t.id FROM tickets t WHERE {CALLABLE} ORDER BY t.queue_key, t.id LIMIT 1 {lock})
                AND status = 'waiting'
-             RETURNING id"
+             RETURNING id, service_id"
         ));
-        Ok(on_conn!(self, |c| sqlx::query_scalar(sql)
+        Ok(on_conn!(self, |c| sqlx::query_as(sql)
             .bind(mpp_id)
             .bind(day)
             .bind(counter_id)
@@ -146,6 +146,29 @@ impl Tx {
             .bind(now)
             .fetch_optional(c)
             .await)?)
+    }
+
+    /// Hold a counter for this transaction so calls at one counter go one at a
+    /// time (PostgreSQL; SQLite's write transaction already excludes others).
+    pub async fn lock_counter(&mut self, counter_id: i64) -> Result<()> {
+        if self.engine() == Engine::Postgres {
+            on_conn!(self, |c| sqlx::query("SELECT id FROM counters WHERE id = $1 FOR UPDATE")
+                .bind(counter_id)
+                .execute(c)
+                .await
+                .map(|r| r.rows_affected()))?;
+        }
+        Ok(())
+    }
+
+    /// Whether a ticket is being called or served at a counter.
+    pub async fn counter_busy(&mut self, counter_id: i64) -> Result<bool> {
+        Ok(on_conn!(self, |c| sqlx::query_scalar(
+            "SELECT EXISTS (SELECT 1 FROM tickets WHERE counter_id = $1 AND status IN ('called', 'serving'))"
+        )
+        .bind(counter_id)
+        .fetch_one(c)
+        .await)?)
     }
 
     /// Apply a transition if the ticket is still where the caller saw it;
@@ -279,20 +302,29 @@ impl Tx {
         .await)?)
     }
 
-    /// Waiting tickets in the same queue (prefix) that will be called before this one.
-    pub async fn tickets_ahead(&mut self, t: &TicketRow) -> Result<i64> {
-        Ok(on_conn!(self, |c| sqlx::query_scalar(
-            "SELECT COUNT(*) FROM tickets
-             WHERE mpp_id = $1 AND day = $2 AND prefix = $3 AND status = 'waiting'
-               AND (queue_key < $4 OR (queue_key = $4 AND id < $5))"
+    /// For a waiting ticket: the tickets of its queue (prefix) called before it,
+    /// and the open counters that call its service.
+    pub async fn queue_position(&mut self, t: &TicketRow) -> Result<(i64, i64)> {
+        Ok(on_conn!(self, |c| {
+            sqlx::query_as(
+            "SELECT
+                (SELECT COUNT(*) FROM tickets
+                  WHERE mpp_id = $1 AND prefix = $3 AND day = $2 AND status = 'waiting'
+                    AND (queue_key < $4 OR (queue_key = $4 AND id < $5))) AS ahead,
+                (SELECT COUNT(*) FROM counters k WHERE k.state = 'open' AND k.active AND k.provider_id = $7
+                   AND (EXISTS (SELECT 1 FROM counter_services cs WHERE cs.counter_id = k.id AND cs.service_id = $6)
+                        OR NOT EXISTS (SELECT 1 FROM counter_services cs WHERE cs.counter_id = k.id))) AS open_counters"
         )
         .bind(t.mpp_id)
         .bind(t.day)
         .bind(&t.prefix)
         .bind(t.queue_key)
         .bind(t.id)
+        .bind(t.service_id)
+        .bind(t.provider_id)
         .fetch_one(c)
-        .await)?)
+        .await
+        })?)
     }
 
     /// Per published service of an MPP: today's waiting tickets and the open
@@ -317,6 +349,14 @@ impl Tx {
         .fetch_all(c)
         .await
         })?)
+    }
+
+    /// Whether a provider takes tickets, and its queue prefix.
+    pub async fn provider_queue(&mut self, provider_id: i64) -> Result<Option<(bool, String)>> {
+        Ok(on_conn!(self, |c| sqlx::query_as("SELECT active, queue_prefix FROM providers WHERE id = $1")
+            .bind(provider_id)
+            .fetch_optional(c)
+            .await)?)
     }
 
     /// Start and finish of the most recent served tickets of a service.

@@ -60,6 +60,8 @@ CREATE TABLE tickets (
     CONSTRAINT tickets_number UNIQUE (mpp_id, prefix, day, number)
 );
 CREATE INDEX tickets_waiting ON tickets (mpp_id, status, queue_key);
+-- People ahead in one queue: a range scan, not a count of the whole day.
+CREATE INDEX tickets_queue ON tickets (mpp_id, prefix, day, status, queue_key);
 CREATE INDEX tickets_day ON tickets (mpp_id, day);
 CREATE INDEX tickets_service_finished ON tickets (service_id, finished_at);
 CREATE INDEX tickets_counter ON tickets (counter_id, status);

@@ -6,11 +6,11 @@ use std::time::Duration;
 
 use axum::Json;
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
+use axum::http::{StatusCode, header};
 use axum::response::IntoResponse;
-use axum::response::sse::{Event, KeepAlive, Sse};
-use futures::stream::{self, Stream, StreamExt};
+use futures::stream::{self, StreamExt};
 use satuatap_domain::queue::CounterState;
+use satuatap_service::board::sse_frame;
 use satuatap_service::queue::{
     BoardSnapshot, ConsoleView, CounterServicesInput, FinishInput, IssueInput, QueueLine, QueueSettingsInput,
     TicketView, TransferInput,
@@ -144,7 +144,8 @@ pub async fn board(
 }
 
 /// Server-sent events for boards, kiosks and phones: `snapshot` first (the same
-/// body as `/board`), then `call`, `queue` and `reload` as they happen.
+/// body as `/board`), then `call`, `queue` and `reload` as they happen. Frames are
+/// encoded once per message and shared by every connection.
 #[utoipa::path(get, path = "/api/v1/mpps/{id}/events", tag = "queue", params(("id" = i64, Path), ZoneParam),
     responses((status = 200, description = "text/event-stream")))]
 pub async fn events(
@@ -152,28 +153,38 @@ pub async fn events(
     c: Ctx,
     Id(mpp): Id,
     ApiQuery(p): ApiQuery<ZoneParam>,
-) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, ApiError> {
+) -> Result<impl IntoResponse, ApiError> {
     let zone = zone_of(&p).map(str::to_string);
     // Subscribe before taking the snapshot so nothing falls between them.
     let rx = s.app.board.subscribe(mpp);
     let snapshot = s.app.board_snapshot(mpp, zone.as_deref()).await.api(&c)?;
-    let first =
-        Event::default().event("snapshot").retry(Duration::from_secs(3)).json_data(&snapshot).unwrap_or_default();
+    let mut first = bytes::BytesMut::from(&b"retry: 3000\n"[..]);
+    first.extend_from_slice(&sse_frame("snapshot", &snapshot));
+    let first = first.freeze();
     let live = BroadcastStream::new(rx).filter_map(move |m| {
         let zone = zone.clone();
         async move {
             match m {
-                Ok(m) => {
-                    let show = m.event != "call" || zone.is_none() || m.zone == zone;
-                    show.then(|| Ok(Event::default().event(m.event).data(&*m.data)))
-                }
+                Ok(m) => (m.event != "call" || zone.is_none() || m.zone == zone).then(|| m.frame.clone()),
                 // Too slow to keep up: make the screen fetch everything again.
-                Err(_) => Some(Ok(Event::default().event("reload").data("{}"))),
+                Err(_) => Some(bytes::Bytes::from_static(b"event: reload\ndata: {}\n\n")),
             }
         }
     });
-    let stream = stream::once(async move { Ok(first) }).chain(live).take_until(s.app.stopped());
-    Ok(Sse::new(stream).keep_alive(KeepAlive::new().interval(Duration::from_secs(15))))
+    let mut pings = tokio::time::interval(Duration::from_secs(15));
+    pings.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let pings =
+        tokio_stream::wrappers::IntervalStream::new(pings).skip(1).map(|_| bytes::Bytes::from_static(b": ping\n\n"));
+    let stream = stream::once(async move { first })
+        .chain(stream::select(live, pings))
+        .take_until(s.app.stopped())
+        .map(Ok::<_, Infallible>);
+    let headers = [
+        (header::CONTENT_TYPE, "text/event-stream"),
+        (header::CACHE_CONTROL, "no-cache"),
+        (header::HeaderName::from_static("x-accel-buffering"), "no"),
+    ];
+    Ok((headers, axum::body::Body::from_stream(stream)))
 }
 
 // --- consoles ------------------------------------------------------------------------------
