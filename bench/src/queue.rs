@@ -114,6 +114,7 @@ async fn raw_issue(app: &App, mpp_id: i64, lanes: &[Lane], tickets: usize, clien
                     issued_at: now,
                     queue_key: settings.queue_key(now, None, None),
                     target_counter_id: None,
+                    request_key: None,
                 };
                 let id = tx.insert_ticket(&t).await?;
                 tx.insert_ticket_event(&event(id, mpp_id, now, "issued", Some(*service_id), None, None)).await?;

@@ -65,6 +65,10 @@ pub struct IssueInput {
     /// `kiosk` (default) or `web`.
     #[serde(default)]
     pub source: Option<String>,
+    /// A key the device makes up for one button press (letters, digits, `-`, `_`;
+    /// at most 64): sending it again returns the same ticket instead of a second one.
+    #[serde(default)]
+    pub request_id: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
@@ -356,11 +360,24 @@ impl App {
                 _ => return Err(Error::field("source", Invalid::NotAllowed)),
             },
         };
+        let request_key = match input.request_id.as_deref().map(str::trim).filter(|r| !r.is_empty()) {
+            None => None,
+            Some(r) if r.len() <= 64 && r.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_') => {
+                Some(r.to_string())
+            }
+            Some(_) => return Err(Error::field("request_id", Invalid::Format { hint: "hint-request-id" })),
+        };
         let now = self.now();
         // Checks read outside the write transaction, which holds only the writes
         // (on SQLite every writer waits for it).
         let mut tx = self.store.read().await?;
         let (m, settings) = self.mpp_and_settings(&mut tx, mpp_id).await?;
+        if let Some(key) = &request_key
+            && let Some(earlier) = tx.ticket_by_request(mpp_id, key).await?
+        {
+            let view = self.ticket_view(&mut tx, &earlier, mpp_tz(&m)).await?;
+            return Ok((view, earlier.token));
+        }
         let service =
             tx.service(service_id).await?.filter(|s| s.mpp_id == mpp_id && s.status.0 == ServiceStatus::Published);
         let Some(service) = service else {
@@ -399,8 +416,21 @@ impl App {
             issued_at: now,
             queue_key: settings.queue_key(now, priority, None),
             target_counter_id: None,
+            request_key: request_key.clone(),
         };
-        let id = tx.insert_ticket(&new).await?;
+        let id = match tx.insert_ticket(&new).await {
+            Ok(id) => id,
+            // The same press arrived twice at once: hand back the ticket the other made.
+            Err(e) if request_key.is_some() && e.is_unique_on("request_key") => {
+                drop(tx);
+                let mut r = self.store.read().await?;
+                let earlier =
+                    r.ticket_by_request(mpp_id, request_key.as_deref().unwrap_or_default()).await?.ok_or(e)?;
+                let view = self.ticket_view(&mut r, &earlier, tz).await?;
+                return Ok((view, earlier.token));
+            }
+            Err(e) => return Err(e.into()),
+        };
         event(&mut tx, id, mpp_id, now, "issued", Some(service_id), None, None, priority.map(|p| p.as_str())).await?;
         self.commit_and_publish(tx, vec![QueueEvent::new(mpp_id, "issued", Some(id), None)]).await?;
         let view = self.view_of(id, tz).await?;
@@ -758,6 +788,9 @@ impl App {
             let mut tx = self.store.begin().await?;
             let n = tx.close_open_tickets(m.id, through, now, "layanan hari ini telah tutup").await?;
             tx.set_closed_through(m.id, through).await?;
+            if n > 0 {
+                tracing::info!(mpp = m.id, through = %through, tickets = n, "closed the day's leftover tickets");
+            }
             let events = if n > 0 { vec![QueueEvent::new(m.id, "closed", None, None)] } else { Vec::new() };
             self.commit_and_publish(tx, events).await?;
             closed += n;

@@ -402,6 +402,8 @@ pub struct NewTicket {
     pub issued_at: DateTime<Utc>,
     pub queue_key: DateTime<Utc>,
     pub target_counter_id: Option<i64>,
+    /// The issuing device's key for one request (a retry returns the same ticket).
+    pub request_key: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, sqlx::FromRow)]

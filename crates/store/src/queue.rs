@@ -66,8 +66,8 @@ impl Tx {
     pub async fn insert_ticket(&mut self, t: &NewTicket) -> Result<i64> {
         Ok(on_conn!(self, |c| sqlx::query_scalar(
             "INSERT INTO tickets (mpp_id, provider_id, service_id, day, prefix, number, code, token, status, priority,
-                source, arrived_at, issued_at, queue_key, target_counter_id)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'waiting', $9, $10, $11, $12, $13, $14) RETURNING id"
+                source, arrived_at, issued_at, queue_key, target_counter_id, request_key)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'waiting', $9, $10, $11, $12, $13, $14, $15) RETURNING id"
         )
         .bind(t.mpp_id)
         .bind(t.provider_id)
@@ -83,6 +83,7 @@ impl Tx {
         .bind(t.issued_at)
         .bind(t.queue_key)
         .bind(t.target_counter_id)
+        .bind(t.request_key.as_deref())
         .fetch_one(c)
         .await)?)
     }
@@ -90,6 +91,12 @@ impl Tx {
     pub async fn ticket(&mut self, id: i64) -> Result<Option<TicketRow>> {
         let sql = sqlx::AssertSqlSafe(format!("{TICKET_SELECT} WHERE t.id = $1"));
         Ok(on_conn!(self, |c| sqlx::query_as(sql).bind(id).fetch_optional(c).await)?)
+    }
+
+    /// The ticket an earlier request with this key issued, if any.
+    pub async fn ticket_by_request(&mut self, mpp_id: i64, key: &str) -> Result<Option<TicketRow>> {
+        let sql = sqlx::AssertSqlSafe(format!("{TICKET_SELECT} WHERE t.mpp_id = $1 AND t.request_key = $2"));
+        Ok(on_conn!(self, |c| sqlx::query_as(sql).bind(mpp_id).bind(key).fetch_optional(c).await)?)
     }
 
     pub async fn ticket_by_token(&mut self, token: &str) -> Result<Option<TicketRow>> {

@@ -80,16 +80,18 @@
     document.getElementById("back").addEventListener("click", () => service(chosen.service));
   }
 
+  // A key for one press: retries through a network loss return the same ticket.
+  const pressKey = () => Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, "0")).join("");
+
   let busy = false;
   async function issue(group) {
     if (busy) return;
     busy = true;
     app.querySelectorAll("button").forEach((b) => (b.disabled = true));
     let r = null;
-    // Retry through a short network loss; the server never issues twice for one press
-    // unless the first answer was lost, and then the visitor simply holds two numbers.
+    const key = pressKey();
     for (let attempt = 0; attempt < 4; attempt++) {
-      r = await S.api("POST", "/api/v1/mpps/" + D.mpp.id + "/tickets", { service_id: chosen.service.id, priority: group, source: "kiosk" });
+      r = await S.api("POST", "/api/v1/mpps/" + D.mpp.id + "/tickets", { service_id: chosen.service.id, priority: group, source: "kiosk", request_id: key });
       if (r.status !== 0 && r.status < 500) break;
       offline.classList.remove("hidden");
       await new Promise((ok) => setTimeout(ok, 1500 * (attempt + 1)));

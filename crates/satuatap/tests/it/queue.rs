@@ -666,3 +666,33 @@ async fn managers_set_the_board_announcement_and_counter_services_from_the_admin
     assert_eq!(shown, want);
     t.stop().await;
 }
+
+#[tokio::test]
+async fn a_retried_kiosk_press_returns_the_same_ticket() {
+    let t = spawn().await;
+    t.app.clock.set(Some(monday_morning()));
+    let bogor = t.mpp_id("kota-bogor").await;
+    let svc = services_of(&t, "kota-bogor", "imigrasi").await[0];
+    let body = json!({"service_id": svc, "request_id": "press-7f3a"});
+    let mut tasks = Vec::new();
+    for _ in 0..12 {
+        let (c, body) = (t.anonymous(), body.clone());
+        tasks.push(tokio::spawn(async move { c.post(&format!("/api/v1/mpps/{bogor}/tickets"), body).await }));
+    }
+    let mut codes = HashSet::new();
+    for task in tasks {
+        let (s, b) = task.await.unwrap();
+        assert_eq!(s, StatusCode::CREATED, "{b}");
+        codes.insert(b["ticket"]["code"].as_str().unwrap().to_string());
+    }
+    assert_eq!(codes.len(), 1, "one press, one ticket: {codes:?}");
+    let other = issue(&t, bogor, svc, None).await;
+    assert_eq!(other["ticket"]["code"], "G-002", "the retries used no numbers");
+    let (s, e) = t
+        .anonymous()
+        .post(&format!("/api/v1/mpps/{bogor}/tickets"), json!({"service_id": svc, "request_id": "<script>"}))
+        .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(e["error"]["fields"][0]["field"], "request_id");
+    t.stop().await;
+}

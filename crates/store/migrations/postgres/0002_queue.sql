@@ -57,8 +57,11 @@ CREATE TABLE tickets (
     finished_at TIMESTAMPTZ,
     recalls BIGINT NOT NULL DEFAULT 0,
     extra_time_used BOOLEAN NOT NULL DEFAULT FALSE,
+    -- The kiosk's key for one button press: a retried request returns the same ticket.
+    request_key TEXT,
     CONSTRAINT tickets_number UNIQUE (mpp_id, prefix, day, number)
 );
+CREATE UNIQUE INDEX tickets_request_key ON tickets (mpp_id, request_key) WHERE request_key IS NOT NULL;
 CREATE INDEX tickets_waiting ON tickets (mpp_id, status, queue_key);
 -- People ahead in one queue: a range scan, not a count of the whole day.
 CREATE INDEX tickets_queue ON tickets (mpp_id, prefix, day, status, queue_key);
