@@ -179,6 +179,8 @@ pub struct BoardSnapshot {
     pub zones: Vec<String>,
     /// Tickets now at a counter (called or being served), newest first.
     pub now_serving: Vec<CallView>,
+    /// Earlier calls of the day, already finished, newest first.
+    pub last_calls: Vec<CallView>,
     pub queues: Vec<QueueLine>,
     pub announcement: Option<String>,
     pub announcement_en: Option<String>,
@@ -502,6 +504,9 @@ impl App {
         let in_zone = |z: &Option<String>| zone.is_none_or(|want| z.as_deref() == Some(want));
         let serving = tx.tickets_of_day(mpp_id, day, &["called", "serving"], 50).await?;
         let now_serving = serving.iter().filter(|t| in_zone(&t.zone)).filter_map(call_of).collect();
+        let done = tx.tickets_of_day(mpp_id, day, &["done"], 30).await?;
+        let last_calls =
+            done.iter().filter(|t| t.called_at.is_some() && in_zone(&t.zone)).filter_map(call_of).take(6).collect();
         let mut queues = self.queue_lines(&mut tx, mpp_id, day).await?;
         let mut zones: Vec<String> = queues.iter().filter_map(|q| q.zone.clone()).collect();
         zones.sort();
@@ -514,6 +519,7 @@ impl App {
             zone: zone.map(str::to_string),
             zones,
             now_serving,
+            last_calls,
             queues,
             announcement: m.announcement.clone(),
             announcement_en: m.announcement_en.clone(),

@@ -7,6 +7,7 @@
   const el = (id) => document.getElementById(id);
   S.clock(el("clock"), D.mpp.time_zone, true);
   let calls = [];
+  let last = [];
   const voiceLog = (window.__voice = []);
 
   function renderCalls() {
@@ -15,6 +16,11 @@
       "<div class='where'>" + esc(t("q-counter")) + " " + esc(c.counter_code) + "</div>" +
       "<div class='svc'>" + esc(D.lang === "en" && c.service_name_en ? c.service_name_en : c.service_name) +
       (c.counter_name ? " · " + esc(c.counter_name) : "") + "</div></div>").join("");
+  }
+
+  function renderLast() {
+    el("last").innerHTML = last.slice(0, 6).map((c) =>
+      "<span class='b-chip'><strong>" + esc(c.code) + "</strong> → " + esc(c.counter_code) + "</span>").join("");
   }
 
   function renderQueues(lines) {
@@ -27,7 +33,9 @@
 
   function renderSnapshot(s) {
     calls = s.now_serving.map((c) => Object.assign(c, { fresh: false }));
+    last = s.last_calls || [];
     renderCalls();
+    renderLast();
     renderQueues(s.queues);
     const text = D.lang === "en" && s.announcement_en ? s.announcement_en : s.announcement;
     el("ticker-text").textContent = text || "";
@@ -101,7 +109,11 @@
   });
 
   function onCall(c) {
-    calls = calls.filter((x) => x.ticket_id !== c.ticket_id);
+    // Calls that left the counters since move to "earlier calls".
+    const gone = calls.filter((x) => x.ticket_id !== c.ticket_id && x.counter_code === c.counter_code);
+    last = gone.concat(last.filter((x) => x.ticket_id !== c.ticket_id)).slice(0, 6);
+    calls = calls.filter((x) => x.ticket_id !== c.ticket_id && x.counter_code !== c.counter_code);
+    renderLast();
     c.fresh = true;
     calls.forEach((x) => (x.fresh = false));
     calls.unshift(c);

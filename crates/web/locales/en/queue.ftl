@@ -116,3 +116,4 @@ qs-extra-time = Extra time (minutes)
 qs-extra-time-help = When a ticket holder asks for more time, the number is called again after this long.
 qs-outside-hours = Accept tickets outside opening hours (for trials; leftover tickets close after the day ends)
 hint-request-id = A request key may hold letters, digits, - and _, at most 64 characters.
+q-last-calls = Earlier calls

@@ -117,3 +117,4 @@ qs-extra-time = Tambahan waktu (menit)
 qs-extra-time-help = Bila pemegang tiket meminta waktu tambahan, nomornya dipanggil lagi setelah sekian menit.
 qs-outside-hours = Terima tiket di luar jam layanan (untuk uji coba; tiket sisa ditutup setelah hari berganti)
 hint-request-id = Kunci permintaan hanya boleh berisi huruf, angka, - dan _, paling banyak 64 karakter.
+q-last-calls = Panggilan sebelumnya
