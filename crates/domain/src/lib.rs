@@ -3,6 +3,7 @@
 //! Everything here can be unit-tested with plain values. The other crates parse
 //! input into these types at the edge and rely on them afterwards.
 
+pub mod booking;
 pub mod catalog;
 pub mod hours;
 pub mod queue;

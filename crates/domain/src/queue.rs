@@ -76,6 +76,10 @@ pub struct QueueSettings {
     /// Issue tickets outside opening hours (demo installations; the day's
     /// leftover tickets are then closed only after the day ends).
     pub allow_outside_hours: bool,
+    /// Bookings a NIK may miss within `no_show_days` before it may not book
+    /// again for a while (0: no limit).
+    pub no_show_limit: i64,
+    pub no_show_days: i64,
 }
 
 impl Default for QueueSettings {
@@ -87,6 +91,8 @@ impl Default for QueueSettings {
             extra_time_minutes: 10,
             number_width: 3,
             allow_outside_hours: false,
+            no_show_limit: 3,
+            no_show_days: 30,
         }
     }
 }

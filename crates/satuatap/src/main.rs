@@ -53,6 +53,19 @@ struct Global {
     /// Sign-in attempts one address may make per minute.
     #[arg(long, env = "SATUATAP_LOGINS_PER_MINUTE", default_value_t = 20, global = true)]
     logins_per_minute: u32,
+    /// SMTP server for e-mail to visitors, `smtp://user:password@host:port` (plain SMTP;
+    /// relay through a local MTA for TLS). Without it, e-mail waits in the outbox.
+    #[arg(long, env = "SATUATAP_SMTP_URL", global = true, hide_env_values = true)]
+    smtp_url: Option<String>,
+    /// Sender of those e-mails, e.g. `MPP Kota Bogor <mpp@kotabogor.go.id>`.
+    #[arg(long, env = "SATUATAP_MAIL_FROM", global = true)]
+    mail_from: Option<String>,
+    /// SMS/WhatsApp gateway webhook receiving `{"channel","to","text"}` as JSON.
+    #[arg(long, env = "SATUATAP_WEBHOOK_URL", global = true)]
+    webhook_url: Option<String>,
+    /// Secret for the webhook's `X-Satuatap-Signature` (HMAC-SHA256 of the body).
+    #[arg(long, env = "SATUATAP_WEBHOOK_SECRET", global = true, hide_env_values = true)]
+    webhook_secret: Option<String>,
     /// The address citizens reach this server at, for the QR codes on tickets
     /// (default: the address the kiosk used).
     #[arg(long, env = "SATUATAP_PUBLIC_URL", global = true)]
@@ -97,6 +110,16 @@ enum UserCommand {
     },
 }
 
+fn messaging(g: &Global, demo: bool) -> satuatap_service::outbox::Messaging {
+    satuatap_service::outbox::Messaging {
+        smtp_url: g.smtp_url.clone(),
+        mail_from: g.mail_from.clone(),
+        webhook_url: g.webhook_url.clone(),
+        webhook_secret: g.webhook_secret.clone(),
+        demo,
+    }
+}
+
 fn settings(g: &Global) -> Settings {
     Settings {
         listen: g.listen.clone(),
@@ -132,7 +155,8 @@ async fn main() -> Result<()> {
         }
         Command::Demo | Command::Serve => {
             let demo = matches!(cli.command, Command::Demo);
-            let app = open(&s).await?;
+            let mut app = open(&s).await?;
+            app.messaging = messaging(&cli.global, demo);
             let mut logins = Vec::new();
             if demo {
                 let summary = app.load_demo().await.map_err(|e| anyhow::anyhow!("loading demo data: {e}"))?;

@@ -137,11 +137,30 @@ impl App {
     }
 
     /// Start everything that runs beside requests: the board feed, the relay of
-    /// other nodes' events (PostgreSQL), closing finished days and housekeeping.
+    /// other nodes' events (PostgreSQL), the outbox, booking slots, closing
+    /// finished days and housekeeping.
     pub async fn start_background(&self) -> crate::Result<()> {
         self.run_board_feed(Duration::from_millis(500));
         self.run_change_notifier(Duration::from_millis(500));
         self.relay_notifications().await?;
+        if let Err(e) = self.materialize_slots(None).await {
+            tracing::warn!(error = %e, "creating booking slots failed");
+        }
+        let app = self.clone();
+        let stopped = self.stopped();
+        tokio::spawn(async move {
+            tokio::pin!(stopped);
+            let mut tick = tokio::time::interval(Duration::from_secs(5));
+            loop {
+                tokio::select! {
+                    _ = &mut stopped => break,
+                    _ = tick.tick() => {}
+                }
+                if let Err(e) = app.send_due_messages().await {
+                    tracing::warn!(error = %e, "sending messages failed");
+                }
+            }
+        });
         let app = self.clone();
         let stopped = self.stopped();
         tokio::spawn(async move {
@@ -155,6 +174,11 @@ impl App {
                 }
                 if let Err(e) = app.close_due().await {
                     tracing::warn!(error = %e, "closing the day failed");
+                }
+                if n.is_multiple_of(5)
+                    && let Err(e) = app.materialize_slots(None).await
+                {
+                    tracing::warn!(error = %e, "creating booking slots failed");
                 }
                 if n.is_multiple_of(60)
                     && let Err(e) = app.prune().await

@@ -17,12 +17,55 @@ type HmacSha256 = Hmac<Sha256>;
 #[derive(Clone)]
 pub struct Keys {
     csrf: [u8; 32],
+    /// Encrypts personal data at rest (NIK, phone, e-mail, names of bookings).
+    seal: [u8; 32],
+    /// Keyed hashes for matching personal data without decrypting it.
+    blind: [u8; 32],
 }
 
 impl Keys {
     /// From a master secret of at least 32 bytes.
     pub fn from_secret(secret: &[u8]) -> Keys {
-        Keys { csrf: derive(secret, b"satuatap csrf v1") }
+        Keys {
+            csrf: derive(secret, b"satuatap csrf v1"),
+            seal: derive(secret, b"satuatap pii seal v1"),
+            blind: derive(secret, b"satuatap pii blind index v1"),
+        }
+    }
+
+    /// Encrypt personal data: `v1:` + base64url(nonce ‖ ciphertext), XChaCha20-Poly1305.
+    pub fn seal(&self, plain: &str) -> Result<String> {
+        use chacha20poly1305::aead::{Aead, KeyInit};
+        let cipher = chacha20poly1305::XChaCha20Poly1305::new_from_slice(&self.seal)
+            .map_err(|_| Error::Internal("seal key".into()))?;
+        let mut nonce = [0u8; 24];
+        getrandom::fill(&mut nonce).map_err(|e| Error::Internal(format!("no randomness: {e}")))?;
+        let sealed = cipher
+            .encrypt(&chacha20poly1305::XNonce::from(nonce), plain.as_bytes())
+            .map_err(|_| Error::Internal("sealing failed".into()))?;
+        let mut out = nonce.to_vec();
+        out.extend_from_slice(&sealed);
+        Ok(format!("v1:{}", URL_SAFE_NO_PAD.encode(out)))
+    }
+
+    /// Decrypt what [`Keys::seal`] produced.
+    pub fn open(&self, sealed: &str) -> Result<String> {
+        use chacha20poly1305::aead::{Aead, KeyInit};
+        let bad = || Error::Internal("sealed value unreadable".into());
+        let raw = URL_SAFE_NO_PAD.decode(sealed.strip_prefix("v1:").ok_or_else(bad)?).map_err(|_| bad())?;
+        if raw.len() < 24 {
+            return Err(bad());
+        }
+        let (nonce, body) = raw.split_at(24);
+        let nonce: [u8; 24] = nonce.try_into().map_err(|_| bad())?;
+        let cipher = chacha20poly1305::XChaCha20Poly1305::new_from_slice(&self.seal).map_err(|_| bad())?;
+        let plain = cipher.decrypt(&chacha20poly1305::XNonce::from(nonce), body).map_err(|_| bad())?;
+        String::from_utf8(plain).map_err(|_| bad())
+    }
+
+    /// A keyed hash to find records by a personal value (`kind` separates uses).
+    pub fn blind_index(&self, kind: &str, value: &str) -> String {
+        mac(&self.blind, format!("{kind}:{value}").as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
     }
 
     /// A fresh random master secret, base64url text (for a new data directory).
@@ -106,6 +149,25 @@ mod tests {
         assert!(!k.csrf_valid("session-a", "garbage!"));
         let other = Keys::from_secret(b"another secret of enough length!!");
         assert!(!other.csrf_valid("session-a", &t));
+    }
+
+    #[test]
+    fn personal_data_is_sealed_and_matched_by_keyed_hash() {
+        let k = Keys::from_secret(b"0123456789abcdef0123456789abcdef");
+        let a = k.seal("3271051205850001").unwrap();
+        let b = k.seal("3271051205850001").unwrap();
+        assert_ne!(a, b, "a fresh nonce each time");
+        assert!(!a.contains("3271"));
+        assert_eq!(k.open(&a).unwrap(), "3271051205850001");
+        let other = Keys::from_secret(b"another secret of enough length!!");
+        assert!(other.open(&a).is_err());
+        let mut tampered = a.clone();
+        tampered.pop();
+        tampered.push(if a.ends_with('A') { 'B' } else { 'A' });
+        assert!(k.open(&tampered).is_err());
+        assert_eq!(k.blind_index("nik", "3271051205850001"), k.blind_index("nik", "3271051205850001"));
+        assert_ne!(k.blind_index("nik", "3271051205850001"), k.blind_index("phone", "3271051205850001"));
+        assert_ne!(k.blind_index("nik", "3271051205850001"), other.blind_index("nik", "3271051205850001"));
     }
 
     #[test]

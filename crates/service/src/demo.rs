@@ -7,6 +7,7 @@ use std::collections::HashMap;
 use satuatap_domain::catalog::ServiceStatus;
 use serde::Deserialize;
 
+use crate::booking::BookingRulesInput;
 use crate::catalog::ServiceInput;
 use crate::holidays::HolidayInput;
 use crate::mpps::MppInput;
@@ -220,7 +221,14 @@ impl App {
                 let what = format!("{file} service {}", input.code);
                 let row = self.create_service(&system, mpp_id, &input).await.map_err(context(what.clone()))?;
                 if s.status.as_deref().unwrap_or("published") == "published" {
-                    self.set_service_status(&system, row.id, ServiceStatus::Published).await.map_err(context(what))?;
+                    self.set_service_status(&system, row.id, ServiceStatus::Published)
+                        .await
+                        .map_err(context(what.clone()))?;
+                }
+                if row.bookable {
+                    // Demo booking: 30-minute slots, four visitors each, a week ahead, opening at 06:00.
+                    let rules = BookingRulesInput { capacity_per_slot: Some(Ok(4)), ..BookingRulesInput::default() };
+                    self.set_booking_rules(&system, row.id, &rules).await.map_err(context(what))?;
                 }
                 summary.services += 1;
             }
@@ -250,6 +258,8 @@ impl App {
                 recalls_before_no_show: Some(Ok(s.recalls_before_no_show)),
                 extra_time_minutes: Some(Ok(s.extra_time_minutes)),
                 allow_outside_hours: true,
+                no_show_limit: Some(Ok(s.no_show_limit)),
+                no_show_days: Some(Ok(s.no_show_days)),
                 announcement: m.announcement.clone(),
                 announcement_en: m.announcement_en.clone(),
             };

@@ -25,6 +25,10 @@ pub enum Error {
     /// The state of the record does not allow this (e.g. publishing an archived service).
     #[error("not allowed in this state: {0}")]
     State(&'static str),
+    /// Refused for a reason the caller can act on: a stable `code` for programs,
+    /// and a message (translation `key` with `args`) for people.
+    #[error("refused: {code}")]
+    Refused { code: &'static str, key: &'static str, args: Vec<(&'static str, String)> },
     #[error("internal error: {0}")]
     Internal(String),
 }
@@ -40,5 +44,9 @@ impl From<StoreError> for Error {
 impl Error {
     pub fn field(field: &str, invalid: satuatap_domain::Invalid) -> Error {
         Error::Invalid(vec![FieldError::new(field, invalid)])
+    }
+
+    pub fn refused(code: &'static str, key: &'static str) -> Error {
+        Error::Refused { code, key, args: Vec::new() }
     }
 }

@@ -6,6 +6,7 @@ pub mod actor;
 pub mod audit;
 pub mod auth;
 pub mod board;
+pub mod booking;
 pub mod catalog;
 pub mod crypto;
 pub mod demo;
@@ -14,6 +15,7 @@ pub mod events;
 pub mod holidays;
 pub mod input;
 pub mod mpps;
+pub mod outbox;
 pub mod providers;
 pub mod queue;
 pub mod registry;
@@ -85,6 +87,9 @@ pub struct App {
     pub board: board::BoardFeed,
     averages: queue::Averages,
     changed: events::Changed,
+    availability: booking::AvailabilityCache,
+    nik_limiter: Arc<governor::DefaultKeyedRateLimiter<String>>,
+    pub messaging: outbox::Messaging,
     stop: Arc<tokio::sync::watch::Sender<bool>>,
 }
 
@@ -100,6 +105,12 @@ impl App {
             board: board::BoardFeed::default(),
             averages: queue::Averages::default(),
             changed: events::Changed::default(),
+            availability: booking::AvailabilityCache::default(),
+            // A person books a handful of times an hour at most; more is a bot.
+            nik_limiter: Arc::new(governor::RateLimiter::keyed(governor::Quota::per_hour(
+                std::num::NonZeroU32::new(20).unwrap_or(std::num::NonZeroU32::MIN),
+            ))),
+            messaging: outbox::Messaging::default(),
             stop: Arc::new(tokio::sync::watch::channel(false).0),
         }
     }

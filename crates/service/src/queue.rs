@@ -346,6 +346,25 @@ impl App {
     /// Issue a walk-in ticket (kiosk or web). Gap-free, duplicate-free numbering
     /// per MPP, queue and local day.
     pub async fn issue_ticket(&self, mpp_id: i64, input: &IssueInput) -> Result<(TicketView, String)> {
+        self.issue(mpp_id, input, None).await
+    }
+
+    /// A ticket for a checked-in booking: ordered by its slot time.
+    pub(crate) async fn issue_from_booking(
+        &self,
+        mpp_id: i64,
+        input: &IssueInput,
+        slot: DateTime<Utc>,
+    ) -> Result<(TicketView, String)> {
+        self.issue(mpp_id, input, Some(slot)).await
+    }
+
+    async fn issue(
+        &self,
+        mpp_id: i64,
+        input: &IssueInput,
+        booking_slot: Option<DateTime<Utc>>,
+    ) -> Result<(TicketView, String)> {
         let service_id = match &input.service_id {
             Some(Ok(id)) => *id,
             Some(Err(_)) => return Err(Error::field("service_id", Invalid::Unknown)),
@@ -359,6 +378,7 @@ impl App {
             None => TicketSource::Kiosk,
             Some(s) => match TicketSource::parse(s) {
                 Some(src @ (TicketSource::Kiosk | TicketSource::Web)) => src,
+                Some(TicketSource::Booking) if booking_slot.is_some() => TicketSource::Booking,
                 _ => return Err(Error::field("source", Invalid::NotAllowed)),
             },
         };
@@ -416,7 +436,7 @@ impl App {
             source: source.as_str().to_string(),
             arrived_at: now,
             issued_at: now,
-            queue_key: settings.queue_key(now, priority, None),
+            queue_key: settings.queue_key(now, priority, booking_slot),
             target_counter_id: None,
             request_key: request_key.clone(),
         };
@@ -793,6 +813,7 @@ impl App {
             }
             let mut tx = self.store.begin().await?;
             let n = tx.close_open_tickets(m.id, through, now, "layanan hari ini telah tutup").await?;
+            self.close_bookings(&mut tx, m.id, through).await?;
             tx.set_closed_through(m.id, through).await?;
             if n > 0 {
                 tracing::info!(mpp = m.id, through = %through, tickets = n, "closed the day's leftover tickets");
@@ -848,6 +869,13 @@ pub struct QueueSettingsInput {
     pub extra_time_minutes: Loose<i64>,
     #[serde(default, deserialize_with = "flag")]
     pub allow_outside_hours: bool,
+    /// Bookings a NIK may miss within `no_show_days` before it may not book (0: no limit).
+    #[serde(default, deserialize_with = "loose")]
+    #[schema(value_type = Option<i64>)]
+    pub no_show_limit: Loose<i64>,
+    #[serde(default, deserialize_with = "loose")]
+    #[schema(value_type = Option<i64>)]
+    pub no_show_days: Loose<i64>,
     /// The running text on the display boards.
     #[serde(default)]
     pub announcement: Option<String>,
@@ -907,6 +935,8 @@ impl App {
             extra_time_minutes: num(&mut c, "extra_time_minutes", &input.extra_time_minutes, d.extra_time_minutes, 120),
             number_width: d.number_width,
             allow_outside_hours: input.allow_outside_hours,
+            no_show_limit: num(&mut c, "no_show_limit", &input.no_show_limit, d.no_show_limit, 100),
+            no_show_days: num(&mut c, "no_show_days", &input.no_show_days, d.no_show_days, 365).max(1),
         };
         let announcement = c.opt_text("announcement", input.announcement.as_deref(), 500);
         let announcement_en = c.opt_text("announcement_en", input.announcement_en.as_deref(), 500);

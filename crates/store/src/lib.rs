@@ -11,6 +11,7 @@ mod error;
 pub mod model;
 
 pub mod audit;
+pub mod booking;
 pub mod catalog;
 pub mod holidays;
 pub mod mpps;

@@ -434,3 +434,102 @@ pub struct ServiceQueueRow {
     pub waiting: i64,
     pub open_counters: i64,
 }
+
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct SlotRow {
+    pub id: i64,
+    pub mpp_id: i64,
+    pub service_id: i64,
+    pub day: NaiveDate,
+    pub starts_at: DateTime<Utc>,
+    pub ends_at: DateTime<Utc>,
+    pub capacity: i64,
+    pub booked: i64,
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct BookingRow {
+    pub id: i64,
+    pub mpp_id: i64,
+    pub service_id: i64,
+    pub slot_id: i64,
+    pub day: NaiveDate,
+    pub code: String,
+    pub status: String,
+    pub name_sealed: String,
+    pub nik_sealed: String,
+    pub nik_index: String,
+    pub nik_masked: String,
+    pub phone_sealed: Option<String>,
+    pub phone_masked: Option<String>,
+    pub email_sealed: Option<String>,
+    pub email_masked: Option<String>,
+    pub ticket_id: Option<i64>,
+    pub created_at: DateTime<Utc>,
+    pub cancelled_at: Option<DateTime<Utc>>,
+    pub checked_in_at: Option<DateTime<Utc>>,
+    pub starts_at: DateTime<Utc>,
+    pub ends_at: DateTime<Utc>,
+    pub service_name: String,
+    pub service_name_en: Option<String>,
+    pub service_code: String,
+    pub provider_id: i64,
+    pub provider_name: String,
+    pub mpp_slug: String,
+    pub mpp_name: String,
+    pub time_zone: String,
+}
+
+/// A booking about to be inserted (personal data already sealed).
+#[derive(Debug, Clone)]
+pub struct NewBooking {
+    pub mpp_id: i64,
+    pub service_id: i64,
+    pub slot_id: i64,
+    pub day: NaiveDate,
+    pub code: String,
+    pub name_sealed: String,
+    pub nik_sealed: String,
+    pub nik_index: String,
+    pub nik_masked: String,
+    pub phone_sealed: Option<String>,
+    pub phone_masked: Option<String>,
+    pub email_sealed: Option<String>,
+    pub email_masked: Option<String>,
+    pub nik_guard: Option<String>,
+    pub request_key: Option<String>,
+    pub user_id: Option<i64>,
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct OutboxRow {
+    pub id: i64,
+    pub mpp_id: Option<i64>,
+    pub booking_id: Option<i64>,
+    pub kind: String,
+    pub channel: String,
+    pub recipient_sealed: String,
+    pub recipient_masked: String,
+    pub subject: String,
+    pub body_sealed: String,
+    pub status: String,
+    pub attempts: i64,
+    pub next_attempt_at: DateTime<Utc>,
+    pub last_error: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub sent_at: Option<DateTime<Utc>>,
+}
+
+/// A message to send later (recipient and body already sealed).
+#[derive(Debug, Clone)]
+pub struct NewMessage {
+    pub mpp_id: Option<i64>,
+    pub booking_id: Option<i64>,
+    pub kind: String,
+    pub channel: String,
+    pub recipient_sealed: String,
+    pub recipient_masked: String,
+    pub subject: String,
+    pub body_sealed: String,
+    pub send_at: DateTime<Utc>,
+}

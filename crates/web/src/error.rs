@@ -25,6 +25,7 @@ pub fn status_of(e: &Error) -> (StatusCode, &'static str) {
         Error::BadCredentials => (StatusCode::UNAUTHORIZED, "bad_credentials"),
         Error::LockedOut { .. } => (StatusCode::TOO_MANY_REQUESTS, "locked_out"),
         Error::State(_) => (StatusCode::CONFLICT, "invalid_state"),
+        Error::Refused { code, .. } => (StatusCode::CONFLICT, code),
         Error::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
     }
 }
@@ -41,6 +42,10 @@ pub fn message_of(lang: Lang, e: &Error) -> String {
             lang.ta("err-locked-out", &[("minutes", &retry_after.div_ceil(60).to_string())])
         }
         Error::State(what) => lang.t(what),
+        Error::Refused { key, args, .. } => {
+            let args: Vec<(&str, &str)> = args.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            lang.ta(key, &args)
+        }
         Error::Internal(_) => lang.t("err-internal"),
     }
 }
@@ -135,6 +140,13 @@ impl ApiError {
     pub fn rate_limited(lang: Lang, retry_after: u64) -> ApiError {
         let mut e = Self::plain(lang, StatusCode::TOO_MANY_REQUESTS, "rate_limited", "err-rate-limited", None);
         e.retry_after = Some(retry_after);
+        e
+    }
+
+    /// 429 while the waiting room is on: queue at `/api/v1/waiting-room` (pages: `/antre-masuk`).
+    pub fn waiting_room(lang: Lang) -> ApiError {
+        let mut e = Self::plain(lang, StatusCode::TOO_MANY_REQUESTS, "waiting_room", "err-waiting-room", None);
+        e.retry_after = Some(5);
         e
     }
 

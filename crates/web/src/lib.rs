@@ -2,6 +2,7 @@
 //! OpenAPI document), health checks and static assets. No business rules:
 //! a page and its API twin call the same `service` operation.
 
+pub mod admission;
 pub mod api;
 pub mod assets;
 pub mod ctx;

@@ -25,6 +25,14 @@ pub struct WebConfig {
     pub tickets_per_minute: u32,
     /// The address visitors reach this server at (for QR codes); default: the request's Host.
     pub public_url: Option<String>,
+    /// Booking attempts per minute from one address.
+    pub bookings_per_minute: u32,
+    /// Availability reads per minute from one address.
+    pub reads_per_minute: u32,
+    /// Bookings processed at the same time before the waiting room opens.
+    pub max_inflight_bookings: usize,
+    /// Visitors the waiting room lets through per second.
+    pub admit_per_second: f64,
 }
 
 impl Default for WebConfig {
@@ -36,6 +44,10 @@ impl Default for WebConfig {
             register_per_hour: 10,
             tickets_per_minute: 30,
             public_url: None,
+            bookings_per_minute: 10,
+            reads_per_minute: 240,
+            max_inflight_bookings: 64,
+            admit_per_second: 20.0,
         }
     }
 }
@@ -46,6 +58,8 @@ pub struct Limits {
     login: DefaultKeyedRateLimiter<IpAddr>,
     register: DefaultKeyedRateLimiter<IpAddr>,
     ticket: DefaultKeyedRateLimiter<IpAddr>,
+    booking: DefaultKeyedRateLimiter<IpAddr>,
+    read: DefaultKeyedRateLimiter<IpAddr>,
 }
 
 fn nz(n: u32) -> NonZeroU32 {
@@ -58,6 +72,8 @@ impl Limits {
             login: RateLimiter::keyed(Quota::per_minute(nz(cfg.login_per_minute))),
             register: RateLimiter::keyed(Quota::per_hour(nz(cfg.register_per_hour))),
             ticket: RateLimiter::keyed(Quota::per_minute(nz(cfg.tickets_per_minute))),
+            booking: RateLimiter::keyed(Quota::per_minute(nz(cfg.bookings_per_minute))),
+            read: RateLimiter::keyed(Quota::per_minute(nz(cfg.reads_per_minute))),
         }
     }
 
@@ -84,6 +100,14 @@ impl Limits {
     pub fn check_ticket(&self, ip: Option<&str>) -> Option<u64> {
         Self::check(&self.ticket, ip)
     }
+
+    pub fn check_booking(&self, ip: Option<&str>) -> Option<u64> {
+        Self::check(&self.booking, ip)
+    }
+
+    pub fn check_read(&self, ip: Option<&str>) -> Option<u64> {
+        Self::check(&self.read, ip)
+    }
 }
 
 #[derive(Clone)]
@@ -91,12 +115,14 @@ pub struct AppState {
     pub app: App,
     pub web: Arc<WebConfig>,
     pub limits: Arc<Limits>,
+    pub admission: Arc<crate::admission::Admission>,
 }
 
 impl AppState {
     pub fn new(app: App, web: WebConfig) -> AppState {
         let limits = Arc::new(Limits::new(&web));
-        AppState { app, web: Arc::new(web), limits }
+        let admission = Arc::new(crate::admission::Admission::new(web.max_inflight_bookings, web.admit_per_second));
+        AppState { app, web: Arc::new(web), limits, admission }
     }
 }
 

@@ -3,6 +3,7 @@
 mod support;
 
 mod authz;
+mod booking;
 mod catalogue;
 mod input;
 mod queue;

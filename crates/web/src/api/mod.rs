@@ -4,6 +4,7 @@
 
 pub mod admin;
 pub mod auth;
+pub mod booking;
 pub mod dto;
 pub mod public;
 pub mod queue;
@@ -123,6 +124,17 @@ pub fn router() -> Router<AppState> {
         .route("/counters/{id}/tickets/{ticket}/finish", post(queue::finish))
         .route("/counters/{id}/tickets/{ticket}/transfer", post(queue::transfer))
         .route("/counters/{id}/tickets/{ticket}/{action}", post(queue::ticket_action))
+        .route("/services/{id}/availability", get(booking::availability))
+        .route("/services/{id}/booking-rules", get(booking::rules).put(booking::set_rules))
+        .route("/bookings", post(booking::book))
+        .route("/bookings/{code}/lookup", post(booking::lookup))
+        .route("/bookings/{code}/cancel", post(booking::cancel))
+        .route("/bookings/{code}/reschedule", post(booking::reschedule))
+        .route("/booking-records/{id}/personal-data", post(booking::reveal))
+        .route("/mpps/{id}/check-in", post(booking::check_in))
+        .route("/mpps/{id}/bookings", get(booking::day_list))
+        .route("/waiting-room", post(booking::join))
+        .route("/waiting-room/{token}", get(booking::place))
         .fallback(api_not_found)
 }
 
@@ -153,6 +165,8 @@ async fn api_not_found(c: Ctx) -> impl IntoResponse {
         queue::issue, queue::ticket, queue::more_time, queue::cancel, queue::overview, queue::board, queue::events,
         queue::my_counters, queue::console, queue::open, queue::pause, queue::close, queue::call_next,
         queue::ticket_action, queue::finish, queue::transfer, queue::history, queue::set_services, queue::set_settings,
+        booking::availability, booking::rules, booking::set_rules, booking::book, booking::lookup, booking::cancel,
+        booking::reschedule, booking::reveal, booking::check_in, booking::day_list, booking::join, booking::place,
     ),
     components(schemas(dto::ApiErrorBody, dto::ApiErrorDetail, dto::ApiFieldError)),
     tags(
@@ -161,6 +175,7 @@ async fn api_not_found(c: Ctx) -> impl IntoResponse {
         (name = "calendar", description = "National holidays, cuti bersama and MPP closures"),
         (name = "accounts", description = "Sessions, accounts, API tokens and the audit log"),
         (name = "queue", description = "Walk-in tickets, display boards (server-sent events) and counter consoles"),
+        (name = "booking", description = "Visit slots, bookings (never overbooked), check-in and the waiting room"),
     )
 )]
 pub struct ApiDoc;

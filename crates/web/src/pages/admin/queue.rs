@@ -64,6 +64,8 @@ async fn settings_page(
         recalls_before_no_show: Some(Ok(st.recalls_before_no_show)),
         extra_time_minutes: Some(Ok(st.extra_time_minutes)),
         allow_outside_hours: st.allow_outside_hours,
+        no_show_limit: Some(Ok(st.no_show_limit)),
+        no_show_days: Some(Ok(st.no_show_days)),
         announcement: m.announcement.clone(),
         announcement_en: m.announcement_en.clone(),
     });

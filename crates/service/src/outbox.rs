@@ -1,0 +1,242 @@
+//! Messages to visitors (booking confirmations, reminders) through the outbox:
+//! written in the transaction that causes them, sent by a worker with retries
+//! and backoff, never deleted. Channels: e-mail over SMTP, a webhook for an
+//! SMS/WhatsApp gateway, and `demo` (kept for the demo's message page).
+
+use chrono::{DateTime, Duration, Utc};
+use chrono_tz::Tz;
+use hmac::{Hmac, KeyInit, Mac};
+use satuatap_store::{NewBooking, NewMessage, OutboxRow, Tx};
+use serde::Serialize;
+use sha2::Sha256;
+
+use crate::{App, Error, Result};
+
+/// Where messages go. Without SMTP or a webhook, messages wait in the outbox
+/// (retried, never lost) until one is configured; a demo shows them on a page.
+#[derive(Debug, Clone, Default)]
+pub struct Messaging {
+    /// `smtp://user:password@host:port` (plain SMTP; use a local relay for TLS).
+    pub smtp_url: Option<String>,
+    pub mail_from: Option<String>,
+    /// Receives `{"channel":"sms","to":"08…","text":"…"}` with an HMAC signature.
+    pub webhook_url: Option<String>,
+    pub webhook_secret: Option<String>,
+    /// Deliver to the demo's message page instead of sending.
+    pub demo: bool,
+}
+
+/// A message as the demo page shows it.
+#[derive(Debug, Clone, Serialize)]
+pub struct ShownMessage {
+    pub id: i64,
+    pub kind: String,
+    pub channel: String,
+    pub to: String,
+    pub subject: String,
+    pub body: String,
+    pub status: String,
+    pub attempts: i64,
+    pub created_at: DateTime<Utc>,
+    pub send_at: DateTime<Utc>,
+    pub last_error: Option<String>,
+}
+
+/// Seconds to wait before attempt `n + 1`: quick at first, then at most six hours.
+pub fn backoff(attempts: i64) -> Duration {
+    let minutes = match attempts {
+        0 => 0,
+        1 => 1,
+        2 => 5,
+        3 => 15,
+        4 => 60,
+        _ => 360,
+    };
+    Duration::minutes(minutes).max(Duration::seconds(30))
+}
+
+impl App {
+    fn email_channel(&self) -> &'static str {
+        if self.messaging.smtp_url.is_none() && self.messaging.demo { "demo" } else { "email" }
+    }
+
+    fn phone_channel(&self) -> &'static str {
+        if self.messaging.webhook_url.is_none() && self.messaging.demo { "demo" } else { "webhook" }
+    }
+
+    /// Queue the confirmation (now) and the reminder (a day before) of a booking.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) async fn enqueue_booking_messages(
+        &self,
+        tx: &mut Tx,
+        booking_id: i64,
+        kind: &str,
+        b: &NewBooking,
+        name: &str,
+        service_name: &str,
+        starts_at: DateTime<Utc>,
+        tz: Tz,
+        mpp_name: &str,
+    ) -> Result<()> {
+        let now = self.now();
+        let local = starts_at.with_timezone(&tz);
+        let when = format!("{} pukul {}", local.format("%d-%m-%Y"), local.format("%H:%M"));
+        let confirm = format!(
+            "Halo {name}, pemesanan Anda untuk {service_name} di {mpp_name} pada {when} berhasil. Kode pemesanan: {}. \
+             Tunjukkan kode ini atau pindai QR-nya di kios antrean mulai 30 menit sebelum jadwal. \
+             (Booking confirmed: {service_name}, {when}, code {}.)",
+            b.code, b.code
+        );
+        let remind = format!(
+            "Pengingat: besok {when} Anda terjadwal untuk {service_name} di {mpp_name}. Kode: {}. \
+             Batalkan bila tidak jadi datang agar kuotanya dapat dipakai orang lain. (Reminder: {when}, code {}.)",
+            b.code, b.code
+        );
+        let mut contacts: Vec<(&str, &str, &str)> = Vec::new();
+        if let (Some(sealed), Some(masked)) = (&b.email_sealed, &b.email_masked) {
+            contacts.push((self.email_channel(), sealed, masked));
+        }
+        if let (Some(sealed), Some(masked)) = (&b.phone_sealed, &b.phone_masked) {
+            contacts.push((self.phone_channel(), sealed, masked));
+        }
+        for (channel, sealed, masked) in contacts {
+            let mut plan = vec![(kind, "Pemesanan berhasil / Booking confirmed", confirm.as_str(), now)];
+            let remind_at = starts_at - Duration::days(1);
+            if kind == "booked" && remind_at > now + Duration::hours(1) {
+                plan.push(("reminder", "Pengingat jadwal / Appointment reminder", remind.as_str(), remind_at));
+            }
+            for (kind, subject, body, send_at) in plan {
+                tx.enqueue_message(
+                    &NewMessage {
+                        mpp_id: Some(b.mpp_id),
+                        booking_id: Some(booking_id),
+                        kind: kind.to_string(),
+                        channel: channel.to_string(),
+                        recipient_sealed: sealed.to_string(),
+                        recipient_masked: masked.to_string(),
+                        subject: subject.to_string(),
+                        body_sealed: self.keys.seal(body)?,
+                        send_at,
+                    },
+                    now,
+                )
+                .await?;
+            }
+        }
+        Ok(())
+    }
+
+    async fn deliver(&self, m: &OutboxRow) -> std::result::Result<(), String> {
+        let to = self.keys.open(&m.recipient_sealed).map_err(|e| e.to_string())?;
+        let body = self.keys.open(&m.body_sealed).map_err(|e| e.to_string())?;
+        match m.channel.as_str() {
+            "demo" => Ok(()),
+            "email" => {
+                use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+                let url = self.messaging.smtp_url.as_deref().ok_or("SMTP is not configured (SATUATAP_SMTP_URL)")?;
+                let from = self.messaging.mail_from.as_deref().unwrap_or("satuatap <noreply@localhost>");
+                let email = Message::builder()
+                    .from(from.parse().map_err(|e| format!("sender: {e}"))?)
+                    .to(to.parse().map_err(|e| format!("recipient: {e}"))?)
+                    .subject(m.subject.clone())
+                    .body(body)
+                    .map_err(|e| e.to_string())?;
+                let u = reqwest::Url::parse(url).map_err(|e| format!("SMTP URL: {e}"))?;
+                let host = u.host_str().ok_or("SMTP URL has no host")?.to_string();
+                let mut builder =
+                    AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(host).port(u.port().unwrap_or(25));
+                if !u.username().is_empty() {
+                    let password = u.password().unwrap_or_default().to_string();
+                    builder = builder.credentials(lettre::transport::smtp::authentication::Credentials::new(
+                        u.username().to_string(),
+                        password,
+                    ));
+                }
+                let mailer = builder.build();
+                mailer.send(email).await.map(|_| ()).map_err(|e| e.to_string())
+            }
+            "webhook" => {
+                let url =
+                    self.messaging.webhook_url.as_deref().ok_or("no webhook is configured (SATUATAP_WEBHOOK_URL)")?;
+                let payload = serde_json::json!({"channel": "sms", "to": to, "text": body, "id": m.id, "kind": m.kind});
+                let raw = serde_json::to_vec(&payload).map_err(|e| e.to_string())?;
+                let mut req = reqwest::Client::new()
+                    .post(url)
+                    .header("content-type", "application/json")
+                    .timeout(std::time::Duration::from_secs(10));
+                if let Some(secret) = &self.messaging.webhook_secret {
+                    let mut mac =
+                        <Hmac<Sha256> as KeyInit>::new_from_slice(secret.as_bytes()).map_err(|e| e.to_string())?;
+                    mac.update(&raw);
+                    let sig: String = mac.finalize().into_bytes().iter().map(|b| format!("{b:02x}")).collect();
+                    req = req.header("x-satuatap-signature", format!("sha256={sig}"));
+                }
+                let r = req.body(raw).send().await.map_err(|e| e.to_string())?;
+                if r.status().is_success() { Ok(()) } else { Err(format!("gateway answered {}", r.status())) }
+            }
+            other => Err(format!("unknown channel {other}")),
+        }
+    }
+
+    /// Send what is due; each message is claimed first so two workers never
+    /// send it twice, and a failure leaves it pending for the next attempt.
+    pub async fn send_due_messages(&self) -> Result<(usize, usize)> {
+        let now = self.now();
+        let due = {
+            let mut r = self.store.read().await?;
+            r.due_messages(now, 50).await?
+        };
+        let (mut sent, mut failed) = (0, 0);
+        for m in due {
+            let mut tx = self.store.begin().await?;
+            let claimed = tx.claim_message(m.id, m.attempts, now + backoff(m.attempts + 1)).await?;
+            tx.commit().await?;
+            if !claimed {
+                continue;
+            }
+            let result = self.deliver(&m).await;
+            let mut tx = self.store.begin().await?;
+            match result {
+                Ok(()) => {
+                    tx.message_sent(m.id, self.now()).await?;
+                    sent += 1;
+                }
+                Err(e) => {
+                    tracing::warn!(message = m.id, error = %e, "message not sent; will retry");
+                    tx.message_failed(m.id, &e).await?;
+                    failed += 1;
+                }
+            }
+            tx.commit().await?;
+        }
+        Ok((sent, failed))
+    }
+
+    /// The latest messages, readable (the demo's page; staff outbox view).
+    pub async fn shown_messages(
+        &self,
+        mpp_id: Option<i64>,
+        channel: Option<&str>,
+        limit: i64,
+    ) -> Result<Vec<ShownMessage>> {
+        let mut r = self.store.read().await?;
+        let rows = r.messages(mpp_id, channel, limit).await?;
+        rows.into_iter()
+            .map(|m| {
+                Ok(ShownMessage {
+                    to: self.keys.open(&m.recipient_sealed)?,
+                    body: self.keys.open(&m.body_sealed)?,
+                    id: m.id,
+                    kind: m.kind,
+                    channel: m.channel,
+                    subject: m.subject,
+                    status: m.status,
+                    attempts: m.attempts,
+                    created_at: m.created_at,
+                    send_at: m.next_attempt_at,
+                    last_error: m.last_error,
+                })
+            })
+            .collect::<Result<Vec<_>, Error>>()
+    }
+}

@@ -1,0 +1,19 @@
+# Pemesanan jadwal
+err-capacity-below-booked = Kapasitas tidak dapat dikurangi: { $slots } slot sudah dipesan lebih banyak dari kapasitas baru (misalnya { $when }, { $booked } orang). Batalkan atau pindahkan pemesanannya dulu, atau pilih kapasitas yang lebih besar.
+err-not-bookable = Layanan ini tidak menerima pemesanan jadwal daring.
+err-quota-not-open = Kuota untuk tanggal ini belum dibuka. Kuota dibuka pada { $when }.
+err-slot-past = Jam ini sudah lewat. Pilih jam lain.
+err-too-many-no-shows = Pemesanan dengan NIK ini tidak hadir terlalu sering dalam { $days } hari terakhir. Silakan datang langsung dan ambil nomor antrean di kios.
+err-nik-rate-limited = Terlalu banyak percobaan pemesanan dengan NIK ini. Coba lagi nanti.
+err-slot-full = Kuota jam ini sudah penuh. Pilih jam lain.
+err-already-booked = NIK ini sudah memiliki pemesanan untuk layanan ini pada tanggal yang sama. Ubah jadwal pemesanan yang ada bila perlu.
+err-booking-not-active = Pemesanan ini sudah dibatalkan, sudah check-in, atau sudah lewat.
+err-check-in-early = Terlalu awal untuk check-in. Silakan kembali pukul { $time }.
+err-check-in-late = Waktu check-in untuk jadwal ini sudah lewat. Anda dapat mengambil nomor antrean biasa.
+err-waiting-room = Banyak orang sedang memesan. Anda masuk antrean masuk; silakan tunggu giliran.
+hint-nik-shape = NIK terdiri dari 16 angka, sesuai KTP-el atau Kartu Keluarga.
+hint-nik-region = Enam angka pertama NIK bukan kode wilayah yang dikenal. Periksa kembali.
+hint-nik-birth = Angka ke-7 sampai ke-12 NIK bukan tanggal lahir yang mungkin. Periksa kembali.
+hint-nik-serial = Empat angka terakhir NIK tidak boleh 0000.
+hint-phone = Nomor telepon tidak valid, contoh: 0812 3456 7890.
+hint-time = Gunakan format jam JJ:MM, misalnya 06:00.
