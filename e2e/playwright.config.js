@@ -27,7 +27,8 @@ module.exports = defineConfig({
     { name: 'desktop', use: { viewport: { width: 1366, height: 900 }, browserName: 'chromium' } },
   ],
   webServer: {
-    command: `rm -rf .e2e-data && ${bin} demo --data-dir .e2e-data --listen 127.0.0.1:${port}`,
+    // A Tuesday 09:00 WIB clock: the booking test checks in to the 09:30 slot.
+    command: `rm -rf .e2e-data && ${bin} demo --data-dir .e2e-data --listen 127.0.0.1:${port} --clock 2027-02-02T09:00:00+07:00`,
     url: `http://127.0.0.1:${port}/readyz`,
     timeout: 180_000,
     reuseExistingServer: false,

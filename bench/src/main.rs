@@ -3,10 +3,12 @@
 //!
 //!   cargo run --release -p satuatap-bench -- queue  --engine sqlite
 //!   cargo run --release -p satuatap-bench -- fanout --engine postgres --boards 1000,10000
+//!   cargo run --release -p satuatap-bench -- storm  --engine sqlite --crash-after 5
 
 mod fanout;
 mod queue;
 mod setup;
+mod storm;
 
 use clap::{Parser, Subcommand};
 
@@ -26,6 +28,14 @@ enum Cmd {
         #[command(flatten)]
         args: queue::Args,
     },
+    /// A quota-opening rush: open-loop reads and bookings ramping past capacity vs the raw
+    /// database; audit that no slot is over capacity; optionally kill -9 mid-storm.
+    Storm {
+        #[command(flatten)]
+        common: setup::Common,
+        #[command(flatten)]
+        args: storm::Args,
+    },
     /// Latency from a call to its event on 1,000s of connected display boards.
     Fanout {
         #[command(flatten)]
@@ -40,5 +50,6 @@ async fn main() -> anyhow::Result<()> {
     match Cli::parse().cmd {
         Cmd::Queue { common, args } => queue::run(&common, &args).await,
         Cmd::Fanout { common, args } => fanout::run(&common, &args).await,
+        Cmd::Storm { common, args } => storm::run(&common, &args).await,
     }
 }

@@ -62,9 +62,15 @@ pub struct Server {
 impl Server {
     /// `satuatap serve` on a free port, without per-address limits.
     pub async fn start(c: &Common, db_url: &str, dir: &std::path::Path) -> Result<Server> {
+        Self::start_with(c, db_url, dir, &[]).await
+    }
+
+    /// The same, with more options.
+    pub async fn start_with(c: &Common, db_url: &str, dir: &std::path::Path, extra: &[&str]) -> Result<Server> {
         let mut child = tokio::process::Command::new(&c.server)
             .args(["serve", "--listen", "127.0.0.1:0", "--database-url", db_url, "--secret-key", SECRET])
             .args(["--tickets-per-minute", "100000000", "--logins-per-minute", "100000", "--max-connections", "32"])
+            .args(extra)
             .arg("--data-dir")
             .arg(dir.join("server"))
             .env("RUST_LOG", "warn")
@@ -86,6 +92,7 @@ impl Server {
         Ok(Server { url, child })
     }
 
+    /// Stop with SIGKILL (`kill -9`): nothing is flushed or shut down cleanly.
     pub async fn stop(mut self) {
         let _ = self.child.kill().await;
     }

@@ -50,6 +50,22 @@ struct Global {
     /// Queue tickets one address may take per minute (raise it when kiosks share an address).
     #[arg(long, env = "SATUATAP_TICKETS_PER_MINUTE", default_value_t = 30, global = true)]
     tickets_per_minute: u32,
+    /// Booking attempts one address may make per minute (raise it behind a shared address).
+    #[arg(long, env = "SATUATAP_BOOKINGS_PER_MINUTE", default_value_t = 10, global = true)]
+    bookings_per_minute: u32,
+    /// Availability reads one address may make per minute.
+    #[arg(long, env = "SATUATAP_READS_PER_MINUTE", default_value_t = 240, global = true)]
+    reads_per_minute: u32,
+    /// Bookings processed at once before the waiting room opens (per node).
+    #[arg(long, env = "SATUATAP_MAX_INFLIGHT_BOOKINGS", default_value_t = 64, global = true)]
+    max_inflight_bookings: usize,
+    /// The least number of visitors the waiting room lets in per second (it also lets in
+    /// one for every booking finished).
+    #[arg(long, env = "SATUATAP_ADMIT_PER_SECOND", default_value_t = 20.0, global = true)]
+    admit_per_second: f64,
+    /// Milliseconds a booking may wait for a free place before the waiting room opens.
+    #[arg(long, env = "SATUATAP_ADMISSION_WAIT_MS", default_value_t = 1000, global = true)]
+    admission_wait_ms: u64,
     /// Sign-in attempts one address may make per minute.
     #[arg(long, env = "SATUATAP_LOGINS_PER_MINUTE", default_value_t = 20, global = true)]
     logins_per_minute: u32,
@@ -76,7 +92,12 @@ struct Global {
 enum Command {
     /// Start with demo data: creates or reuses the database, loads the demo MPPs if it is empty,
     /// serves, and prints the URL and demo logins.
-    Demo,
+    Demo {
+        /// Run as if it were this moment (RFC 3339, e.g. `2027-02-02T09:00:00+07:00`), ticking on
+        /// from there: to try bookings and check-in, or train officers, outside office hours.
+        #[arg(long, env = "SATUATAP_DEMO_CLOCK")]
+        clock: Option<chrono::DateTime<chrono::FixedOffset>>,
+    },
     /// Start the server (no demo data).
     Serve,
     /// Apply database migrations (and load the national registry) and exit.
@@ -133,6 +154,11 @@ fn settings(g: &Global) -> Settings {
             public_url: g.public_url.clone(),
             tickets_per_minute: g.tickets_per_minute,
             login_per_minute: g.logins_per_minute,
+            bookings_per_minute: g.bookings_per_minute,
+            reads_per_minute: g.reads_per_minute,
+            max_inflight_bookings: g.max_inflight_bookings,
+            admit_per_second: g.admit_per_second,
+            admission_wait_ms: g.admission_wait_ms,
             ..WebConfig::default()
         },
     }
@@ -153,9 +179,13 @@ async fn main() -> Result<()> {
             open(&s).await?;
             println!("Database ready: {}", redact(&s.database_url()));
         }
-        Command::Demo | Command::Serve => {
-            let demo = matches!(cli.command, Command::Demo);
+        Command::Demo { .. } | Command::Serve => {
+            let demo = matches!(cli.command, Command::Demo { .. });
             let mut app = open(&s).await?;
+            if let Command::Demo { clock: Some(at) } = &cli.command {
+                app.clock.start_at(at.with_timezone(&chrono::Utc));
+                println!("Demo clock: running from {at}.");
+            }
             app.messaging = messaging(&cli.global, demo);
             let mut logins = Vec::new();
             if demo {

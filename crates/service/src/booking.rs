@@ -18,6 +18,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::events::QueueEvent;
 use crate::input::{Loose, flag, loose};
+use crate::outbox::Recipient;
 use crate::queue::{IssueInput, TicketView, mpp_tz};
 use crate::{Actor, App, Error, Result, audit};
 
@@ -126,6 +127,15 @@ pub struct BookingView {
     pub check_in_from: String,
     pub check_in_until: String,
     pub ticket_id: Option<i64>,
+}
+
+/// The queue ticket a booking became at check-in.
+#[derive(Debug, Clone, Serialize)]
+pub struct CheckedIn {
+    pub ticket: TicketView,
+    pub token: String,
+    /// The booked slot's start, local `HH:MM`.
+    pub booked_local: String,
 }
 
 /// One slot on the booking page.
@@ -675,8 +685,22 @@ impl App {
             }
             Err(e) => return Err(e.into()),
         };
-        self.enqueue_booking_messages(&mut tx, id, "booked", &new, &name, &service.name, slot.starts_at, tz, &m.name)
-            .await?;
+        let to = Recipient {
+            booking_id: id,
+            mpp_id: new.mpp_id,
+            code: &new.code,
+            name: &name,
+            service_name: &service.name,
+            mpp_name: &m.name,
+            starts_at: slot.starts_at,
+            tz,
+            check_in_before: rules.check_in_before_minutes,
+            email_sealed: new.email_sealed.as_deref(),
+            email_masked: new.email_masked.as_deref(),
+            phone_sealed: new.phone_sealed.as_deref(),
+            phone_masked: new.phone_masked.as_deref(),
+        };
+        self.enqueue_booking_messages(&mut tx, "booked", &to).await?;
         self.commit_and_publish(tx, vec![QueueEvent::new(slot.mpp_id, "booking", None, None)]).await?;
         self.availability.forget(slot.service_id);
         self.view_by_id(id).await
@@ -699,6 +723,16 @@ impl App {
         self.view_by_id(b.id).await
     }
 
+    /// A booking by its code alone, for its confirmation page and QR: the code is
+    /// unguessable and the view holds personal data only masked.
+    pub async fn booking_by_code_public(&self, code: &str) -> Result<BookingView> {
+        let code = normalize_code(code);
+        let mut r = self.store.read().await?;
+        let b = r.booking_by_code(&code).await?.ok_or(Error::NotFound)?;
+        drop(r);
+        self.view_by_id(b.id).await
+    }
+
     /// Cancel by code and NIK; the seat is bookable again at once.
     pub async fn cancel_booking(&self, code: &str, nik: &str) -> Result<BookingView> {
         let b = self.owned_booking(code, nik).await?;
@@ -708,9 +742,40 @@ impl App {
             return Err(Error::refused("not_active", "err-booking-not-active"));
         }
         tx.free_seat(b.slot_id).await?;
+        tx.withdraw_reminders(b.id).await?;
+        let rules = tx.booking_rules(b.service_id).await?.map(|j| Self::rules_of(&j)).unwrap_or_default();
+        self.notify_holder(&mut tx, "cancelled", &b, b.starts_at, &rules).await?;
         self.commit_and_publish(tx, vec![QueueEvent::new(b.mpp_id, "booking", None, None)]).await?;
         self.availability.forget(b.service_id);
         self.view_by_id(b.id).await
+    }
+
+    /// Tell a booking's holder what happened to it, through the outbox.
+    async fn notify_holder(
+        &self,
+        tx: &mut Tx,
+        kind: &str,
+        b: &BookingRow,
+        starts_at: DateTime<Utc>,
+        rules: &BookingRules,
+    ) -> Result<()> {
+        let name = self.keys.open(&b.name_sealed)?;
+        let to = Recipient {
+            booking_id: b.id,
+            mpp_id: b.mpp_id,
+            code: &b.code,
+            name: &name,
+            service_name: &b.service_name,
+            mpp_name: &b.mpp_name,
+            starts_at,
+            tz: b.time_zone.parse().unwrap_or(Tz::Asia__Jakarta),
+            check_in_before: rules.check_in_before_minutes,
+            email_sealed: b.email_sealed.as_deref(),
+            email_masked: b.email_masked.as_deref(),
+            phone_sealed: b.phone_sealed.as_deref(),
+            phone_masked: b.phone_masked.as_deref(),
+        };
+        self.enqueue_booking_messages(tx, kind, &to).await
     }
 
     /// Move a booking to another slot of the same service, keeping its code.
@@ -752,6 +817,8 @@ impl App {
             Err(e) => return Err(e.into()),
         }
         tx.free_seat(b.slot_id).await?;
+        tx.withdraw_reminders(b.id).await?;
+        self.notify_holder(&mut tx, "rescheduled", &b, slot.starts_at, &rules).await?;
         self.commit_and_publish(tx, vec![QueueEvent::new(b.mpp_id, "booking", None, None)]).await?;
         self.availability.forget(b.service_id);
         self.view_by_id(b.id).await
@@ -759,7 +826,7 @@ impl App {
 
     /// Check in at the kiosk with the booking code (typed or scanned). Within the
     /// window the booking becomes a queue ticket ordered by its slot time.
-    pub async fn check_in(&self, mpp_id: i64, code: &str) -> Result<(TicketView, String)> {
+    pub async fn check_in(&self, mpp_id: i64, code: &str) -> Result<CheckedIn> {
         let now = self.now();
         let code = normalize_code(code);
         let mut r = self.store.read().await?;
@@ -771,7 +838,8 @@ impl App {
         {
             let row = r.ticket(t).await?.ok_or(Error::NotFound)?;
             drop(r);
-            return Ok((self.ticket_by_token(&row.token).await?, row.token));
+            let ticket = self.ticket_by_token(&row.token).await?;
+            return Ok(CheckedIn { ticket, token: row.token, booked_local: hhmm(b.starts_at, tz) });
         }
         drop(r);
         if b.status != "active" {
@@ -785,7 +853,14 @@ impl App {
                     args: vec![("time", hhmm(from, tz))],
                 });
             }
-            CheckIn::TooLate => return Err(Error::refused("check_in_too_late", "err-check-in-late")),
+            CheckIn::TooLate => {
+                // The kiosk offers a walk-in ticket for the same service.
+                return Err(Error::Refused {
+                    code: "check_in_too_late",
+                    key: "err-check-in-late",
+                    args: vec![("service_id", b.service_id.to_string())],
+                });
+            }
             CheckIn::Open => {}
         }
         let input = IssueInput {
@@ -800,7 +875,7 @@ impl App {
             tx.set_booking_ticket(b.id, ticket.id).await?;
         }
         tx.commit().await?;
-        Ok((ticket, token))
+        Ok(CheckedIn { ticket, token, booked_local: hhmm(b.starts_at, tz) })
     }
 
     // --- staff views ----------------------------------------------------------------------

@@ -54,17 +54,27 @@ impl Default for Config {
     }
 }
 
-/// The current time; tests may fix it.
+/// The current time; tests may fix it, and the demo may run shifted (ticking
+/// from another moment) so it can be tried as if the MPP were open.
 #[derive(Clone, Default)]
 pub struct Clock {
     fixed: Arc<RwLock<Option<DateTime<Utc>>>>,
+    shift: Arc<RwLock<chrono::Duration>>,
 }
 
 impl Clock {
     /// Now, to the microsecond (what both databases keep).
     pub fn now(&self) -> DateTime<Utc> {
         let fixed = self.fixed.read().map(|f| *f).unwrap_or(None);
-        fixed.unwrap_or_else(Utc::now).trunc_subsecs(6)
+        let shift = self.shift.read().map(|s| *s).unwrap_or_default();
+        fixed.unwrap_or_else(|| Utc::now() + shift).trunc_subsecs(6)
+    }
+
+    /// Let the clock tick on from `at` (instead of the real time).
+    pub fn start_at(&self, at: DateTime<Utc>) {
+        if let Ok(mut s) = self.shift.write() {
+            *s = at - Utc::now();
+        }
     }
 
     /// Fix the clock at `at` (`None` returns to real time).

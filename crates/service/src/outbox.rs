@@ -6,7 +6,7 @@
 use chrono::{DateTime, Duration, Utc};
 use chrono_tz::Tz;
 use hmac::{Hmac, KeyInit, Mac};
-use satuatap_store::{NewBooking, NewMessage, OutboxRow, Tx};
+use satuatap_store::{NewMessage, OutboxRow, Tx};
 use serde::Serialize;
 use sha2::Sha256;
 
@@ -42,6 +42,23 @@ pub struct ShownMessage {
     pub last_error: Option<String>,
 }
 
+/// Whom a booking message goes to and what it is about (contacts still sealed).
+pub(crate) struct Recipient<'a> {
+    pub booking_id: i64,
+    pub mpp_id: i64,
+    pub code: &'a str,
+    pub name: &'a str,
+    pub service_name: &'a str,
+    pub mpp_name: &'a str,
+    pub starts_at: DateTime<Utc>,
+    pub tz: Tz,
+    pub check_in_before: i64,
+    pub email_sealed: Option<&'a str>,
+    pub email_masked: Option<&'a str>,
+    pub phone_sealed: Option<&'a str>,
+    pub phone_masked: Option<&'a str>,
+}
+
 /// Seconds to wait before attempt `n + 1`: quick at first, then at most six hours.
 pub fn backoff(attempts: i64) -> Duration {
     let minutes = match attempts {
@@ -64,52 +81,63 @@ impl App {
         if self.messaging.webhook_url.is_none() && self.messaging.demo { "demo" } else { "webhook" }
     }
 
-    /// Queue the confirmation (now) and the reminder (a day before) of a booking.
-    #[allow(clippy::too_many_arguments)]
-    pub(crate) async fn enqueue_booking_messages(
-        &self,
-        tx: &mut Tx,
-        booking_id: i64,
-        kind: &str,
-        b: &NewBooking,
-        name: &str,
-        service_name: &str,
-        starts_at: DateTime<Utc>,
-        tz: Tz,
-        mpp_name: &str,
-    ) -> Result<()> {
+    /// Queue the message about a booking (`booked`, `rescheduled` or `cancelled`)
+    /// to each of its contacts, and for a coming visit the reminder a day before.
+    pub(crate) async fn enqueue_booking_messages(&self, tx: &mut Tx, kind: &str, to: &Recipient<'_>) -> Result<()> {
         let now = self.now();
-        let local = starts_at.with_timezone(&tz);
+        let local = to.starts_at.with_timezone(&to.tz);
         let when = format!("{} pukul {}", local.format("%d-%m-%Y"), local.format("%H:%M"));
-        let confirm = format!(
-            "Halo {name}, pemesanan Anda untuk {service_name} di {mpp_name} pada {when} berhasil. Kode pemesanan: {}. \
-             Tunjukkan kode ini atau pindai QR-nya di kios antrean mulai 30 menit sebelum jadwal. \
-             (Booking confirmed: {service_name}, {when}, code {}.)",
-            b.code, b.code
-        );
+        let when_en = format!("{} at {}", local.format("%d-%m-%Y"), local.format("%H:%M"));
+        let (name, service, mpp, code) = (to.name, to.service_name, to.mpp_name, to.code);
+        let (subject, text) = match kind {
+            "cancelled" => (
+                "Pemesanan dibatalkan / Booking cancelled",
+                format!(
+                    "Halo {name}, pemesanan {code} untuk {service} di {mpp} pada {when} sudah dibatalkan. \
+                     (Booking {code} for {service} on {when_en} was cancelled.)"
+                ),
+            ),
+            "rescheduled" => (
+                "Jadwal dipindah / Booking moved",
+                format!(
+                    "Halo {name}, pemesanan {code} untuk {service} di {mpp} dipindah ke {when}. Kode tetap sama. \
+                     Check-in di kios antrean mulai {} menit sebelum jadwal. \
+                     (Booking {code} moved to {when_en}; the code stays the same.)",
+                    to.check_in_before
+                ),
+            ),
+            _ => (
+                "Pemesanan berhasil / Booking confirmed",
+                format!(
+                    "Halo {name}, pemesanan Anda untuk {service} di {mpp} pada {when} berhasil. Kode pemesanan: {code}. \
+                     Tunjukkan kode ini atau pindai QR-nya di kios antrean mulai {} menit sebelum jadwal. \
+                     (Booking confirmed: {service}, {when_en}, code {code}.)",
+                    to.check_in_before
+                ),
+            ),
+        };
         let remind = format!(
-            "Pengingat: besok {when} Anda terjadwal untuk {service_name} di {mpp_name}. Kode: {}. \
-             Batalkan bila tidak jadi datang agar kuotanya dapat dipakai orang lain. (Reminder: {when}, code {}.)",
-            b.code, b.code
+            "Pengingat: besok {when} Anda terjadwal untuk {service} di {mpp}. Kode: {code}. \
+             Batalkan bila tidak jadi datang agar kuotanya dapat dipakai orang lain. (Reminder: {when_en}, code {code}.)"
         );
         let mut contacts: Vec<(&str, &str, &str)> = Vec::new();
-        if let (Some(sealed), Some(masked)) = (&b.email_sealed, &b.email_masked) {
+        if let (Some(sealed), Some(masked)) = (to.email_sealed, to.email_masked) {
             contacts.push((self.email_channel(), sealed, masked));
         }
-        if let (Some(sealed), Some(masked)) = (&b.phone_sealed, &b.phone_masked) {
+        if let (Some(sealed), Some(masked)) = (to.phone_sealed, to.phone_masked) {
             contacts.push((self.phone_channel(), sealed, masked));
         }
         for (channel, sealed, masked) in contacts {
-            let mut plan = vec![(kind, "Pemesanan berhasil / Booking confirmed", confirm.as_str(), now)];
-            let remind_at = starts_at - Duration::days(1);
-            if kind == "booked" && remind_at > now + Duration::hours(1) {
+            let mut plan = vec![(kind, subject, text.as_str(), now)];
+            let remind_at = to.starts_at - Duration::days(1);
+            if kind != "cancelled" && remind_at > now + Duration::hours(1) {
                 plan.push(("reminder", "Pengingat jadwal / Appointment reminder", remind.as_str(), remind_at));
             }
             for (kind, subject, body, send_at) in plan {
                 tx.enqueue_message(
                     &NewMessage {
-                        mpp_id: Some(b.mpp_id),
-                        booking_id: Some(booking_id),
+                        mpp_id: Some(to.mpp_id),
+                        booking_id: Some(to.booking_id),
                         kind: kind.to_string(),
                         channel: channel.to_string(),
                         recipient_sealed: sealed.to_string(),

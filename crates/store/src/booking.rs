@@ -384,6 +384,17 @@ impl Tx {
         Ok(())
     }
 
+    /// Withdraw a booking's reminders not sent yet (it was cancelled or moved).
+    pub async fn withdraw_reminders(&mut self, booking_id: i64) -> Result<u64> {
+        Ok(on_conn!(self, |c| sqlx::query(
+            "UPDATE outbox SET status = 'withdrawn' WHERE booking_id = $1 AND kind = 'reminder' AND status = 'pending'"
+        )
+        .bind(booking_id)
+        .execute(c)
+        .await
+        .map(|r| r.rows_affected()))?)
+    }
+
     pub async fn message_failed(&mut self, id: i64, error: &str) -> Result<()> {
         on_conn!(self, |c| sqlx::query("UPDATE outbox SET last_error = $2 WHERE id = $1")
             .bind(id)

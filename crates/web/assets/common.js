@@ -36,7 +36,9 @@
     const fmt = new Intl.DateTimeFormat(S.data.lang === "en" ? "en-GB" : "id-ID", {
       timeZone: tz, hour: "2-digit", minute: "2-digit", second: withSeconds ? "2-digit" : undefined, hour12: false,
     });
-    const tick = () => { el.textContent = fmt.format(new Date()).replace(/\./g, ":"); };
+    // The server's clock, not the device's (kiosks drift; the demo may run shifted).
+    const skew = S.data.now_ms ? S.data.now_ms - Date.now() : 0;
+    const tick = () => { el.textContent = fmt.format(new Date(Date.now() + skew)).replace(/\./g, ":"); };
     tick();
     setInterval(tick, 1000);
   };

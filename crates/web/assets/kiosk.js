@@ -39,13 +39,83 @@
   function start() {
     chosen = { provider: null, service: null };
     refreshQueue();
-    app.innerHTML = "<h1>" + esc(t("q-choose-provider")) + "</h1><div class='k-grid'>" +
+    app.innerHTML = "<button class='k-btn k-checkin' id='have-booking'>" + esc(t("q-have-booking")) +
+      "<small>" + esc(t("q-have-booking-note")) + "</small></button>" +
+      "<h1>" + esc(t("q-choose-provider")) + "</h1><div class='k-grid'>" +
       D.providers.map((p, i) => {
         const waiting = p.services.reduce((n, s) => n + ((queue[s.id] || {}).waiting || 0), 0);
         return "<button class='k-btn' data-p='" + i + "'>" + esc(p.name) +
           "<small>" + esc(p.booth || "") + (p.booth ? " · " : "") + waiting + " " + esc(t("q-people")) + "</small></button>";
       }).join("") + "</div>";
     app.querySelectorAll("[data-p]").forEach((b) => b.addEventListener("click", () => provider(D.providers[+b.dataset.p])));
+    document.getElementById("have-booking").addEventListener("click", () => checkIn(""));
+  }
+
+  // Check-in with a booking: a QR scanner types the code and Enter into the
+  // field; people type it on the on-screen keys (the code's own alphabet).
+  const CODE_KEYS = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+  function checkIn(message) {
+    resetIdle();
+    app.innerHTML = "<h1>" + esc(t("q-check-in-title")) + "</h1><p>" + esc(t("q-check-in-help")) + "</p>" +
+      (message ? "<div class='notice error' role='alert' id='check-in-message'>" + message + "</div>" : "") +
+      "<form id='check-in-form' class='k-code'><input id='booking-code' name='code' autocomplete='off' autocapitalize='characters' spellcheck='false' maxlength='12' aria-label='" + esc(t("q-check-in-title")) + "'>" +
+      "<button class='k-btn primary' type='submit' id='check-in-submit'>" + esc(t("q-check-in-submit")) + "</button></form>" +
+      "<div class='k-keys'>" + CODE_KEYS.split("").map((k) => "<button type='button' data-k='" + k + "'>" + k + "</button>").join("") +
+      "<button type='button' data-k='del' class='wide'>⌫ " + esc(t("q-delete")) + "</button></div>" +
+      "<div class='k-actions'><button class='k-btn secondary' id='back'>← " + esc(t("q-back")) + "</button></div>";
+    const input = document.getElementById("booking-code");
+    input.focus();
+    app.querySelectorAll("[data-k]").forEach((b) => b.addEventListener("click", () => {
+      resetIdle();
+      const v = input.value.replace(/-/g, "");
+      if (b.dataset.k === "del") input.value = v.slice(0, -1);
+      else if (v.length < 8) input.value = v + b.dataset.k;
+      if (input.value.replace(/-/g, "").length > 4) input.value = input.value.replace(/-/g, "").replace(/^(.{4})/, "$1-");
+    }));
+    document.getElementById("check-in-form").addEventListener("submit", (e) => {
+      e.preventDefault();
+      if (input.value.trim()) submitCheckIn(input.value.trim());
+    });
+    document.getElementById("back").addEventListener("click", start);
+  }
+
+  const findService = (id) => {
+    for (const p of D.providers) for (const s of p.services) if (String(s.id) === String(id)) return { p, s };
+    return null;
+  };
+
+  async function submitCheckIn(code) {
+    if (busy) return;
+    busy = true;
+    app.querySelectorAll("button").forEach((b) => (b.disabled = true));
+    let r = null;
+    for (let attempt = 0; attempt < 4; attempt++) {
+      r = await S.api("POST", "/api/v1/mpps/" + D.mpp.id + "/check-in", { code });
+      if (r.status !== 0 && r.status < 500) break;
+      offline.classList.remove("hidden");
+      await new Promise((ok) => setTimeout(ok, 1500 * (attempt + 1)));
+    }
+    busy = false;
+    if (r.ok) {
+      offline.classList.add("hidden");
+      const found = findService(r.body.ticket.service_id);
+      chosen = found ? { provider: found.p, service: found.s } : { provider: { name: r.body.ticket.provider_name }, service: { name: r.body.ticket.service_name } };
+      show(r.body);
+      return;
+    }
+    const err = (r.body && r.body.error) || {};
+    if (err.code === "check_in_too_late" && err.details && findService(err.details.service_id)) {
+      const found = findService(err.details.service_id);
+      chosen = { provider: found.p, service: found.s };
+      resetIdle(30000);
+      app.innerHTML = "<div class='notice error' role='alert' id='check-in-message'>" + esc(S.errorText(r)) + "</div>" +
+        "<p>" + esc(found.s.name) + "</p><div class='k-actions'><button class='k-btn secondary' id='back'>← " + esc(t("q-back")) + "</button>" +
+        "<button class='k-btn primary' id='walk-in'>" + esc(t("q-check-in-walk-in")) + "</button></div>";
+      document.getElementById("back").addEventListener("click", start);
+      document.getElementById("walk-in").addEventListener("click", priority);
+      return;
+    }
+    checkIn(esc(S.errorText(r)));
   }
 
   function provider(p) {
@@ -110,7 +180,8 @@
   function show(issued) {
     const tk = issued.ticket;
     const est = tk.estimate_minutes == null ? t("q-no-estimate") : "± " + tk.estimate_minutes + " " + t("q-minutes");
-    const prio = tk.priority ? "<p><strong>" + esc(t("prio-" + tk.priority)) + "</strong></p>" : "";
+    const prio = tk.priority ? "<p><strong>" + esc(t("prio-" + tk.priority)) + "</strong></p>" :
+      tk.source === "booking" ? "<p><strong>" + esc(t("q-check-in-booked-for")) + " " + esc(issued.booked_local || "") + "</strong></p>" : "";
     const body = "<p><strong>" + esc(D.mpp.name) + "</strong></p><p>" + esc(chosen.provider.name) + "</p>" +
       "<div class='num' id='ticket-code'>" + esc(tk.code) + "</div><p>" + esc(chosen.service.name) + "</p>" + prio +
       "<p>" + esc(t("q-issued")) + " " + esc(tk.issued_local) + "</p>" +

@@ -6,7 +6,7 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
 /// Bumped when an asset changes, so browsers refetch despite long caching.
-pub const VERSION: &str = "7";
+pub const VERSION: &str = "8";
 
 macro_rules! files {
     ($($name:literal => $ty:literal),+ $(,)?) => {
@@ -22,6 +22,7 @@ static FILES: &[(&str, &str, &[u8])] = files! {
     "ticket.js" => "text/javascript; charset=utf-8",
     "board.js" => "text/javascript; charset=utf-8",
     "console.js" => "text/javascript; charset=utf-8",
+    "waiting.js" => "text/javascript; charset=utf-8",
     "voice/nomor-antrean.ogg" => "audio/ogg",
     "voice/silakan-menuju-loket.ogg" => "audio/ogg",
     "voice/nol.ogg" => "audio/ogg",

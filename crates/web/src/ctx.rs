@@ -203,7 +203,12 @@ pub async fn context(State(state): State<AppState>, mut req: Request, next: Next
     let writes = !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
     if writes && bearer.is_none() {
         let needs_check = !is_api || session_token.is_some();
+        // JSON only (a cross-site form cannot send it); a request without a body
+        // (e.g. taking a place in the waiting room) has nothing to misread.
+        let bodiless = headers.get("content-length").is_none_or(|v| v == "0")
+            && !headers.contains_key(axum::http::header::TRANSFER_ENCODING);
         if is_api
+            && !bodiless
             && !headers
                 .get("content-type")
                 .and_then(|v| v.to_str().ok())

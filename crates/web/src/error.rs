@@ -66,6 +66,9 @@ struct ErrorBody {
     message_alt: String,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     fields: Vec<FieldMessage>,
+    /// What a client may act on (e.g. `service_id` of a booking too late to check in).
+    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    details: std::collections::BTreeMap<&'static str, String>,
 }
 
 /// An API refusal: `{"error": {"code", "message", "message_alt", "fields"}}`.
@@ -76,7 +79,10 @@ pub struct ApiError {
     message: String,
     message_alt: String,
     fields: Vec<(String, &'static str, String, String)>,
-    retry_after: Option<u64>,
+    /// A boxed slice: most refusals carry none, and the error stays small.
+    details: Box<[(&'static str, String)]>,
+    /// Seconds (u32 keeps the error small).
+    retry_after: Option<u32>,
 }
 
 impl ApiError {
@@ -93,8 +99,12 @@ impl ApiError {
             _ => Vec::new(),
         };
         let retry_after = match &e {
-            Error::LockedOut { retry_after } => Some(*retry_after),
+            Error::LockedOut { retry_after } => Some(u32::try_from(*retry_after).unwrap_or(u32::MAX)),
             _ => None,
+        };
+        let details = match &e {
+            Error::Refused { args, .. } => args.iter().map(|(k, v)| (*k, v.clone())).collect(),
+            _ => Box::default(),
         };
         ApiError {
             status,
@@ -102,6 +112,7 @@ impl ApiError {
             message: message_of(lang, &e),
             message_alt: message_of(lang.other(), &e),
             fields,
+            details,
             retry_after,
         }
     }
@@ -117,6 +128,7 @@ impl ApiError {
             message: with(lang),
             message_alt: with(lang.other()),
             fields: Vec::new(),
+            details: Box::default(),
             retry_after: None,
         }
     }
@@ -139,7 +151,7 @@ impl ApiError {
 
     pub fn rate_limited(lang: Lang, retry_after: u64) -> ApiError {
         let mut e = Self::plain(lang, StatusCode::TOO_MANY_REQUESTS, "rate_limited", "err-rate-limited", None);
-        e.retry_after = Some(retry_after);
+        e.retry_after = Some(u32::try_from(retry_after).unwrap_or(u32::MAX));
         e
     }
 
@@ -162,6 +174,7 @@ impl IntoResponse for ApiError {
             message: self.message,
             message_alt: self.message_alt,
             fields: self.fields.into_iter().map(|(field, code, message, message_en)| FieldMessage { field, code, message, message_en }).collect(),
+            details: self.details.into_vec().into_iter().collect(),
         }});
         let mut resp = (self.status, Json(body)).into_response();
         if let Some(s) = self.retry_after

@@ -22,7 +22,7 @@ use tower_http::trace::TraceLayer;
 
 pub use state::{AppState, WebConfig};
 
-use pages::{account, admin, public, queue};
+use pages::{account, admin, booking, public, queue};
 
 /// The largest request body accepted (forms and JSON).
 pub const MAX_BODY: usize = 1024 * 1024;
@@ -37,6 +37,17 @@ pub fn router(state: AppState) -> Router {
         .route("/mpp/{slug}/layanan", get(public::catalogue))
         .route("/mpp/{slug}/layanan/{code}", get(public::service))
         .route("/mpp/{slug}/layanan/{code}/cetak", get(public::service_print))
+        .route("/mpp/{slug}/layanan/{code}/pesan", get(booking::book_form).post(booking::book))
+        .route("/pemesanan", get(booking::manage_form).post(booking::manage))
+        .route("/pemesanan/batal", post(booking::cancel))
+        .route("/pemesanan/ubah", post(booking::reschedule))
+        .route("/pemesanan/{code}", get(booking::booking))
+        .route("/pemesanan/{code}/qr.svg", get(booking::booking_qr))
+        .route("/antre-masuk", get(booking::waiting))
+        .route("/demo/pesan", get(booking::demo_messages))
+        .route("/admin/pemesanan", get(booking::day))
+        .route("/admin/pemesanan/{id}/nik", post(booking::reveal))
+        .route("/admin/layanan/{id}/pemesanan", get(booking::rules).post(booking::save_rules))
         .route("/mpp/{slug}/kiosk", get(queue::kiosk))
         .route("/mpp/{slug}/papan", get(queue::board))
         .route("/tiket/{token}", get(queue::ticket))

@@ -31,8 +31,11 @@ pub struct WebConfig {
     pub reads_per_minute: u32,
     /// Bookings processed at the same time before the waiting room opens.
     pub max_inflight_bookings: usize,
-    /// Visitors the waiting room lets through per second.
+    /// Visitors the waiting room lets through per second at least.
     pub admit_per_second: f64,
+    /// How long a booking may wait for one of those places before the server
+    /// counts as overloaded and the waiting room opens.
+    pub admission_wait_ms: u64,
 }
 
 impl Default for WebConfig {
@@ -48,6 +51,7 @@ impl Default for WebConfig {
             reads_per_minute: 240,
             max_inflight_bookings: 64,
             admit_per_second: 20.0,
+            admission_wait_ms: 1000,
         }
     }
 }
@@ -121,7 +125,11 @@ pub struct AppState {
 impl AppState {
     pub fn new(app: App, web: WebConfig) -> AppState {
         let limits = Arc::new(Limits::new(&web));
-        let admission = Arc::new(crate::admission::Admission::new(web.max_inflight_bookings, web.admit_per_second));
+        let admission = Arc::new(crate::admission::Admission::new(
+            web.max_inflight_bookings,
+            web.admit_per_second,
+            std::time::Duration::from_millis(web.admission_wait_ms),
+        ));
         AppState { app, web: Arc::new(web), limits, admission }
     }
 }

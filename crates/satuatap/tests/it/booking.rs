@@ -391,6 +391,7 @@ async fn check_in_opens_thirty_minutes_before_and_closes_ten_after() {
         .await;
     assert_eq!(st, StatusCode::OK, "{ok}");
     assert_eq!(ok["ticket"]["source"], "booking");
+    assert_eq!(ok["booked_local"], start.with_timezone(&chrono_tz::Asia::Jakarta).format("%H:%M").to_string());
     // Checking in twice returns the same ticket.
     let (_, again) = kiosk.post(&format!("/api/v1/mpps/{}/check-in", s.mpp), json!({"code": code})).await;
     assert_eq!(again["ticket"]["code"], ok["ticket"]["code"]);
@@ -400,6 +401,8 @@ async fn check_in_opens_thirty_minutes_before_and_closes_ten_after() {
     let (st, e) = kiosk.post(&format!("/api/v1/mpps/{}/check-in", s.mpp), json!({"code": b2["code"]})).await;
     assert_eq!(st, StatusCode::CONFLICT);
     assert_eq!(e["error"]["code"], "check_in_too_late");
+    // The kiosk offers a walk-in ticket for the same service.
+    assert_eq!(e["error"]["details"]["service_id"], s.service.to_string());
     // Wrong MPP or unknown code.
     let mks = t.mpp_id("kota-makassar").await;
     assert_eq!(
@@ -574,6 +577,36 @@ async fn messages_wait_in_the_outbox_until_they_can_be_sent() {
     let after = app.shown_messages(Some(s.mpp), None, 10).await.unwrap();
     assert_eq!(after.iter().find(|m| m.kind == "booked").unwrap().status, "sent");
     assert!(after.iter().any(|m| m.kind == "reminder" && m.status == "pending"), "the reminder waits for its time");
+
+    // Moving the booking withdraws the old reminder and tells the holder; a new reminder follows the new time.
+    let code = b["code"].as_str().unwrap();
+    let later = a["days"][4]["slots"][1]["id"].as_i64().unwrap();
+    let (st, moved) = t
+        .anonymous()
+        .post(&format!("/api/v1/bookings/{code}/reschedule"), json!({"nik": nik(4), "slot_id": later}))
+        .await;
+    assert_eq!(st, StatusCode::OK, "{moved}");
+    let msgs = app.shown_messages(Some(s.mpp), None, 20).await.unwrap();
+    let reminders: Vec<_> = msgs.iter().filter(|m| m.kind == "reminder").collect();
+    assert_eq!(reminders.len(), 2);
+    assert_eq!(reminders.iter().filter(|m| m.status == "withdrawn").count(), 1);
+    let fresh = reminders.iter().find(|m| m.status == "pending").unwrap();
+    let starts: DateTime<Utc> = moved["starts_at"].as_str().unwrap().parse().unwrap();
+    assert_eq!(fresh.send_at, starts - chrono::Duration::days(1), "the reminder follows the new time");
+    assert!(msgs.iter().any(|m| m.kind == "rescheduled" && m.body.contains(code)));
+    // Cancelling withdraws it too and confirms the cancellation.
+    let (st, _) = t.anonymous().post(&format!("/api/v1/bookings/{code}/cancel"), json!({"nik": nik(4)})).await;
+    assert_eq!(st, StatusCode::OK);
+    let msgs = app.shown_messages(Some(s.mpp), None, 20).await.unwrap();
+    assert!(
+        msgs.iter().filter(|m| m.kind == "reminder").all(|m| m.status == "withdrawn"),
+        "no reminder for a cancelled visit"
+    );
+    assert!(msgs.iter().any(|m| m.kind == "cancelled" && m.status == "pending"));
+    // Withdrawn reminders are never sent, even when their time comes.
+    t.app.clock.set(Some(starts));
+    let (sent, _) = app.send_due_messages().await.unwrap();
+    assert_eq!(sent, 2, "the rescheduled and cancelled notices only");
     t.stop().await;
 }
 
@@ -584,6 +617,7 @@ async fn past_capacity_visitors_wait_their_turn_in_the_waiting_room() {
         reads_per_minute: 100_000,
         max_inflight_bookings: 1,
         admit_per_second: 1000.0,
+        admission_wait_ms: 0,
         ..Default::default()
     })
     .await;
@@ -610,7 +644,20 @@ async fn past_capacity_visitors_wait_their_turn_in_the_waiting_room() {
     assert_eq!(st, StatusCode::TOO_MANY_REQUESTS);
     assert_eq!(e["error"]["code"], "waiting_room");
     let visitor = t.anonymous();
-    let (_, place) = visitor.post("/api/v1/waiting-room", json!({})).await;
+    // On the pages, the booking form sends the visitor to the waiting room first.
+    let (_, svc) = t.get_json(&format!("/api/v1/services/{}", s.service)).await;
+    let form = format!("/mpp/kota-bogor/layanan/{}/pesan", svc["code"].as_str().unwrap());
+    let r = visitor.client.get(t.at(&form)).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let room = r.headers()["location"].to_str().unwrap().to_string();
+    assert!(room.starts_with("/antre-masuk?next=%2Fmpp%2Fkota-bogor"), "{room}");
+    let (st, html, _) = visitor.page(&room).await;
+    assert_eq!(st, StatusCode::OK);
+    assert!(html.contains("Antrean masuk") && html.contains("waiting.js"));
+    // The page's script takes a place with a bodiless POST.
+    let r = visitor.client.post(t.at("/api/v1/waiting-room")).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let place: Value = r.json().await.unwrap();
     assert!(place["position"].as_u64().unwrap() >= 1);
     tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     let (_, place) = visitor.get(&format!("/api/v1/waiting-room/{}", place["token"].as_str().unwrap())).await;
@@ -625,6 +672,115 @@ async fn past_capacity_visitors_wait_their_turn_in_the_waiting_room() {
         .await
         .unwrap();
     assert_eq!(r.status(), StatusCode::CREATED);
+    balanced(&t).await;
+    t.stop().await;
+}
+
+#[tokio::test]
+async fn booking_through_the_pages_with_clear_errors_masked_data_and_manage_by_code_and_nik() {
+    let t = spawn().await;
+    let s = setup(&t, 2).await;
+    let visitor = t.anonymous();
+    let (_, page) = t.get_json(&format!("/api/v1/services/{}", s.service)).await;
+    let code = page["code"].as_str().unwrap().to_string();
+    let form = format!("/mpp/kota-bogor/layanan/{code}/pesan");
+    let (st, html, _) = visitor.page(&form).await;
+    assert_eq!(st, StatusCode::OK);
+    let slot = open_slot(&t, s.service, 0).await["id"].as_i64().unwrap().to_string();
+    assert!(html.contains(&format!("value=\"{slot}\"")), "the form offers the open slot");
+
+    // A NIK whose region code does not exist: the form comes back with the reason, nothing is booked.
+    let r = visitor
+        .form(
+            &form,
+            &form,
+            &[("slot_id", &slot), ("name", "Budi"), ("nik", "9971051205850001"), ("phone", "0812 3456 7890")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = r.text().await.unwrap();
+    assert!(html.contains("bukan kode wilayah"), "{html}");
+    assert!(html.contains("value=\"Budi\""), "what was typed is kept");
+    assert_eq!(availability(&t, s.service).await["days"][0]["slots"][0]["left"], 2);
+
+    // A good submission redirects to the booking's page; the NIK appears only masked.
+    let r = visitor
+        .form(
+            &form,
+            &form,
+            &[
+                ("slot_id", &slot),
+                ("name", "Budi Santoso"),
+                ("nik", &nik(7)),
+                ("phone", "0812 3456 7890"),
+                ("request_id", "page-test-1"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let to = r.headers()["location"].to_str().unwrap().to_string();
+    let booking_code = to.trim_start_matches("/pemesanan/").split('?').next().unwrap().to_string();
+    let (st, html, _) = visitor.page(&to).await;
+    assert_eq!(st, StatusCode::OK);
+    assert!(html.contains(&booking_code) && html.contains("Pemesanan berhasil"));
+    assert!(!html.contains(&nik(7)), "the full NIK is never shown");
+    assert!(html.contains(&format!("{}********{}", &nik(7)[..4], &nik(7)[12..])));
+    let qr = reqwest::get(t.at(&format!("/pemesanan/{booking_code}/qr.svg"))).await.unwrap();
+    assert_eq!(qr.headers()["content-type"], "image/svg+xml");
+    assert!(qr.text().await.unwrap().contains("<svg"));
+    // The same submission again (a double click) gives the same booking.
+    let again = visitor
+        .form(
+            &form,
+            &form,
+            &[
+                ("slot_id", &slot),
+                ("name", "Budi Santoso"),
+                ("nik", &nik(7)),
+                ("phone", "0812 3456 7890"),
+                ("request_id", "page-test-1"),
+            ],
+        )
+        .await;
+    assert_eq!(again.headers()["location"].to_str().unwrap(), to);
+
+    // Managing needs the code and the NIK.
+    let r = visitor.form("/pemesanan", "/pemesanan", &[("kode", &booking_code), ("nik", &nik(8))]).await;
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+    assert!(r.text().await.unwrap().contains("Tidak ada pemesanan dengan kode dan NIK ini"));
+    let r = visitor.form("/pemesanan", "/pemesanan", &[("kode", &booking_code.to_lowercase()), ("nik", &nik(7))]).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert!(r.text().await.unwrap().contains("Batalkan pemesanan"));
+
+    // Staff see the day's list masked; a citizen may not.
+    let (_, b) = visitor.post(&format!("/api/v1/bookings/{booking_code}/lookup"), json!({"nik": nik(7)})).await;
+    let day = b["day"].as_str().unwrap();
+    let staff = t.client();
+    let login = staff
+        .post(t.at("/api/v1/session"))
+        .json(&json!({"email": "petugas.imigrasi.bogor@demo.satuatap.id", "password": crate::support::PASSWORD}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(login.status(), StatusCode::OK);
+    let html = staff.get(t.at(&format!("/admin/pemesanan?hari={day}"))).send().await.unwrap().text().await.unwrap();
+    assert!(html.contains(&booking_code) && html.contains("Budi Santoso"));
+    assert!(!html.contains(&nik(7)));
+    let citizen = t.client();
+    citizen
+        .post(t.at("/api/v1/session"))
+        .json(&json!({"email": "warga@demo.satuatap.id", "password": crate::support::PASSWORD}))
+        .send()
+        .await
+        .unwrap();
+    let r = citizen.get(t.at("/admin/pemesanan")).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+
+    // Cancelling through the page frees the seat at once.
+    let r = visitor.form("/pemesanan", "/pemesanan/batal", &[("kode", &booking_code), ("nik", &nik(7))]).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert!(r.text().await.unwrap().contains("Pemesanan dibatalkan"));
+    assert_eq!(availability(&t, s.service).await["days"][0]["slots"][0]["left"], 2);
     balanced(&t).await;
     t.stop().await;
 }

@@ -69,7 +69,7 @@ CREATE TABLE outbox (
     recipient_masked TEXT NOT NULL,
     subject TEXT NOT NULL,
     body_sealed TEXT NOT NULL,
-    status TEXT NOT NULL CHECK (status IN ('pending', 'sent')),
+    status TEXT NOT NULL CHECK (status IN ('pending', 'sent', 'withdrawn')),
     attempts BIGINT NOT NULL DEFAULT 0,
     next_attempt_at TIMESTAMPTZ NOT NULL,
     last_error TEXT,

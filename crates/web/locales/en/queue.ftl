@@ -117,3 +117,14 @@ qs-extra-time-help = When a ticket holder asks for more time, the number is call
 qs-outside-hours = Accept tickets outside opening hours (for trials; leftover tickets close after the day ends)
 hint-request-id = A request key may hold letters, digits, - and _, at most 64 characters.
 q-last-calls = Earlier calls
+
+# Booking check-in at the kiosk
+q-have-booking = I have a booking
+q-have-booking-note = Scan the QR code or type the booking code
+q-check-in-title = Booking check-in
+q-check-in-help = Hold the QR code to the scanner, or type the booking code (e.g. K7QD-3M9X).
+q-check-in-submit = Check in
+q-check-in-scan = Scan QR code
+q-check-in-walk-in = Take an ordinary queue number
+q-check-in-booked-for = Booked for
+q-delete = Delete

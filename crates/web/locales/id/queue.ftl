@@ -118,3 +118,14 @@ qs-extra-time-help = Bila pemegang tiket meminta waktu tambahan, nomornya dipang
 qs-outside-hours = Terima tiket di luar jam layanan (untuk uji coba; tiket sisa ditutup setelah hari berganti)
 hint-request-id = Kunci permintaan hanya boleh berisi huruf, angka, - dan _, paling banyak 64 karakter.
 q-last-calls = Panggilan sebelumnya
+
+# Check-in pemesanan di kios
+q-have-booking = Saya sudah pesan jadwal
+q-have-booking-note = Pindai kode QR atau ketik kode pemesanan
+q-check-in-title = Check-in pemesanan
+q-check-in-help = Arahkan kode QR ke pemindai, atau ketik kode pemesanan (contoh: K7QD-3M9X).
+q-check-in-submit = Check-in
+q-check-in-scan = Pindai kode QR
+q-check-in-walk-in = Ambil nomor antrean biasa
+q-check-in-booked-for = Pemesanan pukul
+q-delete = Hapus

@@ -94,7 +94,7 @@ pub async fn book(
     if let Some(wait) = s.limits.check_booking(c.ip.as_deref()) {
         return Err(ApiError::rate_limited(c.lang, wait));
     }
-    let _permit = match s.admission.admit(&s.app.keys, pass_of(&headers).as_deref()) {
+    let _permit = match s.admission.admit(&s.app.keys, pass_of(&headers).as_deref()).await {
         Admit::Go(p) => p,
         Admit::Busy => return Err(too_busy(&c, false)),
         Admit::Wait => return Err(too_busy(&c, true)),
@@ -167,7 +167,10 @@ pub struct CheckedIn {
     #[schema(value_type = super::queue::TicketDoc)]
     pub ticket: TicketView,
     pub token: String,
+    /// The visitor's ticket page.
     pub url: String,
+    /// The booked time (local `HH:MM`) the ticket is ordered by.
+    pub booked_local: String,
 }
 
 #[utoipa::path(post, path = "/api/v1/mpps/{id}/check-in", tag = "booking", request_body = CheckInBody, params(("id" = i64, Path)),
@@ -183,9 +186,9 @@ pub async fn check_in(
     if let Some(wait) = s.limits.check_ticket(c.ip.as_deref()) {
         return Err(ApiError::rate_limited(c.lang, wait));
     }
-    let (ticket, token) = s.app.check_in(mpp, &b.code).await.api(&c)?;
-    let url = format!("/tiket/{token}");
-    Ok(Json(CheckedIn { ticket, token, url }))
+    let done = s.app.check_in(mpp, &b.code).await.api(&c)?;
+    let url = format!("/tiket/{}", done.token);
+    Ok(Json(CheckedIn { ticket: done.ticket, url, token: done.token, booked_local: done.booked_local }))
 }
 
 #[derive(Debug, Default, Deserialize, IntoParams)]

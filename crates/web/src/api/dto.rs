@@ -488,6 +488,9 @@ pub struct ApiErrorDetail {
     /// The same message in the other language.
     pub message_alt: String,
     pub fields: Vec<ApiFieldError>,
+    /// Values a client may act on, e.g. `{"time": "08:30"}` for `check_in_too_early`,
+    /// `{"service_id": "12"}` for `check_in_too_late`, `{"when": …}` for `quota_not_open`.
+    pub details: Option<std::collections::HashMap<String, String>>,
 }
 
 #[derive(Serialize, ToSchema)]

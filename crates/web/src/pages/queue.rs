@@ -29,7 +29,7 @@ pub fn script_json<T: Serialize>(v: &T) -> String {
 }
 
 /// The translated strings a page script needs (keys starting with `q-`).
-fn texts(lang: Lang, keys: &[&str]) -> String {
+pub fn texts(lang: Lang, keys: &[&str]) -> String {
     let map: std::collections::BTreeMap<&str, String> = keys.iter().map(|k| (*k, lang.t(k))).collect();
     script_json(&map)
 }
@@ -59,6 +59,15 @@ const QUEUE_TEXTS: &[&str] = &[
     "q-back",
     "q-priority-question",
     "q-priority-none",
+    "q-have-booking",
+    "q-have-booking-note",
+    "q-check-in-title",
+    "q-check-in-help",
+    "q-check-in-submit",
+    "q-check-in-scan",
+    "q-check-in-walk-in",
+    "q-check-in-booked-for",
+    "q-delete",
     "q-printing",
     "q-finish",
     "q-new-ticket",
@@ -209,6 +218,7 @@ pub async fn kiosk(
         "providers": kiosk,
         "priorities": priorities,
         "lang": lang.code(),
+        "now_ms": s.app.now().timestamp_millis(),
     }));
     let paper = if p.kertas.as_deref() == Some("80") { "80" } else { "58" };
     render(KioskPage { c: &c, m, data, texts: texts(lang, QUEUE_TEXTS), paper })
@@ -331,6 +341,7 @@ pub async fn board(
         "zone": zone,
         "voices": voices,
         "lang": c.lang.code(),
+        "now_ms": s.app.now().timestamp_millis(),
     }));
     render(BoardPage { c: &c, m, zone, data, texts: texts(c.lang, QUEUE_TEXTS) })
 }

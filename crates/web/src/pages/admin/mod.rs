@@ -61,6 +61,9 @@ pub fn nav(a: &Actor, current: &str) -> Vec<NavItem> {
         Role::CounterOfficer | Role::Citizen => {}
     }
     if a.role != Role::NationalAdmin {
+        if a.mpp_id.is_some() {
+            items.push(("/admin/pemesanan".into(), "admin-bookings"));
+        }
         items.push(("/konsol".into(), "q-console-title"));
     }
     items.push(("/akun/sandi".into(), "password-change-title"));
