@@ -784,3 +784,33 @@ async fn booking_through_the_pages_with_clear_errors_masked_data_and_manage_by_c
     balanced(&t).await;
     t.stop().await;
 }
+
+#[tokio::test]
+async fn the_manager_sets_the_no_show_policy_on_the_queue_page() {
+    let t = spawn().await;
+    let mpp = t.mpp_id("kota-bogor").await;
+    let manager = t.session("manajer.bogor@demo.satuatap.id").await;
+    let page = format!("/admin/mpp/{mpp}/antrean");
+    let (st, html, _) = manager.page(&page).await;
+    assert_eq!(st, StatusCode::OK);
+    assert!(html.contains("name=\"no_show_limit\" type=\"number\" value=\"3\""), "the default shows");
+    let fields = [
+        ("priority_lead_minutes", "30"),
+        ("booking_lead_minutes", "15"),
+        ("recalls_before_no_show", "2"),
+        ("extra_time_minutes", "10"),
+        ("no_show_limit", "1"),
+        ("no_show_days", "14"),
+    ];
+    let r = manager.form(&page, &page, &fields).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let m = t.app.mpp(mpp).await.unwrap();
+    assert_eq!((m.queue_settings.0.no_show_limit, m.queue_settings.0.no_show_days), (1, 14));
+    // A nonsense value is refused next to its field, nothing saved.
+    let bad = [("no_show_limit", "banyak"), ("no_show_days", "14")];
+    let r = manager.form(&page, &page, &bad).await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text().await.unwrap().contains("id=\"e-no_show_limit\""));
+    assert_eq!(t.app.mpp(mpp).await.unwrap().queue_settings.0.no_show_limit, 1);
+    t.stop().await;
+}

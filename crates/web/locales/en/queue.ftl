@@ -128,3 +128,9 @@ q-check-in-scan = Scan QR code
 q-check-in-walk-in = Take an ordinary queue number
 q-check-in-booked-for = Booked for
 q-delete = Delete
+
+qs-booking-policy = Booking policy
+qs-no-show-limit = No-show limit
+qs-no-show-limit-help = A NIK that missed this many bookings may not book for a while (0: no limit). Walk-in tickets at the kiosk stay open to them.
+qs-no-show-days = Within the last days
+qs-no-show-days-help = The days counted for the no-show limit.

@@ -129,3 +129,9 @@ q-check-in-scan = Pindai kode QR
 q-check-in-walk-in = Ambil nomor antrean biasa
 q-check-in-booked-for = Pemesanan pukul
 q-delete = Hapus
+
+qs-booking-policy = Kebijakan pemesanan jadwal
+qs-no-show-limit = Batas tidak hadir
+qs-no-show-limit-help = NIK yang tidak hadir sebanyak ini tidak dapat memesan jadwal lagi untuk sementara (0: tanpa batas). Warga tetap dapat mengambil nomor antrean di kios.
+qs-no-show-days = Dalam berapa hari terakhir
+qs-no-show-days-help = Rentang hari yang dihitung untuk batas tidak hadir.

@@ -36,6 +36,8 @@ impl SettingsPage<'_> {
             "priority_lead_minutes" => &self.f.priority_lead_minutes,
             "booking_lead_minutes" => &self.f.booking_lead_minutes,
             "recalls_before_no_show" => &self.f.recalls_before_no_show,
+            "no_show_limit" => &self.f.no_show_limit,
+            "no_show_days" => &self.f.no_show_days,
             _ => &self.f.extra_time_minutes,
         })
     }
