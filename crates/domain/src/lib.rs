@@ -10,6 +10,7 @@ pub mod queue;
 pub mod region;
 pub mod role;
 pub mod search;
+pub mod survey;
 pub mod text;
 pub mod validate;
 pub mod workdays;

@@ -19,6 +19,7 @@ pub mod outbox;
 pub mod providers;
 pub mod queue;
 pub mod registry;
+pub mod survey;
 pub mod users;
 
 use std::sync::{Arc, RwLock};

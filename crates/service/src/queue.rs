@@ -704,6 +704,10 @@ impl App {
         if !tx.transition_ticket(ticket_id, counter_id, transition, now, reason).await? {
             return Err(Error::State("err-ticket-moved"));
         }
+        if kind == "finished" {
+            // The survey's population: people served, per service and day.
+            tx.count_served(t.service_id, t.day, t.mpp_id, t.provider_id).await?;
+        }
         event(
             &mut tx,
             ticket_id,

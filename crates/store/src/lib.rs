@@ -18,6 +18,7 @@ pub mod mpps;
 pub mod providers;
 pub mod queue;
 pub mod registry;
+pub mod survey;
 pub mod users;
 
 pub use db::{Engine, Listener, Store, StoreOptions, Tx};

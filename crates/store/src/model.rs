@@ -533,3 +533,89 @@ pub struct NewMessage {
     pub body_sealed: String,
     pub send_at: DateTime<Utc>,
 }
+
+/// A one-time survey code, for an application finished after the visit.
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct SurveyCodeRow {
+    pub id: i64,
+    pub mpp_id: i64,
+    pub provider_id: i64,
+    pub service_id: i64,
+    pub code: String,
+    pub note: Option<String>,
+    pub created_by: Option<i64>,
+    pub created_at: DateTime<Utc>,
+    pub used_at: Option<DateTime<Utc>>,
+}
+
+/// A survey response about to be stored (answers U1–U9 in code order).
+#[derive(Debug, Clone)]
+pub struct NewSurveyResponse {
+    pub mpp_id: i64,
+    pub provider_id: i64,
+    pub service_id: i64,
+    pub day: NaiveDate,
+    pub channel: String,
+    pub ticket_id: Option<i64>,
+    pub code_id: Option<i64>,
+    pub answers: [u8; 9],
+    pub suggestion: Option<String>,
+    pub sex: Option<String>,
+    pub age_band: Option<String>,
+    pub education: Option<String>,
+    pub occupation: Option<String>,
+    pub entered_by: Option<i64>,
+    pub created_at: DateTime<Utc>,
+}
+
+/// Served count and survey sums of one group (an MPP, provider or service; 0 for all).
+#[derive(Debug, Clone, Default, sqlx::FromRow)]
+pub struct TallyRow {
+    pub id: i64,
+    pub served: i64,
+    pub responses: i64,
+    pub s1: i64,
+    pub s2: i64,
+    pub s3: i64,
+    pub s4: i64,
+    pub s5: i64,
+    pub s6: i64,
+    pub s7: i64,
+    pub s8: i64,
+    pub s9: i64,
+}
+
+impl TallyRow {
+    pub fn sums(&self) -> [i64; 9] {
+        [self.s1, self.s2, self.s3, self.s4, self.s5, self.s6, self.s7, self.s8, self.s9]
+    }
+}
+
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct SuggestionRow {
+    pub id: i64,
+    pub mpp_id: i64,
+    pub provider_id: i64,
+    pub service_id: i64,
+    pub service_name: String,
+    pub day: NaiveDate,
+    pub channel: String,
+    pub suggestion: Option<String>,
+    pub followup_id: Option<i64>,
+}
+
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct FollowupRow {
+    pub id: i64,
+    pub mpp_id: i64,
+    pub provider_id: Option<i64>,
+    pub response_id: Option<i64>,
+    pub title: String,
+    pub note: Option<String>,
+    pub owner_id: Option<i64>,
+    pub owner_name: Option<String>,
+    pub status: String,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub suggestion: Option<String>,
+}

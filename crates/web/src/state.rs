@@ -29,6 +29,11 @@ pub struct WebConfig {
     pub bookings_per_minute: u32,
     /// Availability reads per minute from one address.
     pub reads_per_minute: u32,
+    /// Survey answers per minute from one address (each also needs its own
+    /// finished ticket or one-time code).
+    pub surveys_per_minute: u32,
+    /// Complaints filed per hour from one address.
+    pub complaints_per_hour: u32,
     /// Bookings processed at the same time before the waiting room opens.
     pub max_inflight_bookings: usize,
     /// Visitors the waiting room lets through per second at least.
@@ -49,6 +54,8 @@ impl Default for WebConfig {
             public_url: None,
             bookings_per_minute: 10,
             reads_per_minute: 240,
+            surveys_per_minute: 30,
+            complaints_per_hour: 20,
             max_inflight_bookings: 64,
             admit_per_second: 20.0,
             admission_wait_ms: 1000,
@@ -64,6 +71,8 @@ pub struct Limits {
     ticket: DefaultKeyedRateLimiter<IpAddr>,
     booking: DefaultKeyedRateLimiter<IpAddr>,
     read: DefaultKeyedRateLimiter<IpAddr>,
+    survey: DefaultKeyedRateLimiter<IpAddr>,
+    complaint: DefaultKeyedRateLimiter<IpAddr>,
 }
 
 fn nz(n: u32) -> NonZeroU32 {
@@ -78,6 +87,8 @@ impl Limits {
             ticket: RateLimiter::keyed(Quota::per_minute(nz(cfg.tickets_per_minute))),
             booking: RateLimiter::keyed(Quota::per_minute(nz(cfg.bookings_per_minute))),
             read: RateLimiter::keyed(Quota::per_minute(nz(cfg.reads_per_minute))),
+            survey: RateLimiter::keyed(Quota::per_minute(nz(cfg.surveys_per_minute))),
+            complaint: RateLimiter::keyed(Quota::per_hour(nz(cfg.complaints_per_hour))),
         }
     }
 
@@ -111,6 +122,14 @@ impl Limits {
 
     pub fn check_read(&self, ip: Option<&str>) -> Option<u64> {
         Self::check(&self.read, ip)
+    }
+
+    pub fn check_survey(&self, ip: Option<&str>) -> Option<u64> {
+        Self::check(&self.survey, ip)
+    }
+
+    pub fn check_complaint(&self, ip: Option<&str>) -> Option<u64> {
+        Self::check(&self.complaint, ip)
     }
 }
 

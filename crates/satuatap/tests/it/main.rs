@@ -9,3 +9,4 @@ mod input;
 mod queue;
 mod registry;
 mod security;
+mod survey;

@@ -8,6 +8,7 @@ pub mod booking;
 pub mod dto;
 pub mod public;
 pub mod queue;
+pub mod survey;
 
 use axum::Router;
 use axum::extract::rejection::{JsonRejection, QueryRejection};
@@ -135,6 +136,18 @@ pub fn router() -> Router<AppState> {
         .route("/mpps/{id}/bookings", get(booking::day_list))
         .route("/waiting-room", post(booking::join))
         .route("/waiting-room/{token}", get(booking::place))
+        .route("/survey/elements", get(survey::elements))
+        .route("/tickets/{token}/survey", get(survey::ticket_target).post(survey::answer_ticket))
+        .route("/survey-codes/{code}", get(survey::code_target))
+        .route("/survey-codes/{code}/response", post(survey::answer_code))
+        .route("/counters/{id}/survey", get(survey::tablet).post(survey::answer_tablet))
+        .route("/services/{id}/survey-codes", post(survey::create_codes))
+        .route("/services/{id}/paper-surveys", post(survey::paper))
+        .route("/mpps/{id}/ikm", get(survey::mpp_ikm))
+        .route("/ikm", get(survey::national_ikm))
+        .route("/mpps/{id}/survey-suggestions", get(survey::suggestions))
+        .route("/mpps/{id}/followups", get(survey::followups).post(survey::create_followup))
+        .route("/followups/{id}", axum::routing::put(survey::update_followup))
         .fallback(api_not_found)
 }
 
@@ -167,6 +180,9 @@ async fn api_not_found(c: Ctx) -> impl IntoResponse {
         queue::ticket_action, queue::finish, queue::transfer, queue::history, queue::set_services, queue::set_settings,
         booking::availability, booking::rules, booking::set_rules, booking::book, booking::lookup, booking::cancel,
         booking::reschedule, booking::reveal, booking::check_in, booking::day_list, booking::join, booking::place,
+        survey::elements, survey::ticket_target, survey::answer_ticket, survey::code_target, survey::answer_code,
+        survey::tablet, survey::answer_tablet, survey::create_codes, survey::paper, survey::mpp_ikm,
+        survey::national_ikm, survey::suggestions, survey::followups, survey::create_followup, survey::update_followup,
     ),
     components(schemas(dto::ApiErrorBody, dto::ApiErrorDetail, dto::ApiFieldError)),
     tags(
@@ -176,6 +192,7 @@ async fn api_not_found(c: Ctx) -> impl IntoResponse {
         (name = "accounts", description = "Sessions, accounts, API tokens and the audit log"),
         (name = "queue", description = "Walk-in tickets, display boards (server-sent events) and counter consoles"),
         (name = "booking", description = "Visit slots, bookings (never overbooked), check-in and the waiting room"),
+        (name = "survey", description = "The satisfaction survey (SKM), IKM reports and follow-ups"),
     )
 )]
 pub struct ApiDoc;
