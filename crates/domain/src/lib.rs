@@ -5,6 +5,7 @@
 
 pub mod booking;
 pub mod catalog;
+pub mod complaint;
 pub mod hours;
 pub mod queue;
 pub mod region;

@@ -175,6 +175,9 @@ impl App {
                 if let Err(e) = app.close_due().await {
                     tracing::warn!(error = %e, "closing the day failed");
                 }
+                if let Err(e) = app.escalate_overdue().await {
+                    tracing::warn!(error = %e, "escalating late complaints failed");
+                }
                 if n.is_multiple_of(5)
                     && let Err(e) = app.materialize_slots(None).await
                 {

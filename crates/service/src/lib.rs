@@ -8,6 +8,7 @@ pub mod auth;
 pub mod board;
 pub mod booking;
 pub mod catalog;
+pub mod complaint;
 pub mod crypto;
 pub mod demo;
 pub mod error;

@@ -73,11 +73,11 @@ pub fn backoff(attempts: i64) -> Duration {
 }
 
 impl App {
-    fn email_channel(&self) -> &'static str {
+    pub(crate) fn email_channel(&self) -> &'static str {
         if self.messaging.smtp_url.is_none() && self.messaging.demo { "demo" } else { "email" }
     }
 
-    fn phone_channel(&self) -> &'static str {
+    pub(crate) fn phone_channel(&self) -> &'static str {
         if self.messaging.webhook_url.is_none() && self.messaging.demo { "demo" } else { "webhook" }
     }
 

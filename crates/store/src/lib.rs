@@ -13,6 +13,7 @@ pub mod model;
 pub mod audit;
 pub mod booking;
 pub mod catalog;
+pub mod complaint;
 pub mod holidays;
 pub mod mpps;
 pub mod providers;

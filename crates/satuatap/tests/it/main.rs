@@ -5,6 +5,7 @@ mod support;
 mod authz;
 mod booking;
 mod catalogue;
+mod complaint;
 mod input;
 mod queue;
 mod registry;

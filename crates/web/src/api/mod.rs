@@ -5,6 +5,7 @@
 pub mod admin;
 pub mod auth;
 pub mod booking;
+pub mod complaint;
 pub mod dto;
 pub mod public;
 pub mod queue;
@@ -23,6 +24,9 @@ use crate::ctx::Ctx;
 use crate::error::ApiError;
 use crate::i18n::Lang;
 use crate::state::AppState;
+
+/// Largest body of a request that may carry attachments (three 2 MB files in base64).
+pub const UPLOAD_LIMIT: usize = 10 * 1024 * 1024;
 
 /// A JSON body whose problems become our error shape (never axum's plain text).
 pub struct ApiJson<T>(pub T);
@@ -148,6 +152,29 @@ pub fn router() -> Router<AppState> {
         .route("/mpps/{id}/survey-suggestions", get(survey::suggestions))
         .route("/mpps/{id}/followups", get(survey::followups).post(survey::create_followup))
         .route("/followups/{id}", axum::routing::put(survey::update_followup))
+        .route(
+            "/mpps/{id}/complaints",
+            get(complaint::list).post(complaint::file).layer(axum::extract::DefaultBodyLimit::max(UPLOAD_LIMIT)),
+        )
+        .route("/mpps/{id}/complaints/export", get(complaint::export))
+        .route("/complaints/{id}", get(complaint::get_one))
+        .route(
+            "/complaints/{id}/steps",
+            post(complaint::step).layer(axum::extract::DefaultBodyLimit::max(UPLOAD_LIMIT)),
+        )
+        .route(
+            "/complaints/{id}/comments",
+            post(complaint::staff_comment).layer(axum::extract::DefaultBodyLimit::max(UPLOAD_LIMIT)),
+        )
+        .route("/complaint-attachments/{id}", get(complaint::staff_attachment))
+        .route("/complaint-tracking/{code}", get(complaint::track))
+        .route(
+            "/complaint-tracking/{code}/comments",
+            post(complaint::reporter_comment).layer(axum::extract::DefaultBodyLimit::max(UPLOAD_LIMIT)),
+        )
+        .route("/complaint-tracking/{code}/rating", post(complaint::rate))
+        .route("/complaint-tracking/{code}/reopen", post(complaint::reopen))
+        .route("/complaint-tracking/{code}/attachments/{attachment}", get(complaint::reporter_attachment))
         .fallback(api_not_found)
 }
 
@@ -183,6 +210,9 @@ async fn api_not_found(c: Ctx) -> impl IntoResponse {
         survey::elements, survey::ticket_target, survey::answer_ticket, survey::code_target, survey::answer_code,
         survey::tablet, survey::answer_tablet, survey::create_codes, survey::paper, survey::mpp_ikm,
         survey::national_ikm, survey::suggestions, survey::followups, survey::create_followup, survey::update_followup,
+        complaint::file, complaint::track, complaint::reporter_comment, complaint::rate, complaint::reopen,
+        complaint::reporter_attachment, complaint::list, complaint::get_one, complaint::step, complaint::staff_comment,
+        complaint::staff_attachment, complaint::export,
     ),
     components(schemas(dto::ApiErrorBody, dto::ApiErrorDetail, dto::ApiFieldError)),
     tags(
@@ -193,6 +223,7 @@ async fn api_not_found(c: Ctx) -> impl IntoResponse {
         (name = "queue", description = "Walk-in tickets, display boards (server-sent events) and counter consoles"),
         (name = "booking", description = "Visit slots, bookings (never overbooked), check-in and the waiting room"),
         (name = "survey", description = "The satisfaction survey (SKM), IKM reports and follow-ups"),
+        (name = "complaints", description = "Complaints on the SP4N-LAPOR! model: filing, tracking, verification, answers, export"),
     )
 )]
 pub struct ApiDoc;

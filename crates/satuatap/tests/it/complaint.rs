@@ -1,0 +1,377 @@
+//! Complaints over HTTP on the SP4N-LAPOR! model: filing with an attachment,
+//! verification and answer deadlines in working days (weekends, national
+//! holidays, cuti bersama and a local closure), forwarding, the provider's
+//! answer, rating and reopening, comments, escalation of late reports, the
+//! export, and isolation between MPPs and between providers.
+
+use base64::Engine as _;
+use chrono::{DateTime, TimeZone, Utc};
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+use crate::support::{Session, TestApp};
+
+const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0\x1f\x15\xc4\x89";
+
+fn b64(bytes: &[u8]) -> String {
+    base64::engine::general_purpose::STANDARD.encode(bytes)
+}
+
+async fn spawn() -> TestApp {
+    TestApp::spawn_with(satuatap_web::WebConfig { complaints_per_hour: 100_000, ..Default::default() }).await
+}
+
+fn at(s: &str) -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
+}
+
+fn report(provider: i64) -> Value {
+    json!({
+        "kind": "pengaduan",
+        "title": "Antrean paspor tidak dipanggil",
+        "body": "Saya menunggu tiga jam di loket paspor dan nomor saya dilewati tanpa penjelasan.",
+        "happened_on": "2026-11-20",
+        "provider_id": provider,
+        "confidential": true,
+        "name": "Siti Aminah",
+        "email": "siti.aminah@example.id",
+        "phone": "0812-3456-7890",
+        "attachments": [{"filename": "bukti antrean.png", "data_base64": b64(PNG)}],
+    })
+}
+
+async fn complaints_in(t: &TestApp, mpp: i64) -> usize {
+    let manager = t.session("manajer.bogor@demo.satuatap.id").await;
+    let (s, list) = manager.get(&format!("/api/v1/mpps/{mpp}/complaints")).await;
+    assert_eq!(s, StatusCode::OK, "{list}");
+    list.as_array().unwrap().len()
+}
+
+async fn file(t: &TestApp, mpp: i64, body: Value) -> Value {
+    let (s, filed) = t.anonymous().post(&format!("/api/v1/mpps/{mpp}/complaints"), body).await;
+    assert_eq!(s, StatusCode::CREATED, "{filed}");
+    filed
+}
+
+fn events(v: &Value) -> Vec<String> {
+    v["events"].as_array().unwrap().iter().map(|e| e["action"].as_str().unwrap().to_string()).collect()
+}
+
+#[tokio::test]
+async fn the_whole_lifecycle_with_working_day_deadlines() {
+    let t = spawn().await;
+    let mpp = t.mpp_id("kota-bogor").await;
+    let imigrasi = t.provider_id("kota-bogor", "imigrasi").await;
+    // A local closure on Tuesday 29 December, beside the demo's own on Monday 28 December,
+    // 24 Dec (cuti bersama), 25 Dec (Christmas) and 1 Jan (New Year).
+    t.app.clock.set(Some(at("2026-12-01T02:00:00Z")));
+    let manager = t.session("manajer.bogor@demo.satuatap.id").await;
+    let (s, b) = manager
+        .post(&format!("/api/v1/mpps/{mpp}/holidays"), json!({"date": "2026-12-29", "name": "Penutupan gedung"}))
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{b}");
+
+    // Filed Wednesday 23 Dec 10:00 WIB: 24, 25 closed, 26–27 weekend, 28, 29 closed,
+    // 30 (1), 31 (2), 1 Jan closed, 2–3 weekend, 4 (3) → verification due by the end
+    // of Monday 4 January 2027, WIB.
+    t.app.clock.set(Some(at("2026-12-23T03:00:00Z")));
+    let manager = t.session("manajer.bogor@demo.satuatap.id").await;
+    let padmin = t.session("admin.imigrasi.bogor@demo.satuatap.id").await;
+    let before = complaints_in(&t, mpp).await;
+    let mut bad = report(imigrasi);
+    bad["attachments"] = json!([{"filename": "x.html", "data_base64": b64(b"<html><script>alert(1)</script>")}]);
+    let (s, err) = t.anonymous().post(&format!("/api/v1/mpps/{mpp}/complaints"), bad).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{err}");
+    assert_eq!(err["error"]["fields"][0]["field"], "attachments");
+    assert!(err["error"]["fields"][0]["message"].as_str().unwrap().contains("PDF"), "{err}");
+    let (s, err) = t.anonymous().post(&format!("/api/v1/mpps/{mpp}/complaints"), json!({"kind": "protes"})).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    let fields: Vec<&str> =
+        err["error"]["fields"].as_array().unwrap().iter().map(|f| f["field"].as_str().unwrap()).collect();
+    assert!(fields.contains(&"kind") && fields.contains(&"title") && fields.contains(&"body"), "{err}");
+    assert_eq!(complaints_in(&t, mpp).await, before, "refused reports leave nothing behind");
+
+    let filed = file(&t, mpp, report(imigrasi)).await;
+    let code = filed["tracking_code"].as_str().unwrap().to_string();
+    let id = filed["id"].as_i64().unwrap();
+    assert_eq!(at(filed["verify_due_at"].as_str().unwrap()), at("2027-01-04T17:00:00Z"));
+
+    // The reporter follows it by code, typed loosely.
+    let typed = code.to_lowercase().replace('-', " ");
+    let reporter = t.anonymous();
+    let (s, seen) = reporter.get(&format!("/api/v1/complaint-tracking/{}", typed.replace(' ', "%20"))).await;
+    assert_eq!(s, StatusCode::OK, "{seen}");
+    assert_eq!(seen["status"], "submitted");
+    assert_eq!(seen["attachments"].as_array().unwrap().len(), 1);
+    let att = seen["attachments"][0]["id"].as_i64().unwrap();
+    let r = reporter
+        .send(reqwest::Method::GET, &format!("/api/v1/complaint-tracking/{code}/attachments/{att}"), None)
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(r.headers()["content-type"], "image/png");
+    assert_eq!(r.headers()["x-content-type-options"], "nosniff");
+    assert!(r.headers()["content-disposition"].to_str().unwrap().starts_with("attachment;"));
+    assert_eq!(r.bytes().await.unwrap().as_ref(), PNG);
+    let (s, _) = reporter.get("/api/v1/complaint-tracking/ADU-0000-0000-0000").await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+
+    // Not yet forwarded: the provider does not see it; nor can it answer.
+    let (s, _) = padmin.get(&format!("/api/v1/complaints/{id}")).await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+    let (s, list) = padmin.get(&format!("/api/v1/mpps/{mpp}/complaints")).await;
+    assert_eq!((s, list.as_array().unwrap().len()), (StatusCode::OK, 0));
+    // The operator sees the reporter masked, never in full.
+    let (_, v) = manager.get(&format!("/api/v1/complaints/{id}")).await;
+    assert_eq!(v["reporter"], "S*** A***");
+    assert_eq!(v["email_masked"], "s***@example.id");
+    assert!(!v.to_string().contains("Aminah") && !v.to_string().contains("3456"));
+
+    // Only the provider answers; the operator's step is forwarding.
+    let (s, e) =
+        manager.post(&format!("/api/v1/complaints/{id}/steps"), json!({"action": "answer", "note": "x"})).await;
+    assert_eq!((s, e["error"]["code"].as_str()), (StatusCode::CONFLICT, Some("complaint_step_not_allowed")));
+
+    // Forwarded Monday 28 Dec 09:00 WIB: 29 closed, 30 (1), 31 (2), 1 Jan closed,
+    // 2–3 weekend, 4 (3), 5 (4), 6 (5) → answer due by the end of Wednesday 6 Jan 2027.
+    t.app.clock.set(Some(at("2026-12-28T02:00:00Z")));
+    let manager = t.session("manajer.bogor@demo.satuatap.id").await;
+    let padmin = t.session("admin.imigrasi.bogor@demo.satuatap.id").await;
+    let (s, v) = manager
+        .post(&format!("/api/v1/complaints/{id}/steps"), json!({"action": "forward", "provider_id": imigrasi}))
+        .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert_eq!(v["status"], "forwarded");
+    assert_eq!(at(v["due_at"].as_str().unwrap()), at("2027-01-06T17:00:00Z"));
+    let (s, again) = manager
+        .post(&format!("/api/v1/complaints/{id}/steps"), json!({"action": "forward", "provider_id": imigrasi}))
+        .await;
+    assert_eq!(s, StatusCode::CONFLICT, "{again}");
+
+    // The provider now sees it, but not who reported it (confidential).
+    let (s, v) = padmin.get(&format!("/api/v1/complaints/{id}")).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert_eq!(v["reporter"], "Dirahasiakan");
+    assert!(v["email_masked"].is_null() && v["phone_masked"].is_null());
+    let (s, _) = padmin
+        .post(
+            &format!("/api/v1/complaints/{id}/comments"),
+            json!({"body": "Cek rekaman CCTV loket 3.", "internal": true}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    let (s, e) = padmin.post(&format!("/api/v1/complaints/{id}/steps"), json!({"action": "answer"})).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "an answer needs its text: {e}");
+    t.app.clock.set(Some(at("2026-12-30T04:00:00Z")));
+    let padmin = t.session("admin.imigrasi.bogor@demo.satuatap.id").await;
+    let answer =
+        "Mohon maaf. Nomor Anda terlewat karena gangguan panggilan; petugas sudah kami tegur dan sistem diperbaiki.";
+    let (s, v) =
+        padmin.post(&format!("/api/v1/complaints/{id}/steps"), json!({"action": "answer", "note": answer})).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert_eq!(v["status"], "answered");
+
+    // The reporter sees the answer (not the internal note), rates it, then reopens.
+    let (_, seen) = reporter.get(&format!("/api/v1/complaint-tracking/{code}")).await;
+    assert_eq!(seen["status"], "answered");
+    assert_eq!(events(&seen), ["submit", "forward", "answer"]);
+    assert_eq!(seen["events"][2]["body"], answer);
+    assert_eq!(seen["events"][2]["actor"], v["provider_name"]);
+    assert!(!seen.to_string().contains("CCTV"));
+    let (s, e) = reporter.post(&format!("/api/v1/complaint-tracking/{code}/rating"), json!({"rating": 9})).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{e}");
+    let (s, v) = reporter
+        .post(&format!("/api/v1/complaint-tracking/{code}/rating"), json!({"rating": 2, "comment": "Belum jelas."}))
+        .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert_eq!((v["status"].as_str(), v["rating"].as_i64()), (Some("closed"), Some(2)));
+    let (s, e) = reporter.post(&format!("/api/v1/complaint-tracking/{code}/comments"), json!({"body": "Halo?"})).await;
+    assert_eq!((s, e["error"]["code"].as_str()), (StatusCode::CONFLICT, Some("complaint_closed")));
+    t.app.clock.set(Some(at("2026-12-31T02:00:00Z")));
+    let manager = t.session("manajer.bogor@demo.satuatap.id").await;
+    let padmin = t.session("admin.imigrasi.bogor@demo.satuatap.id").await;
+    let (s, v) = reporter
+        .post(
+            &format!("/api/v1/complaint-tracking/{code}/reopen"),
+            json!({"reason": "Saya ingin tahu kapan bisa dilayani ulang."}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert_eq!(v["status"], "forwarded");
+    assert!(v["rating"].is_null());
+    // Reopened Thursday 31 Dec: 1 Jan closed, weekend, 4, 5, 6, 7, 8 → end of Friday 8 Jan.
+    assert_eq!(at(v["due_at"].as_str().unwrap()), at("2027-01-08T17:00:00Z"));
+    let (_, staff) = padmin.get(&format!("/api/v1/complaints/{id}")).await;
+    assert_eq!(events(&staff), ["submit", "forward", "comment", "answer", "rate", "reopen"]);
+    assert!(staff["events"][2]["internal"].as_bool().unwrap());
+    assert_eq!(staff["events"][1]["actor"], "Manajer MPP Kota Bogor");
+    let (_, seen) = reporter.get(&format!("/api/v1/complaint-tracking/{code}")).await;
+    assert_eq!(events(&seen), ["submit", "forward", "answer", "rate", "reopen"]);
+
+    // The export LAPOR! ingests: confidential reporters masked, never in clear.
+    let r = manager.send(reqwest::Method::GET, &format!("/api/v1/mpps/{mpp}/complaints/export"), None).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert!(r.headers()["content-type"].to_str().unwrap().starts_with("text/csv"));
+    let csv = r.text().await.unwrap();
+    let mut lines = csv.trim_start_matches('\u{feff}').lines();
+    assert!(lines.next().unwrap().starts_with("nomor,kanal,mpp,kode_wilayah,kategori"));
+    let row = lines.find(|l| l.starts_with(&format!("ADU-{id:06}"))).expect("the report is exported");
+    assert!(row.contains("S*** A***") && row.contains("s***@example.id") && !row.contains("Aminah"), "{row}");
+    assert!(row.contains("Terdisposisi") && row.contains("Pengaduan"), "{row}");
+    let (s, json) = manager.get(&format!("/api/v1/mpps/{mpp}/complaints/export?format=json")).await;
+    assert_eq!(s, StatusCode::OK);
+    let rec = json.as_array().unwrap().iter().find(|r| r["nomor"] == format!("ADU-{id:06}")).unwrap();
+    assert_eq!((rec["rahasia"].as_bool(), rec["jumlah_lampiran"].as_i64()), (Some(true), Some(1)));
+    assert_eq!(rec["batas_tindak_lanjut"], "2027-01-09T00:00:00+07:00");
+    let (s, _) = padmin.get(&format!("/api/v1/mpps/{mpp}/complaints/export")).await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    t.stop().await;
+}
+
+#[tokio::test]
+async fn late_reports_are_escalated_listed_and_notified() {
+    let t = spawn().await;
+    let mpp = t.mpp_id("kota-bogor").await;
+    let imigrasi = t.provider_id("kota-bogor", "imigrasi").await;
+    // Filed Monday 7 Dec 2026 10:00 WIB: verification due by the end of Thursday 10 Dec.
+    t.app.clock.set(Some(at("2026-12-07T03:00:00Z")));
+    let late = file(
+        &t,
+        mpp,
+        json!({"kind": "aspirasi", "title": "Tambah kursi tunggu",
+        "body": "Kursi di ruang tunggu lantai dua kurang pada jam sibuk pagi hari.", "anonymous": true}),
+    )
+    .await;
+    let late_id = late["id"].as_i64().unwrap();
+    let fresh = file(
+        &t,
+        mpp,
+        json!({"kind": "permintaan_informasi", "title": "Jam buka Sabtu",
+        "body": "Apakah layanan paspor buka pada hari Sabtu pagi di MPP ini?", "anonymous": true}),
+    )
+    .await;
+    let fresh_id = fresh["id"].as_i64().unwrap();
+    assert!(late["verify_due_at"].as_str().is_some());
+
+    // The second is archived in time, on Thursday.
+    t.app.clock.set(Some(at("2026-12-10T05:00:00Z")));
+    let manager = t.session("manajer.bogor@demo.satuatap.id").await;
+    let (s, _) = manager
+        .post(
+            &format!("/api/v1/complaints/{fresh_id}/steps"),
+            json!({"action": "archive", "note": "Dijawab lewat telepon."}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    // Still on time at 23:59 WIB Thursday.
+    t.app.clock.set(Some(at("2026-12-10T16:59:00Z")));
+    let manager = t.session("manajer.bogor@demo.satuatap.id").await;
+    t.app.escalate_overdue().await.unwrap();
+    let (_, list) = manager.get(&format!("/api/v1/mpps/{mpp}/complaints?overdue=true")).await;
+    assert_eq!(list.as_array().unwrap().len(), 0, "{list}");
+    assert!(outbox(&t, mpp, "complaint_escalation").await.is_empty());
+
+    // Friday 09:00 WIB: the first one is late.
+    t.app.clock.set(Some(at("2026-12-11T02:00:00Z")));
+    let manager = t.session("manajer.bogor@demo.satuatap.id").await;
+    t.app.escalate_overdue().await.unwrap();
+    t.app.escalate_overdue().await.unwrap();
+    let (_, list) = manager.get(&format!("/api/v1/mpps/{mpp}/complaints?overdue=true")).await;
+    let ids: Vec<i64> = list.as_array().unwrap().iter().map(|c| c["id"].as_i64().unwrap()).collect();
+    assert_eq!(ids, [late_id]);
+    assert!(list[0]["overdue"].as_bool().unwrap() && list[0]["escalated_at"].is_string());
+    let (_, v) = manager.get(&format!("/api/v1/complaints/{late_id}")).await;
+    assert_eq!(events(&v).iter().filter(|a| *a == "escalate").count(), 1, "escalated once: {v}");
+    let (_, seen) =
+        t.anonymous().get(&format!("/api/v1/complaint-tracking/{}", late["tracking_code"].as_str().unwrap())).await;
+    assert!(!events(&seen).contains(&"escalate".to_string()), "escalation is internal");
+    let to_managers = outbox(&t, mpp, "complaint_escalation").await;
+    assert!(!to_managers.is_empty() && to_managers.iter().all(|m| m == "m***@demo.satuatap.id"), "{to_managers:?}");
+
+    // Forwarded: a new deadline clears the escalation; when it passes, the provider's admins hear too.
+    let (s, v) = manager
+        .post(&format!("/api/v1/complaints/{late_id}/steps"), json!({"action": "forward", "provider_id": imigrasi}))
+        .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert!(v["escalated_at"].is_null() && !v["overdue"].as_bool().unwrap());
+    // Friday 11 Dec + 5 working days → end of Friday 18 Dec.
+    assert_eq!(at(v["due_at"].as_str().unwrap()), at("2026-12-18T17:00:00Z"));
+    t.app.clock.set(Some(at("2026-12-21T01:00:00Z")));
+    let padmin = t.session("admin.imigrasi.bogor@demo.satuatap.id").await;
+    t.app.escalate_overdue().await.unwrap();
+    let (_, list) = padmin.get(&format!("/api/v1/mpps/{mpp}/complaints?overdue=true")).await;
+    assert_eq!(list.as_array().unwrap().len(), 1);
+    let to = outbox(&t, mpp, "complaint_escalation").await;
+    assert_eq!(to.len(), 2 * to_managers.len() + 1, "{to:?}");
+    assert_eq!(to.iter().filter(|m| *m == "a***@demo.satuatap.id").count(), 1, "{to:?}");
+    t.stop().await;
+}
+
+async fn outbox(t: &TestApp, mpp: i64, kind: &str) -> Vec<String> {
+    let mut r = t.app.store.read().await.unwrap();
+    r.messages(Some(mpp), None, 1000)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|m| m.kind == kind)
+        .map(|m| m.recipient_masked)
+        .collect()
+}
+
+#[tokio::test]
+async fn complaints_stay_within_their_mpp_and_provider() {
+    let t = spawn().await;
+    let bogor = t.mpp_id("kota-bogor").await;
+    let makassar = t.mpp_id("kota-makassar").await;
+    let imigrasi = t.provider_id("kota-bogor", "imigrasi").await;
+    let (_, theirs) = t.get_json(&format!("/api/v1/mpps/{makassar}/providers")).await;
+    let other_provider = theirs[0]["id"].as_i64().unwrap();
+    t.app.clock.set(Some(Utc.with_ymd_and_hms(2026, 12, 2, 2, 0, 0).unwrap()));
+    let filed = file(&t, bogor, report(imigrasi)).await;
+    let id = filed["id"].as_i64().unwrap();
+
+    // A provider of another MPP cannot be named.
+    let (s, e) = t.anonymous().post(&format!("/api/v1/mpps/{bogor}/complaints"), report(other_provider)).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(e["error"]["fields"][0]["field"], "provider_id");
+
+    let foreign = t.session("manajer.makassar@demo.satuatap.id").await;
+    let (s, _) = foreign.get(&format!("/api/v1/complaints/{id}")).await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+    let (s, _) = foreign.get(&format!("/api/v1/mpps/{bogor}/complaints")).await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    let (s, _) = foreign.get(&format!("/api/v1/mpps/{bogor}/complaints/export")).await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    let (s, _) = foreign
+        .post(&format!("/api/v1/complaints/{id}/steps"), json!({"action": "archive", "note": "bukan urusan kami"}))
+        .await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+    let (s, mine) = foreign.get(&format!("/api/v1/mpps/{makassar}/complaints")).await;
+    assert_eq!((s, mine.as_array().unwrap().len()), (StatusCode::OK, 0));
+    let officer: Session = t.session("petugas.imigrasi.bogor@demo.satuatap.id").await;
+    let (s, _) = officer.get(&format!("/api/v1/mpps/{bogor}/complaints")).await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    let (s, _) = t.anonymous().get(&format!("/api/v1/complaints/{id}")).await;
+    assert_eq!(s, StatusCode::UNAUTHORIZED);
+
+    // Forwarded to another provider of the same MPP: the immigration admin does not see it.
+    let manager = t.session("manajer.bogor@demo.satuatap.id").await;
+    let (_, providers) = t.get_json(&format!("/api/v1/mpps/{bogor}/providers")).await;
+    let other =
+        providers.as_array().unwrap().iter().map(|p| p["id"].as_i64().unwrap()).find(|p| *p != imigrasi).unwrap();
+    let (s, v) = manager
+        .post(&format!("/api/v1/complaints/{id}/steps"), json!({"action": "forward", "provider_id": other}))
+        .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let padmin = t.session("admin.imigrasi.bogor@demo.satuatap.id").await;
+    let (s, _) = padmin.get(&format!("/api/v1/complaints/{id}")).await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+    let (s, _) = padmin
+        .post(&format!("/api/v1/complaints/{id}/steps"), json!({"action": "answer", "note": "Sudah kami tangani."}))
+        .await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+    let (_, v) = manager.get(&format!("/api/v1/complaints/{id}")).await;
+    let att = v["attachments"][0]["id"].as_i64().unwrap();
+    let (s, _) = padmin.get(&format!("/api/v1/complaint-attachments/{att}")).await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+    t.stop().await;
+}
