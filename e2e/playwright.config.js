@@ -28,7 +28,7 @@ module.exports = defineConfig({
   ],
   webServer: {
     // A Tuesday 09:00 WIB clock: the booking test checks in to the 09:30 slot.
-    command: `rm -rf .e2e-data && ${bin} demo --data-dir .e2e-data --listen 127.0.0.1:${port} --clock 2027-02-02T09:00:00+07:00`,
+    command: `rm -rf .e2e-data-${port} && ${bin} demo --data-dir .e2e-data-${port} --listen 127.0.0.1:${port} --clock 2027-02-02T09:00:00+07:00`,
     url: `http://127.0.0.1:${port}/readyz`,
     timeout: 180_000,
     reuseExistingServer: false,

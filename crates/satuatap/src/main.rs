@@ -66,6 +66,12 @@ struct Global {
     /// Milliseconds a booking may wait for a free place before the waiting room opens.
     #[arg(long, env = "SATUATAP_ADMISSION_WAIT_MS", default_value_t = 1000, global = true)]
     admission_wait_ms: u64,
+    /// Survey answers (and survey-code lookups) one address may send per minute.
+    #[arg(long, env = "SATUATAP_SURVEYS_PER_MINUTE", default_value_t = 30, global = true)]
+    surveys_per_minute: u32,
+    /// Complaints, comments and ratings one address may send per hour.
+    #[arg(long, env = "SATUATAP_COMPLAINTS_PER_HOUR", default_value_t = 20, global = true)]
+    complaints_per_hour: u32,
     /// Sign-in attempts one address may make per minute.
     #[arg(long, env = "SATUATAP_LOGINS_PER_MINUTE", default_value_t = 20, global = true)]
     logins_per_minute: u32,
@@ -159,6 +165,8 @@ fn settings(g: &Global) -> Settings {
             max_inflight_bookings: g.max_inflight_bookings,
             admit_per_second: g.admit_per_second,
             admission_wait_ms: g.admission_wait_ms,
+            surveys_per_minute: g.surveys_per_minute,
+            complaints_per_hour: g.complaints_per_hour,
             ..WebConfig::default()
         },
     }

@@ -999,9 +999,8 @@ impl App {
                 .find(|e| !e.internal && matches!(e.action.as_str(), "answer" | "not_authority" | "archive"))
                 .and_then(|e| e.body.clone());
             let status = Status::parse(&row.status).unwrap_or(Status::Submitted);
-            let open = |s: &Option<String>| -> Result<Option<String>> {
-                s.as_deref().map(|x| self.keys.open(x)).transpose()
-            };
+            let open =
+                |s: &Option<String>| -> Result<Option<String>> { s.as_deref().map(|x| self.keys.open(x)).transpose() };
             let (name, email, phone) = if row.confidential {
                 (row.reporter_name_masked.clone(), row.email_masked.clone(), row.phone_masked.clone())
             } else {

@@ -42,6 +42,9 @@
     el("more-time").classList.toggle("hidden", !ticket.extra_time_available);
     el("cancel").classList.toggle("hidden", !ticket.can_cancel);
     if (st === "done") el("facts").classList.add("hidden");
+    // Served while the page was open: offer the satisfaction survey.
+    const survey = el("survey");
+    if (survey && survey.dataset.live === "1" && st === "done" && ticket.outcome === "served") survey.classList.remove("hidden");
   }
 
   async function refresh() {

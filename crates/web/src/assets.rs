@@ -6,7 +6,7 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
 /// Bumped when an asset changes, so browsers refetch despite long caching.
-pub const VERSION: &str = "8";
+pub const VERSION: &str = "9";
 
 macro_rules! files {
     ($($name:literal => $ty:literal),+ $(,)?) => {
@@ -23,6 +23,9 @@ static FILES: &[(&str, &str, &[u8])] = files! {
     "board.js" => "text/javascript; charset=utf-8",
     "console.js" => "text/javascript; charset=utf-8",
     "waiting.js" => "text/javascript; charset=utf-8",
+    "survey.css" => "text/css; charset=utf-8",
+    "tablet.js" => "text/javascript; charset=utf-8",
+    "complaint.css" => "text/css; charset=utf-8",
     "voice/nomor-antrean.ogg" => "audio/ogg",
     "voice/silakan-menuju-loket.ogg" => "audio/ogg",
     "voice/nol.ogg" => "audio/ogg",

@@ -222,13 +222,23 @@ pub async fn context(State(state): State<AppState>, mut req: Request, next: Next
             let token = match header {
                 Some(h) => Some(h),
                 None if !is_api => {
-                    // A form post: read the field, then hand the body back.
+                    // A form post: read the field, then hand the body back. Only forms
+                    // with file uploads may be larger than an ordinary form.
+                    let ctype =
+                        headers.get("content-type").and_then(|v| v.to_str().ok()).unwrap_or_default().to_string();
+                    let multipart = ctype.starts_with("multipart/form-data");
+                    let limit = if multipart { crate::api::UPLOAD_LIMIT } else { crate::MAX_BODY };
                     let (parts, body) = req.into_parts();
-                    let bytes = match http_body_util::BodyExt::collect(body).await {
+                    let bytes = match http_body_util::BodyExt::collect(http_body_util::Limited::new(body, limit)).await
+                    {
                         Ok(b) => b.to_bytes(),
                         Err(_) => return StatusCode::PAYLOAD_TOO_LARGE.into_response(),
                     };
-                    let field = form_urlencoded::parse(&bytes).find(|(k, _)| k == "csrf").map(|(_, v)| v.to_string());
+                    let field = if multipart {
+                        multipart_field(&ctype, bytes.clone(), "csrf").await
+                    } else {
+                        form_urlencoded::parse(&bytes).find(|(k, _)| k == "csrf").map(|(_, v)| v.to_string())
+                    };
                     req = Request::from_parts(parts, axum::body::Body::from(bytes));
                     field
                 }
@@ -248,6 +258,22 @@ pub async fn context(State(state): State<AppState>, mut req: Request, next: Next
         resp.headers_mut().append(SET_COOKIE, c);
     }
     resp
+}
+
+/// One text field of a multipart form: the CSRF token, which our forms put
+/// first, so only the head of the body is read (files come after it).
+async fn multipart_field(ctype: &str, bytes: axum::body::Bytes, name: &str) -> Option<String> {
+    use axum::extract::FromRequest;
+    let head = bytes.slice(..bytes.len().min(64 * 1024));
+    let probe =
+        Request::builder().header(axum::http::header::CONTENT_TYPE, ctype).body(axum::body::Body::from(head)).ok()?;
+    let mut form = axum::extract::Multipart::from_request(probe, &()).await.ok()?;
+    while let Ok(Some(field)) = form.next_field().await {
+        if field.name() == Some(name) {
+            return field.text().await.ok();
+        }
+    }
+    None
 }
 
 #[cfg(test)]

@@ -22,7 +22,7 @@ use tower_http::trace::TraceLayer;
 
 pub use state::{AppState, WebConfig};
 
-use pages::{account, admin, booking, public, queue};
+use pages::{account, admin, booking, complaint, public, queue, survey};
 
 /// The largest request body accepted (forms and JSON).
 pub const MAX_BODY: usize = 1024 * 1024;
@@ -55,6 +55,45 @@ pub fn router(state: AppState) -> Router {
         .route("/tiket/{token}/qr.svg", get(queue::ticket_qr))
         .route("/konsol", get(queue::console_pick))
         .route("/konsol/{id}", get(queue::console))
+        .route("/konsol/{id}/survei", get(survey::tablet))
+        .route("/tiket/{token}/survei", get(survey::ticket_form).post(survey::ticket_submit))
+        .route("/tiket/{token}/survei/qr.svg", get(survey::ticket_qr))
+        .route("/survei", get(survey::code_entry).post(survey::code_lookup))
+        .route("/survei/kode/{code}", get(survey::code_form).post(survey::code_submit))
+        .route("/survei/terima-kasih", get(survey::thank_you))
+        .route("/mpp/{slug}/ikm", get(survey::mpp_ikm))
+        .route("/mpp/{slug}/ikm/cetak", get(survey::mpp_ikm_print))
+        .route("/mpp/{slug}/ikm.csv", get(survey::mpp_ikm_csv))
+        .route("/ikm", get(survey::national_ikm))
+        .route("/ikm/cetak", get(survey::national_ikm_print))
+        .route("/ikm.csv", get(survey::national_ikm_csv))
+        .route("/admin/survei", get(admin::survey::page))
+        .route("/admin/survei/tindak-lanjut", post(admin::survey::create_followup))
+        .route("/admin/survei/tindak-lanjut/{id}", post(admin::survey::update_followup))
+        .route("/admin/survei/kertas", get(admin::survey::paper_form).post(admin::survey::paper_submit))
+        .route("/admin/survei/kode", post(admin::survey::create_codes))
+        .route(
+            "/mpp/{slug}/pengaduan",
+            get(complaint::form).post(complaint::submit).layer(DefaultBodyLimit::max(api::UPLOAD_LIMIT)),
+        )
+        .route("/pengaduan", get(complaint::track_entry).post(complaint::track_lookup))
+        .route("/pengaduan/{code}", get(complaint::track))
+        .route("/pengaduan/{code}/komentar", post(complaint::comment).layer(DefaultBodyLimit::max(api::UPLOAD_LIMIT)))
+        .route("/pengaduan/{code}/nilai", post(complaint::rate))
+        .route("/pengaduan/{code}/buka-kembali", post(complaint::reopen))
+        .route("/pengaduan/{code}/lampiran/{id}", get(complaint::attachment))
+        .route("/admin/pengaduan", get(admin::complaint::list))
+        .route("/admin/pengaduan/ekspor", get(admin::complaint::export))
+        .route("/admin/pengaduan/lampiran/{id}", get(admin::complaint::attachment))
+        .route("/admin/pengaduan/{id}", get(admin::complaint::detail))
+        .route(
+            "/admin/pengaduan/{id}/langkah",
+            post(admin::complaint::step).layer(DefaultBodyLimit::max(api::UPLOAD_LIMIT)),
+        )
+        .route(
+            "/admin/pengaduan/{id}/komentar",
+            post(admin::complaint::comment).layer(DefaultBodyLimit::max(api::UPLOAD_LIMIT)),
+        )
         .route("/masuk", get(account::login_form).post(account::login))
         .route("/keluar", post(account::logout))
         .route("/daftar", get(account::register_form).post(account::register))

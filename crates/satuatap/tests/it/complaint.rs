@@ -284,6 +284,10 @@ async fn late_reports_are_escalated_listed_and_notified() {
     let (_, seen) =
         t.anonymous().get(&format!("/api/v1/complaint-tracking/{}", late["tracking_code"].as_str().unwrap())).await;
     assert!(!events(&seen).contains(&"escalate".to_string()), "escalation is internal");
+    let (_, dashboard, _) = manager.page("/admin").await;
+    assert!(dashboard.contains("id=\"late-complaints\"") && dashboard.contains("1 laporan"), "the dashboard says so");
+    let (_, desk, _) = manager.page("/admin/pengaduan?terlambat=1").await;
+    assert!(desk.contains("class=\"overdue\"") && desk.contains("Tambah kursi tunggu"));
     let to_managers = outbox(&t, mpp, "complaint_escalation").await;
     assert!(!to_managers.is_empty() && to_managers.iter().all(|m| m == "m***@demo.satuatap.id"), "{to_managers:?}");
 
@@ -373,5 +377,138 @@ async fn complaints_stay_within_their_mpp_and_provider() {
     let att = v["attachments"][0]["id"].as_i64().unwrap();
     let (s, _) = padmin.get(&format!("/api/v1/complaint-attachments/{att}")).await;
     assert_eq!(s, StatusCode::NOT_FOUND);
+    t.stop().await;
+}
+
+#[tokio::test]
+async fn the_public_form_takes_files_and_checks_its_token() {
+    use reqwest::multipart::{Form, Part};
+    let t = spawn().await;
+    t.app.clock.set(Some(at("2026-12-02T03:00:00Z")));
+    let browser = t.anonymous();
+    let (s, html, token) = browser.page("/mpp/kota-bogor/pengaduan").await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(html.contains("enctype=\"multipart/form-data\"") && !token.is_empty());
+    let form = |token: &str, file: &'static [u8]| {
+        Form::new()
+            .text("csrf", token.to_string())
+            .text("kind", "pengaduan")
+            .text("title", "Toilet lantai dua rusak")
+            .text("body", "Toilet di lantai dua tidak dapat dipakai sejak pekan lalu dan belum diperbaiki.")
+            .text("anonymous", "on")
+            .part("attachments", Part::bytes(file).file_name("foto.png").mime_str("image/png").unwrap())
+    };
+    let post = |f: Form| browser.client.post(t.at("/mpp/kota-bogor/pengaduan")).multipart(f).send();
+
+    // Without the form's token: refused, nothing filed.
+    let r = post(form("bukan-token", PNG)).await.unwrap();
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    // A file that claims to be a PNG but is HTML: the form comes back, with the reason.
+    let r = post(form(&token, b"<html><script>alert(1)</script></html>")).await.unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = r.text().await.unwrap();
+    assert!(html.contains("JPEG, PNG, WebP") && html.contains("Toilet lantai dua rusak"), "the typed title is kept");
+    // Over 2 MB: refused by size.
+    static BIG: std::sync::LazyLock<Vec<u8>> = std::sync::LazyLock::new(|| {
+        let mut v = PNG.to_vec();
+        v.resize(2 * 1024 * 1024 + 1, 0);
+        v
+    });
+    let r = post(form(&token, BIG.as_slice())).await.unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text().await.unwrap().contains("2 MB"));
+    let manager = t.session("manajer.bogor@demo.satuatap.id").await;
+    let mpp = t.mpp_id("kota-bogor").await;
+    let (_, list) = manager.get(&format!("/api/v1/mpps/{mpp}/complaints")).await;
+    assert_eq!(list.as_array().unwrap().len(), 0, "refused forms leave nothing behind");
+
+    // With the token and a real PNG: filed; the code leads to the tracking page.
+    let r = post(form(&token, PNG)).await.unwrap();
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let html = r.text().await.unwrap();
+    let code = html.split("id=\"tracking-code\">").nth(1).unwrap().split('<').next().unwrap().to_string();
+    assert!(code.starts_with("ADU-"), "{code}");
+    let (s, page, _) = browser.page(&format!("/pengaduan/{code}")).await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(
+        page.contains("Toilet lantai dua rusak") && page.contains("foto.png") && page.contains("Menunggu verifikasi")
+    );
+    let (s, _, _) = browser.page("/pengaduan/ADU-0000-0000-0000").await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+    t.stop().await;
+}
+
+#[tokio::test]
+async fn hold_return_and_not_our_authority() {
+    let t = spawn().await;
+    let mpp = t.mpp_id("kota-bogor").await;
+    let imigrasi = t.provider_id("kota-bogor", "imigrasi").await;
+    // Filed Tuesday 1 Dec 2026 10:00 WIB; verification due by the end of Friday 4 Dec.
+    t.app.clock.set(Some(at("2026-12-01T03:00:00Z")));
+    let manager = t.session("manajer.bogor@demo.satuatap.id").await;
+    let filed = file(&t, mpp, report(imigrasi)).await;
+    let (id, code) = (filed["id"].as_i64().unwrap(), filed["tracking_code"].as_str().unwrap().to_string());
+    let reporter = t.anonymous();
+    let (s, v) = manager
+        .post(
+            &format!("/api/v1/complaints/{id}/steps"),
+            json!({"action": "postpone", "note": "Loket berapa dan jam berapa?"}),
+        )
+        .await;
+    assert_eq!((s, v["status"].as_str()), (StatusCode::OK, Some("postponed")), "{v}");
+    assert!(v["due_at"].is_null(), "a held report runs no deadline");
+    // Days later it is not late: it waits for the reporter.
+    t.app.clock.set(Some(at("2026-12-09T03:00:00Z")));
+    let manager = t.session("manajer.bogor@demo.satuatap.id").await;
+    t.app.escalate_overdue().await.unwrap();
+    let (_, late) = manager.get(&format!("/api/v1/mpps/{mpp}/complaints?overdue=true")).await;
+    assert_eq!(late.as_array().unwrap().len(), 0);
+    // The reply resumes verification with a fresh 3 working days (Wed 9 → end of Mon 14 Dec).
+    let (s, v) = reporter
+        .post(
+            &format!("/api/v1/complaint-tracking/{code}/comments"),
+            json!({"body": "Loket 3, sekitar pukul 10 pagi."}),
+        )
+        .await;
+    assert_eq!((s, v["status"].as_str()), (StatusCode::OK, Some("submitted")), "{v}");
+    assert_eq!(at(v["due_at"].as_str().unwrap()), at("2026-12-14T17:00:00Z"));
+
+    // Forwarded, then returned by the provider: back with the operator, out of the provider's sight.
+    let (s, _) = manager
+        .post(&format!("/api/v1/complaints/{id}/steps"), json!({"action": "forward", "provider_id": imigrasi}))
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    let padmin = t.session("admin.imigrasi.bogor@demo.satuatap.id").await;
+    let (s, v) = padmin
+        .post(&format!("/api/v1/complaints/{id}/steps"), json!({"action": "return", "note": "Ini urusan Disdukcapil."}))
+        .await;
+    assert_eq!((s, v["status"].as_str()), (StatusCode::OK, Some("submitted")), "{v}");
+    let (s, _) = padmin.get(&format!("/api/v1/complaints/{id}")).await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+
+    // Not the MPP's authority: the referral is required, and the reporter sees it.
+    let (s, e) = manager
+        .post(&format!("/api/v1/complaints/{id}/steps"), json!({"action": "not_authority", "note": "Di luar MPP."}))
+        .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(e["error"]["fields"][0]["field"], "referral");
+    let (s, v) = manager
+        .post(
+            &format!("/api/v1/complaints/{id}/steps"),
+            json!({"action": "not_authority", "note": "Di luar MPP.", "referral": "Ombudsman RI Perwakilan Jawa Barat"}),
+        )
+        .await;
+    assert_eq!((s, v["status"].as_str()), (StatusCode::OK, Some("not_authority")), "{v}");
+    let (_, seen) = reporter.get(&format!("/api/v1/complaint-tracking/{code}")).await;
+    assert_eq!(seen["referral"], "Ombudsman RI Perwakilan Jawa Barat");
+    assert_eq!(events(&seen), ["submit", "postpone", "comment", "forward", "return", "not_authority"]);
+    let (s, _) = reporter.post(&format!("/api/v1/complaint-tracking/{code}/comments"), json!({"body": "Baik."})).await;
+    assert_eq!(s, StatusCode::CONFLICT);
+    let (s, _) =
+        reporter.post(&format!("/api/v1/complaint-tracking/{code}/reopen"), json!({"reason": "Belum selesai."})).await;
+    assert_eq!(s, StatusCode::CONFLICT);
+    // The reporter was told of each step by e-mail and SMS (the outbox).
+    let told = outbox(&t, mpp, "complaint").await;
+    assert!(told.len() >= 2 * 4, "{told:?}");
     t.stop().await;
 }

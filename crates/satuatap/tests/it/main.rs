@@ -11,3 +11,4 @@ mod queue;
 mod registry;
 mod security;
 mod survey;
+mod survey_pages;

@@ -4,8 +4,10 @@
 pub mod account;
 pub mod admin;
 pub mod booking;
+pub mod complaint;
 pub mod public;
 pub mod queue;
+pub mod survey;
 
 use std::collections::HashMap;
 

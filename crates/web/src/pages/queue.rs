@@ -242,13 +242,27 @@ struct TicketPage<'a> {
     issued: String,
     ahead: i64,
     estimate: Option<i64>,
+    /// The satisfaction survey: offered (served, open, not answered yet).
+    survey_open: bool,
+    /// Already answered.
+    survey_done: bool,
+    /// The visit is not over: the page's script offers the survey once it is served.
+    survey_live: bool,
 }
 
 async fn ticket_page(s: &AppState, c: &Ctx, token: &str, print: bool, paper: &'static str) -> PageResult {
     let t = s.app.ticket_by_token(token).await.web(c)?;
     let m = s.app.mpp(t.mpp_id).await.web(c)?;
     let lang = c.lang;
+    let live = t.status != satuatap_domain::queue::TicketStatus::Done;
+    let answered = match (print || live, t.outcome.as_deref()) {
+        (false, Some("served")) => s.app.survey_for_ticket(token).await.ok().map(|x| x.answered),
+        _ => None,
+    };
     render(TicketPage {
+        survey_open: answered == Some(false),
+        survey_done: answered == Some(true),
+        survey_live: live,
         c,
         token: token.to_string(),
         data: script_json(&serde_json::json!({"ticket": t, "token": token, "mpp": {"id": m.id, "name": m.name}})),
@@ -279,6 +293,33 @@ pub async fn ticket_print(
     ticket_page(&s, &c, &token, true, paper).await
 }
 
+/// The address visitors reach this server at: `--public-url`, else the request's host.
+pub fn public_base(s: &AppState, headers: &axum::http::HeaderMap) -> String {
+    match &s.web.public_url {
+        Some(u) => u.trim_end_matches('/').to_string(),
+        None => {
+            let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("localhost");
+            let scheme = if s.web.secure_cookies { "https" } else { "http" };
+            format!("{scheme}://{host}")
+        }
+    }
+}
+
+/// A QR code of `text` as an SVG image.
+pub fn qr_svg(c: &Ctx, text: &str, size: u32) -> Result<String, WebError> {
+    let code = QrCode::new(text.as_bytes())
+        .map_err(|e| WebError::In(c.lang, satuatap_service::Error::Internal(e.to_string())))?;
+    Ok(code.render::<svg::Color<'_>>().min_dimensions(size, size).quiet_zone(true).build())
+}
+
+/// A QR code of `text` as an `image/svg+xml` response.
+pub fn qr_response(c: &Ctx, text: &str, size: u32) -> PageResult {
+    let mut r = qr_svg(c, text, size)?.into_response();
+    r.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("image/svg+xml"));
+    r.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("private, max-age=86400"));
+    Ok(r)
+}
+
 /// The QR code on a printed ticket: the holder's page.
 pub async fn ticket_qr(
     State(s): State<AppState>,
@@ -287,22 +328,8 @@ pub async fn ticket_qr(
     Path(token): Path<String>,
 ) -> PageResult {
     s.app.ticket_by_token(&token).await.web(&c)?;
-    let base = match &s.web.public_url {
-        Some(u) => u.trim_end_matches('/').to_string(),
-        None => {
-            let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("localhost");
-            let scheme = if s.web.secure_cookies { "https" } else { "http" };
-            format!("{scheme}://{host}")
-        }
-    };
-    let url = format!("{base}/tiket/{token}");
-    let code = QrCode::new(url.as_bytes())
-        .map_err(|e| WebError::In(c.lang, satuatap_service::Error::Internal(e.to_string())))?;
-    let svg = code.render::<svg::Color<'_>>().min_dimensions(160, 160).quiet_zone(true).build();
-    let mut r = svg.into_response();
-    r.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("image/svg+xml"));
-    r.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("private, max-age=86400"));
-    Ok(r)
+    let url = format!("{}/tiket/{token}", public_base(&s, &headers));
+    qr_response(&c, &url, 160)
 }
 
 // --- display board -----------------------------------------------------------------------
@@ -370,6 +397,7 @@ pub async fn console_pick(State(s): State<AppState>, c: Ctx) -> PageResult {
 #[template(path = "queue/console.html")]
 struct ConsolePage<'a> {
     c: &'a Ctx,
+    counter_id: i64,
     counter_name: String,
     data: String,
     texts: String,
@@ -403,6 +431,7 @@ pub async fn console(State(s): State<AppState>, c: Ctx, Path(id): Path<i64>) -> 
     }));
     render(ConsolePage {
         c: &c,
+        counter_id: id,
         counter_name: format!("{} · {}", view.counter_code, view.counter_name),
         data,
         texts: texts(c.lang, QUEUE_TEXTS),

@@ -1,10 +1,12 @@
 //! Administration pages: each role manages what it owns.
 
 pub mod catalog;
+pub mod complaint;
 pub mod mpps;
 pub mod people;
 pub mod providers;
 pub mod queue;
+pub mod survey;
 
 use askama::Template;
 use axum::extract::State;
@@ -60,6 +62,12 @@ pub fn nav(a: &Actor, current: &str) -> Vec<NavItem> {
         }
         Role::CounterOfficer | Role::Citizen => {}
     }
+    if a.role.is_staff() {
+        items.push(("/admin/survei".into(), "admin-survey"));
+    }
+    if matches!(a.role, Role::NationalAdmin | Role::MppManager | Role::ProviderAdmin) {
+        items.push(("/admin/pengaduan".into(), "admin-complaints"));
+    }
     if a.role != Role::NationalAdmin {
         if a.mpp_id.is_some() {
             items.push(("/admin/pemesanan".into(), "admin-bookings"));
@@ -101,6 +109,8 @@ struct Dashboard<'a> {
     published: i64,
     drafts: i64,
     officer: bool,
+    /// Open complaints past their deadline, for those who act on them.
+    late_complaints: usize,
 }
 
 pub async fn dashboard(State(s): State<AppState>, c: Ctx) -> PageResult {
@@ -110,5 +120,14 @@ pub async fn dashboard(State(s): State<AppState>, c: Ctx) -> PageResult {
     let scope = if a.is_national() { None } else { a.mpp_id };
     let published = s.app.count_services(scope, ServiceStatus::Published).await.web(&c)?;
     let drafts = s.app.count_services(scope, ServiceStatus::Draft).await.web(&c)?;
-    render(Dashboard { c: &c, nav: nav(&a, "/admin"), mpps, published, drafts, officer })
+    let late_complaints = match a.mpp_id {
+        Some(m) if matches!(a.role, Role::MppManager | Role::ProviderAdmin) => s
+            .app
+            .complaints(&a, m, &satuatap_service::complaint::ListQuery { status: None, overdue: true })
+            .await
+            .map(|v| v.len())
+            .unwrap_or(0),
+        _ => 0,
+    };
+    render(Dashboard { c: &c, nav: nav(&a, "/admin"), mpps, published, drafts, officer, late_complaints })
 }
