@@ -551,6 +551,11 @@ impl App {
         actor.require(actor.is_staff_of(mpp_id) && actor.role != satuatap_domain::role::Role::CounterOfficer)?;
         let mut c = Checker::new();
         let title = c.text("title", input.title.as_deref().unwrap_or(""), 300);
+        let note = c.opt_text("note", input.note.as_deref(), 2000);
+        let status = input.status.as_deref().map(str::trim).filter(|s| !s.is_empty()).unwrap_or("open");
+        if !["open", "in_progress", "done"].contains(&status) {
+            c.push("status", Invalid::NotAllowed);
+        }
         c.finish(()).map_err(Error::Invalid)?;
         let mut r = self.store.read().await?;
         let provider_id = match input.response_id {
@@ -567,18 +572,30 @@ impl App {
         drop(r);
         let now = self.now();
         let mut tx = self.store.begin().await?;
-        let id =
-            match tx.insert_followup(mpp_id, provider_id, input.response_id, &title, owner, actor.user_id, now).await {
-                Ok(id) => id,
-                Err(e) => return Err(e.into()),
-            };
+        let id = match tx
+            .insert_followup(
+                mpp_id,
+                provider_id,
+                input.response_id,
+                &title,
+                owner,
+                status,
+                note.as_deref(),
+                actor.user_id,
+                now,
+            )
+            .await
+        {
+            Ok(id) => id,
+            Err(e) => return Err(e.into()),
+        };
         audit::record(
             &mut tx,
             self,
             actor,
             audit::Change::new(Some(mpp_id), "followup", id, "create"),
             None::<&()>,
-            Some(&serde_json::json!({"title": title, "owner_id": owner, "response_id": input.response_id})),
+            Some(&serde_json::json!({"title": title, "owner_id": owner, "response_id": input.response_id, "status": status, "note": note})),
         )
         .await?;
         tx.commit().await?;

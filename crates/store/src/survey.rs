@@ -291,19 +291,23 @@ impl Tx {
         response_id: Option<i64>,
         title: &str,
         owner_id: Option<i64>,
+        status: &str,
+        note: Option<&str>,
         created_by: i64,
         now: DateTime<Utc>,
     ) -> Result<i64> {
         Ok(on_conn!(self, |c| {
             sqlx::query_scalar(
-            "INSERT INTO followups (mpp_id, provider_id, response_id, title, owner_id, status, created_by, created_at, updated_at)
-             VALUES ($1, $2, $3, $4, $5, 'open', $6, $7, $7) RETURNING id"
+            "INSERT INTO followups (mpp_id, provider_id, response_id, title, owner_id, status, note, created_by, created_at, updated_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) RETURNING id"
         )
         .bind(mpp_id)
         .bind(provider_id)
         .bind(response_id)
         .bind(title)
         .bind(owner_id)
+        .bind(status)
+        .bind(note)
         .bind(created_by)
         .bind(now)
         .fetch_one(c)

@@ -297,8 +297,23 @@ async fn suggestions_become_follow_ups_and_stay_within_their_mpp() {
     let (s, _) =
         manager.post(&format!("/api/v1/mpps/{}/followups", d.mpp), json!({"title": "x", "owner_id": stranger})).await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    // A follow-up may start with its note and status; an unknown status is refused.
+    let (s, f) = manager
+        .post(
+            &format!("/api/v1/mpps/{}/followups", d.mpp),
+            json!({"title": "Kursi ruang tunggu", "status": "in_progress", "note": "Sudah dipesan."}),
+        )
+        .await;
+    assert_eq!(
+        (s, f["status"].as_str(), f["note"].as_str()),
+        (StatusCode::CREATED, Some("in_progress"), Some("Sudah dipesan."))
+    );
+    let (s, _) =
+        manager.post(&format!("/api/v1/mpps/{}/followups", d.mpp), json!({"title": "y", "status": "lost"})).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
     let (_, list) = manager.get(&format!("/api/v1/mpps/{}/followups", d.mpp)).await;
-    assert_eq!(list[0]["note"], "Loket 3 dibuka Senin.");
-    assert_eq!(list[0]["suggestion"], "Antrean paspor terlalu lama, tambah loket.");
+    let first = list.as_array().unwrap().iter().find(|f| f["id"] == id).unwrap();
+    assert_eq!(first["note"], "Loket 3 dibuka Senin.");
+    assert_eq!(first["suggestion"], "Antrean paspor terlalu lama, tambah loket.");
     t.stop().await;
 }
