@@ -200,6 +200,7 @@ async fn main() -> Result<()> {
                 let summary = app.load_demo().await.map_err(|e| anyhow::anyhow!("loading demo data: {e}"))?;
                 if summary.loaded {
                     app.open_demo_queues_around_the_clock().await.map_err(|e| anyhow::anyhow!("demo queues: {e}"))?;
+                    app.load_demo_history().await.map_err(|e| anyhow::anyhow!("demo history: {e}"))?;
                     println!(
                         "Demo data loaded: {} MPPs, {} providers, {} services.",
                         summary.mpps, summary.providers, summary.services

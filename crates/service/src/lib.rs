@@ -11,6 +11,7 @@ pub mod catalog;
 pub mod complaint;
 pub mod crypto;
 pub mod demo;
+pub mod demo_history;
 pub mod error;
 pub mod events;
 pub mod holidays;

@@ -163,14 +163,27 @@ impl Tx {
 
     /// Count one person served (a ticket finished as served) in the rollup.
     pub async fn count_served(&mut self, service_id: i64, day: NaiveDate, mpp_id: i64, provider_id: i64) -> Result<()> {
+        self.add_served(service_id, day, mpp_id, provider_id, 1).await
+    }
+
+    /// Add `n` people served on a day (the demo's history uses it in bulk).
+    pub async fn add_served(
+        &mut self,
+        service_id: i64,
+        day: NaiveDate,
+        mpp_id: i64,
+        provider_id: i64,
+        n: i64,
+    ) -> Result<()> {
         on_conn!(self, |c| sqlx::query(
-            "INSERT INTO service_day_stats (service_id, day, mpp_id, provider_id, served) VALUES ($1, $2, $3, $4, 1)
-             ON CONFLICT (service_id, day) DO UPDATE SET served = service_day_stats.served + 1"
+            "INSERT INTO service_day_stats (service_id, day, mpp_id, provider_id, served) VALUES ($1, $2, $3, $4, $5)
+             ON CONFLICT (service_id, day) DO UPDATE SET served = service_day_stats.served + $5"
         )
         .bind(service_id)
         .bind(day)
         .bind(mpp_id)
         .bind(provider_id)
+        .bind(n)
         .execute(c)
         .await
         .map(|_| ()))?;
