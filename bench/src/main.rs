@@ -4,8 +4,10 @@
 //!   cargo run --release -p satuatap-bench -- queue  --engine sqlite
 //!   cargo run --release -p satuatap-bench -- fanout --engine postgres --boards 1000,10000
 //!   cargo run --release -p satuatap-bench -- storm  --engine sqlite --crash-after 5
+//!   cargo run --release -p satuatap-bench -- ikm    --engine postgres --responses 10000000
 
 mod fanout;
+mod ikm;
 mod queue;
 mod setup;
 mod storm;
@@ -43,6 +45,14 @@ enum Cmd {
         #[command(flatten)]
         args: fanout::Args,
     },
+    /// IKM over millions of survey responses: the rollup via the application vs the raw
+    /// aggregate over every response (identical index required), and the results over HTTP.
+    Ikm {
+        #[command(flatten)]
+        common: setup::Common,
+        #[command(flatten)]
+        args: ikm::Args,
+    },
 }
 
 #[tokio::main]
@@ -51,5 +61,6 @@ async fn main() -> anyhow::Result<()> {
         Cmd::Queue { common, args } => queue::run(&common, &args).await,
         Cmd::Fanout { common, args } => fanout::run(&common, &args).await,
         Cmd::Storm { common, args } => storm::run(&common, &args).await,
+        Cmd::Ikm { common, args } => ikm::run(&common, &args).await,
     }
 }

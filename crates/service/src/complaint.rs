@@ -579,17 +579,7 @@ impl App {
         })?;
         let m = tx.mpp(row.mpp_id).await?.ok_or(Error::NotFound)?;
         let tz = mpp_tz(&m);
-        let mut state = ComplaintState {
-            id,
-            from: row.status.clone(),
-            status: to.as_str().to_string(),
-            provider_id: row.provider_id,
-            service_id: row.service_id,
-            verify_due_at: row.verify_due_at,
-            answer_due_at: row.answer_due_at,
-            referral: row.referral.clone(),
-            rating: row.rating,
-        };
+        let mut state = moved(&row, to);
         match action {
             Action::Forward => {
                 let (pid, sid) = match (service_id, provider_id.or(row.provider_id)) {
@@ -747,17 +737,8 @@ impl App {
         if status == Status::Postponed {
             let m = tx.mpp(row.mpp_id).await?.ok_or(Error::NotFound)?;
             let due = self.working_deadline(&mut tx, row.mpp_id, mpp_tz(&m), now, VERIFY_WORKING_DAYS).await?;
-            let state = ComplaintState {
-                id: row.id,
-                from: row.status.clone(),
-                status: Status::Submitted.as_str().into(),
-                provider_id: row.provider_id,
-                service_id: row.service_id,
-                verify_due_at: Some(due),
-                answer_due_at: None,
-                referral: row.referral.clone(),
-                rating: row.rating,
-            };
+            let state =
+                ComplaintState { verify_due_at: Some(due), answer_due_at: None, ..moved(&row, Status::Submitted) };
             if !tx.set_complaint_state(&state, now).await? {
                 return Err(Error::refused("complaint_changed", "err-complaint-changed"));
             }
@@ -829,17 +810,7 @@ impl App {
             key: "err-complaint-step",
             args: vec![("status", from.label().to_string())],
         })?;
-        let mut state = ComplaintState {
-            id: row.id,
-            from: row.status.clone(),
-            status: to.as_str().into(),
-            provider_id: row.provider_id,
-            service_id: row.service_id,
-            verify_due_at: row.verify_due_at,
-            answer_due_at: row.answer_due_at,
-            referral: row.referral.clone(),
-            rating,
-        };
+        let mut state = ComplaintState { rating, ..moved(&row, to) };
         if action == Action::Reopen {
             let m = tx.mpp(row.mpp_id).await?.ok_or(Error::NotFound)?;
             state.answer_due_at =
@@ -1135,30 +1106,12 @@ impl App {
     }
 
     async fn notify_reporter(&self, tx: &mut Tx, row: &ComplaintRow, text: &str) -> Result<()> {
-        let now = self.now();
-        let mut contacts = Vec::new();
+        let subject = format!("Laporan {} / Report {}", reference(row.id), reference(row.id));
         if let (Some(s), Some(m)) = (&row.email_sealed, &row.email_masked) {
-            contacts.push((self.email_channel(), s.clone(), m.clone()));
+            self.enqueue_complaint_message(tx, row, "complaint", self.email_channel(), s, m, &subject, text).await?;
         }
         if let (Some(s), Some(m)) = (&row.phone_sealed, &row.phone_masked) {
-            contacts.push((self.phone_channel(), s.clone(), m.clone()));
-        }
-        for (channel, sealed, masked) in contacts {
-            tx.enqueue_message(
-                &NewMessage {
-                    mpp_id: Some(row.mpp_id),
-                    booking_id: None,
-                    kind: "complaint".into(),
-                    channel: channel.into(),
-                    recipient_sealed: sealed,
-                    recipient_masked: masked,
-                    subject: format!("Laporan {} / Report {}", reference(row.id), reference(row.id)),
-                    body_sealed: self.keys.seal(text)?,
-                    send_at: now,
-                },
-                now,
-            )
-            .await?;
+            self.enqueue_complaint_message(tx, row, "complaint", self.phone_channel(), s, m, &subject, text).await?;
         }
         Ok(())
     }
@@ -1172,25 +1125,65 @@ impl App {
         subject: &str,
         text: &str,
     ) -> Result<()> {
-        let now = self.now();
         for email in tx.staff_emails(row.mpp_id, provider_id).await? {
-            tx.enqueue_message(
-                &NewMessage {
-                    mpp_id: Some(row.mpp_id),
-                    booking_id: None,
-                    kind: "complaint_escalation".into(),
-                    channel: self.email_channel().into(),
-                    recipient_sealed: self.keys.seal(&email)?,
-                    recipient_masked: mask_email(&email),
-                    subject: subject.into(),
-                    body_sealed: self.keys.seal(text)?,
-                    send_at: now,
-                },
-                now,
+            let sealed = self.keys.seal(&email)?;
+            let channel = self.email_channel();
+            self.enqueue_complaint_message(
+                tx,
+                row,
+                "complaint_escalation",
+                channel,
+                &sealed,
+                &mask_email(&email),
+                subject,
+                text,
             )
             .await?;
         }
         Ok(())
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    async fn enqueue_complaint_message(
+        &self,
+        tx: &mut Tx,
+        row: &ComplaintRow,
+        kind: &str,
+        channel: &str,
+        recipient_sealed: &str,
+        recipient_masked: &str,
+        subject: &str,
+        text: &str,
+    ) -> Result<()> {
+        let now = self.now();
+        let message = NewMessage {
+            mpp_id: Some(row.mpp_id),
+            booking_id: None,
+            kind: kind.into(),
+            channel: channel.into(),
+            recipient_sealed: recipient_sealed.into(),
+            recipient_masked: recipient_masked.into(),
+            subject: subject.into(),
+            body_sealed: self.keys.seal(text)?,
+            send_at: now,
+        };
+        tx.enqueue_message(&message, now).await?;
+        Ok(())
+    }
+}
+
+/// The state a report moves to, keeping everything else as it is.
+fn moved(row: &ComplaintRow, to: Status) -> ComplaintState {
+    ComplaintState {
+        id: row.id,
+        from: row.status.clone(),
+        status: to.as_str().to_string(),
+        provider_id: row.provider_id,
+        service_id: row.service_id,
+        verify_due_at: row.verify_due_at,
+        answer_due_at: row.answer_due_at,
+        referral: row.referral.clone(),
+        rating: row.rating,
     }
 }
 

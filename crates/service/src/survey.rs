@@ -162,6 +162,9 @@ pub struct ElementResult {
 #[derive(Debug, Clone, Serialize)]
 pub struct GroupResult {
     pub id: i64,
+    /// For a service: its provider.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub provider_id: Option<i64>,
     pub name: String,
     pub respondents: u64,
     pub served: u64,
@@ -235,11 +238,32 @@ fn report(period: &Period, total: &TallyRow, breakdown: Vec<GroupResult>) -> Ikm
     }
 }
 
+/// The sum of rollup rows (a total from its breakdown).
+fn sum_rows(rows: &[TallyRow]) -> TallyRow {
+    let mut t =
+        TallyRow { id: 0, served: 0, responses: 0, s1: 0, s2: 0, s3: 0, s4: 0, s5: 0, s6: 0, s7: 0, s8: 0, s9: 0 };
+    for r in rows {
+        t.served += r.served;
+        t.responses += r.responses;
+        t.s1 += r.s1;
+        t.s2 += r.s2;
+        t.s3 += r.s3;
+        t.s4 += r.s4;
+        t.s5 += r.s5;
+        t.s6 += r.s6;
+        t.s7 += r.s7;
+        t.s8 += r.s8;
+        t.s9 += r.s9;
+    }
+    t
+}
+
 fn group_result(row: &TallyRow, name: String) -> GroupResult {
     let t = tally_of(row);
     let r = t.result();
     GroupResult {
         id: row.id,
+        provider_id: None,
         name,
         respondents: t.n,
         served: row.served.max(0) as u64,
@@ -508,26 +532,72 @@ impl App {
         let (from, to) = period.bounds();
         let scope = Scope { mpp_id: Some(mpp_id), provider_id, service_id };
         let mut r = self.store.read().await?;
-        let total = r.tally(scope, from, to).await?;
-        let group = if provider_id.is_some() { GroupBy::Service } else { GroupBy::Provider };
-        let rows = if service_id.is_some() { Vec::new() } else { r.tally_by(group, scope, from, to).await? };
-        let mut breakdown = Vec::with_capacity(rows.len());
-        for row in rows {
-            let name = match group {
-                GroupBy::Service => r.service(row.id).await?.map(|s| s.name),
-                _ => r.provider(row.id).await?.map(|p| p.name),
-            };
-            breakdown.push(group_result(&row, name.unwrap_or_default()));
+        if service_id.is_some() {
+            let total = r.tally(scope, from, to).await?;
+            return Ok(report(period, &total, Vec::new()));
         }
+        // One read of the rollup: the breakdown, and the total as its sum.
+        let group = if provider_id.is_some() { GroupBy::Service } else { GroupBy::Provider };
+        let rows = r.tally_by(group, scope, from, to).await?;
+        let total = sum_rows(&rows);
+        let names = self.group_names(&mut r, group, mpp_id, provider_id).await?;
+        let breakdown = rows
+            .iter()
+            .map(|row| {
+                let (name, owner) = names.get(&row.id).cloned().unwrap_or_default();
+                GroupResult { provider_id: owner, ..group_result(row, name) }
+            })
+            .collect();
         Ok(report(period, &total, breakdown))
+    }
+
+    /// Every service of an MPP with its IKM for a period (each result names its
+    /// provider in `provider_id`), from one read of the rollup. Public.
+    pub async fn mpp_ikm_by_service(&self, mpp_id: i64, period: &Period) -> Result<Vec<GroupResult>> {
+        let (from, to) = period.bounds();
+        let scope = Scope { mpp_id: Some(mpp_id), ..Scope::default() };
+        let mut r = self.store.read().await?;
+        let rows = r.tally_by(GroupBy::Service, scope, from, to).await?;
+        let names = self.group_names(&mut r, GroupBy::Service, mpp_id, None).await?;
+        Ok(rows
+            .iter()
+            .map(|row| {
+                let (name, owner) = names.get(&row.id).cloned().unwrap_or_default();
+                GroupResult { provider_id: owner, ..group_result(row, name) }
+            })
+            .collect())
+    }
+
+    /// Names of the providers or services of an MPP (with each service's provider), in one query.
+    async fn group_names(
+        &self,
+        r: &mut satuatap_store::Tx,
+        group: GroupBy,
+        mpp_id: i64,
+        provider_id: Option<i64>,
+    ) -> Result<std::collections::HashMap<i64, (String, Option<i64>)>> {
+        Ok(match group {
+            GroupBy::Service => r
+                .services(&satuatap_store::catalog::ServiceFilter {
+                    mpp_id: Some(mpp_id),
+                    provider_id,
+                    limit: 100_000,
+                    ..Default::default()
+                })
+                .await?
+                .into_iter()
+                .map(|s| (s.id, (s.name, Some(s.provider_id))))
+                .collect(),
+            _ => r.providers(mpp_id, false).await?.into_iter().map(|p| (p.id, (p.name, None))).collect(),
+        })
     }
 
     /// IKM across every MPP, with a breakdown per MPP. Public.
     pub async fn national_ikm(&self, period: &Period) -> Result<IkmReport> {
         let (from, to) = period.bounds();
         let mut r = self.store.read().await?;
-        let total = r.tally(Scope::default(), from, to).await?;
         let rows = r.tally_by(GroupBy::Mpp, Scope::default(), from, to).await?;
+        let total = sum_rows(&rows);
         let names: std::collections::HashMap<i64, String> =
             r.mpps(&Default::default()).await?.into_iter().map(|m| (m.id, m.name)).collect();
         let breakdown =

@@ -1,7 +1,7 @@
 //! Survey codes, responses, the per-service daily rollup behind every IKM
 //! figure, and follow-up items.
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
 
 use crate::model::{FollowupRow, NewSurveyResponse, SuggestionRow, SurveyCodeRow, TallyRow};
 use crate::{Result, Tx, on_conn};
@@ -158,6 +158,33 @@ impl Tx {
         .await
         .map(|_| ())
         })?;
+        let month = first_of_month(r.day);
+        on_conn!(self, |c| {
+            sqlx::query(
+            "INSERT INTO service_month_stats (service_id, month, mpp_id, provider_id, responses, s1, s2, s3, s4, s5, s6, s7, s8, s9)
+             VALUES ($1, $2, $3, $4, 1, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+             ON CONFLICT (service_id, month) DO UPDATE SET responses = service_month_stats.responses + 1,
+                s1 = service_month_stats.s1 + $5, s2 = service_month_stats.s2 + $6, s3 = service_month_stats.s3 + $7,
+                s4 = service_month_stats.s4 + $8, s5 = service_month_stats.s5 + $9, s6 = service_month_stats.s6 + $10,
+                s7 = service_month_stats.s7 + $11, s8 = service_month_stats.s8 + $12, s9 = service_month_stats.s9 + $13"
+        )
+        .bind(r.service_id)
+        .bind(month)
+        .bind(r.mpp_id)
+        .bind(r.provider_id)
+        .bind(a[0])
+        .bind(a[1])
+        .bind(a[2])
+        .bind(a[3])
+        .bind(a[4])
+        .bind(a[5])
+        .bind(a[6])
+        .bind(a[7])
+        .bind(a[8])
+        .execute(c)
+        .await
+        .map(|_| ())
+        })?;
         Ok(id)
     }
 
@@ -187,6 +214,21 @@ impl Tx {
         .execute(c)
         .await
         .map(|_| ()))?;
+        let month = first_of_month(day);
+        on_conn!(self, |c| {
+            sqlx::query(
+            "INSERT INTO service_month_stats (service_id, month, mpp_id, provider_id, served) VALUES ($1, $2, $3, $4, $5)
+             ON CONFLICT (service_id, month) DO UPDATE SET served = service_month_stats.served + $5"
+        )
+        .bind(service_id)
+        .bind(month)
+        .bind(mpp_id)
+        .bind(provider_id)
+        .bind(n)
+        .execute(c)
+        .await
+        .map(|_| ())
+        })?;
         Ok(())
     }
 
@@ -215,22 +257,20 @@ impl Tx {
 
     /// Served and survey sums over a scope and a date range (inclusive).
     pub async fn tally(&mut self, scope: Scope, from: NaiveDate, to: NaiveDate) -> Result<TallyRow> {
-        let sql = sqlx::AssertSqlSafe(format!(
-            "SELECT CAST(0 AS BIGINT) AS id, {SUMS} FROM service_day_stats
-             WHERE day >= $1 AND day <= $2 AND ($3 IS NULL OR mpp_id = $3) AND ($4 IS NULL OR provider_id = $4)
-               AND ($5 IS NULL OR service_id = $5)"
-        ));
-        Ok(on_conn!(self, |c| sqlx::query_as(sql)
-            .bind(from)
-            .bind(to)
-            .bind(scope.mpp_id)
-            .bind(scope.provider_id)
-            .bind(scope.service_id)
-            .fetch_one(c)
-            .await)?)
+        let (sql, dates, ids) = rollup_query(None, scope, from, to);
+        let sql = sqlx::AssertSqlSafe(sql);
+        Ok(on_conn!(self, |c| {
+            let mut q = sqlx::query_as(sql);
+            for d in dates {
+                q = q.bind(d);
+            }
+            for id in ids {
+                q = q.bind(id);
+            }
+            q.fetch_one(c).await
+        })?)
     }
 
-    /// The same, per MPP, provider or service.
     pub async fn tally_by(
         &mut self,
         group: GroupBy,
@@ -238,25 +278,18 @@ impl Tx {
         from: NaiveDate,
         to: NaiveDate,
     ) -> Result<Vec<TallyRow>> {
-        let key = match group {
-            GroupBy::Mpp => "mpp_id",
-            GroupBy::Provider => "provider_id",
-            GroupBy::Service => "service_id",
-        };
-        let sql = sqlx::AssertSqlSafe(format!(
-            "SELECT {key} AS id, {SUMS} FROM service_day_stats
-             WHERE day >= $1 AND day <= $2 AND ($3 IS NULL OR mpp_id = $3) AND ($4 IS NULL OR provider_id = $4)
-               AND ($5 IS NULL OR service_id = $5)
-             GROUP BY {key} ORDER BY {key}"
-        ));
-        Ok(on_conn!(self, |c| sqlx::query_as(sql)
-            .bind(from)
-            .bind(to)
-            .bind(scope.mpp_id)
-            .bind(scope.provider_id)
-            .bind(scope.service_id)
-            .fetch_all(c)
-            .await)?)
+        let (sql, dates, ids) = rollup_query(Some(group), scope, from, to);
+        let sql = sqlx::AssertSqlSafe(sql);
+        Ok(on_conn!(self, |c| {
+            let mut q = sqlx::query_as(sql);
+            for d in dates {
+                q = q.bind(d);
+            }
+            for id in ids {
+                q = q.bind(id);
+            }
+            q.fetch_all(c).await
+        })?)
     }
 
     /// Suggestions written in responses, newest first.
@@ -362,4 +395,61 @@ impl Tx {
         ));
         Ok(on_conn!(self, |c| sqlx::query_as(sql).bind(mpp_id).bind(provider_id).fetch_all(c).await)?)
     }
+}
+
+pub fn first_of_month(d: NaiveDate) -> NaiveDate {
+    d.with_day(1).unwrap_or(d)
+}
+
+fn next_month(d: NaiveDate) -> NaiveDate {
+    let first = first_of_month(d);
+    first.checked_add_months(chrono::Months::new(1)).unwrap_or(first)
+}
+
+/// The rollup rows covering `from..=to`: whole months from `service_month_stats`
+/// and the days of partial months at either end from `service_day_stats`, so a
+/// year reads twelve rows per service. Scope filters appear only when set, which
+/// keeps the `(mpp_id, …)` and `(provider_id, …)` indexes usable. Returns the
+/// query, its six dates ($1–$6) and the scope ids ($7…).
+fn rollup_query(
+    group: Option<GroupBy>,
+    scope: Scope,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> (String, Vec<NaiveDate>, Vec<i64>) {
+    let full_from = if from.day() == 1 { from } else { next_month(from) };
+    let after = to + chrono::Duration::days(1);
+    let full_to = if after.day() == 1 { after } else { first_of_month(to) };
+    // Days [$1, $2) and [$3, $4); months [$5, $6).
+    let dates = if full_from < full_to {
+        vec![from, full_from, full_to, after, full_from, full_to]
+    } else {
+        vec![from, after, after, after, from, from]
+    };
+    let mut filter = String::new();
+    let mut ids = Vec::new();
+    for (col, v) in [("mpp_id", scope.mpp_id), ("provider_id", scope.provider_id), ("service_id", scope.service_id)] {
+        if let Some(v) = v {
+            ids.push(v);
+            filter.push_str(&format!(" AND {col} = ${}", 6 + ids.len()));
+        }
+    }
+    let cols = "mpp_id, provider_id, service_id, served, responses, s1, s2, s3, s4, s5, s6, s7, s8, s9";
+    let rows = format!(
+        "SELECT {cols} FROM service_day_stats WHERE ((day >= $1 AND day < $2) OR (day >= $3 AND day < $4)){filter}
+         UNION ALL
+         SELECT {cols} FROM service_month_stats WHERE month >= $5 AND month < $6{filter}"
+    );
+    let sql = match group {
+        None => format!("SELECT CAST(0 AS BIGINT) AS id, {SUMS} FROM ({rows}) t"),
+        Some(g) => {
+            let key = match g {
+                GroupBy::Mpp => "mpp_id",
+                GroupBy::Provider => "provider_id",
+                GroupBy::Service => "service_id",
+            };
+            format!("SELECT {key} AS id, {SUMS} FROM ({rows}) t GROUP BY {key} ORDER BY {key}")
+        }
+    };
+    (sql, dates, ids)
 }

@@ -241,6 +241,29 @@ async fn one_time_codes_paper_surveys_and_the_counter_tablet() {
         (r["ikm"].as_str(), r["grade"].as_str(), r["respondents"].as_u64()),
         (Some("75.00"), Some("C"), Some(3))
     );
+    // Whole months come from the monthly rollup, partial ones from the daily: every
+    // cut of the period agrees. Paper on 23 Nov (27), the rest on 30 Nov (18 + 36);
+    // one more on 1 Dec 2026 (all 1s, 9).
+    let mut december = answers([1; 9]);
+    december["day"] = json!("2026-12-01");
+    t.app.clock.set(Some(Utc.with_ymd_and_hms(2026, 12, 2, 2, 0, 0).unwrap()));
+    let officer = t.session("petugas.imigrasi.bogor@demo.satuatap.id").await;
+    let (s, b) = officer.post(&format!("/api/v1/services/{}/paper-surveys", d.service), december).await;
+    assert_eq!(s, StatusCode::CREATED, "{b}");
+    for (period, n, ikm) in [
+        ("2026-Q4", 4, "62.50"),                // 90 over 4 → 2500 × 90 / 36
+        ("2026-11-01..2026-12-31", 4, "62.50"), // the same, as whole months
+        ("2026-11-24..2026-12-01", 3, "58.33"), // 18 + 36 + 9 = 63 → 2500 × 63 / 27 = 5833.3
+        ("2026-11-30..2026-11-30", 2, "75.00"), // 54 → 2500 × 54 / 18
+        ("2026-11-01..2026-11-30", 3, "75.00"), // November whole
+        ("2026-11-23..2026-12-01", 4, "62.50"), // partial November, partial December
+        ("2026-12-01..2026-12-31", 1, "25.00"),
+    ] {
+        let (_, r) = t.get_json(&format!("/api/v1/mpps/{}/ikm?period={period}", d.mpp)).await;
+        assert_eq!((r["respondents"].as_u64(), r["ikm"].as_str()), (Some(n), Some(ikm)), "{period}: {r}");
+        let (_, p) = t.get_json(&format!("/api/v1/mpps/{}/ikm?period={period}&provider={}", d.mpp, d.provider)).await;
+        assert_eq!(p["ikm"], r["ikm"], "{period}: provider scope");
+    }
     t.stop().await;
 }
 

@@ -808,11 +808,21 @@ async fn mpp_results(s: &AppState, c: &Ctx, slug: &str, p: &IkmParams) -> Result
     let (providers, services) = match &provider {
         Some(p) => (Vec::new(), report.breakdown.iter().map(|g| (g.clone(), p.name.clone())).collect()),
         None => {
-            let mut services = Vec::new();
-            for g in report.breakdown.iter().filter(|g| g.respondents > 0 || g.served > 0) {
-                let per = s.app.mpp_ikm(m.id, Some(g.id), None, &period).await.web(c)?;
-                services.extend(per.breakdown.into_iter().map(|x| (x, g.name.clone())));
-            }
+            let provider_names: std::collections::HashMap<i64, String> =
+                report.breakdown.iter().map(|g| (g.id, g.name.clone())).collect();
+            let services = s
+                .app
+                .mpp_ikm_by_service(m.id, &period)
+                .await
+                .web(c)?
+                .into_iter()
+                .map(|g| {
+                    let owner = g.provider_id.and_then(|p| provider_names.get(&p).cloned()).unwrap_or_default();
+                    (g, owner)
+                })
+                .collect::<Vec<_>>();
+            let mut services = services;
+            services.sort_by(|a, b| (&a.1, &a.0.name).cmp(&(&b.1, &b.0.name)));
             (report.breakdown.clone(), services)
         }
     };
