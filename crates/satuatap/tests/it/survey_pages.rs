@@ -408,13 +408,20 @@ async fn the_tablet_and_the_admin_page_are_for_staff_of_their_own_mpp() {
         .form(
             "/admin/survei",
             "/admin/survei/tindak-lanjut",
-            &[("mpp", &mpp), ("response_id", &response_id), ("title", "Ganti papan petunjuk"), ("owner_id", &owner)],
+            &[
+                ("mpp", &mpp),
+                ("response_id", &response_id),
+                ("title", "Ganti papan petunjuk"),
+                ("owner_id", &owner),
+                ("note", "Pesan ke bagian umum"),
+            ],
         )
         .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     let (_, items) = manager.get(&format!("/api/v1/mpps/{}/followups", d.mpp)).await;
     let item = &items[0];
     assert_eq!((item["title"].as_str(), item["status"].as_str()), (Some("Ganti papan petunjuk"), Some("open")));
+    assert_eq!(item["note"], "Pesan ke bagian umum");
     assert_eq!(item["owner_id"].as_i64().unwrap().to_string(), owner);
     let id = item["id"].as_i64().unwrap();
     // An empty title is refused with a message, nothing added.

@@ -281,8 +281,8 @@ pub async fn create_followup(State(s): State<AppState>, c: Ctx, Form(f): Form<Fo
         title: f.title.clone(),
         response_id: num(&f.response_id),
         owner_id: num(&f.owner_id),
-        status: None,
-        note: None,
+        status: f.status.clone(),
+        note: f.note.clone(),
     };
     match s.app.create_followup(&a, m.id, &input).await {
         Ok(_) => Ok(back(m.id, "followup", "tindak-lanjut")),
