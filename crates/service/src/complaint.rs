@@ -855,8 +855,7 @@ impl App {
         let mut r = self.store.read().await?;
         let row = r.complaint_by_code_hash(&code_hash(code)).await?.ok_or(Error::NotFound)?;
         let a = r.attachment(attachment_id).await?.filter(|a| a.complaint_id == row.id).ok_or(Error::NotFound)?;
-        let event = r.attachments_of(row.id).await?.into_iter().find(|m| m.id == a.id).and_then(|m| m.event_id);
-        if let Some(eid) = event
+        if let Some(eid) = a.event_id
             && r.complaint_events(row.id).await?.iter().any(|e| e.id == eid && e.internal)
         {
             return Err(Error::NotFound);
@@ -961,14 +960,11 @@ impl App {
                 ..ComplaintFilter::default()
             })
             .await?;
+        let mut answers: std::collections::HashMap<i64, Option<String>> =
+            tx.latest_answers(mpp_id).await?.into_iter().collect();
         let mut out = Vec::with_capacity(rows.len());
         for row in rows.into_iter().rev() {
-            let events = tx.complaint_events(row.id).await?;
-            let last_answer = events
-                .iter()
-                .rev()
-                .find(|e| !e.internal && matches!(e.action.as_str(), "answer" | "not_authority" | "archive"))
-                .and_then(|e| e.body.clone());
+            let last_answer = answers.remove(&row.id).flatten();
             let status = Status::parse(&row.status).unwrap_or(Status::Submitted);
             let open =
                 |s: &Option<String>| -> Result<Option<String>> { s.as_deref().map(|x| self.keys.open(x)).transpose() };

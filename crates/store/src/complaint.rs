@@ -138,6 +138,7 @@ pub struct AttachmentMeta {
 pub struct AttachmentData {
     pub id: i64,
     pub complaint_id: i64,
+    pub event_id: Option<i64>,
     pub filename: String,
     pub content_type: String,
     pub data: Vec<u8>,
@@ -345,10 +346,24 @@ impl Tx {
 
     pub async fn attachment(&mut self, id: i64) -> Result<Option<AttachmentData>> {
         Ok(on_conn!(self, |c| sqlx::query_as(
-            "SELECT id, complaint_id, filename, content_type, data FROM complaint_attachments WHERE id = $1"
+            "SELECT id, complaint_id, event_id, filename, content_type, data FROM complaint_attachments WHERE id = $1"
         )
         .bind(id)
         .fetch_optional(c)
+        .await)?)
+    }
+
+    /// The last note the reporter saw from the MPP or provider (an answer, a
+    /// referral or an archive note) of each of an MPP's reports, in one read.
+    pub async fn latest_answers(&mut self, mpp_id: i64) -> Result<Vec<(i64, Option<String>)>> {
+        Ok(on_conn!(self, |c| sqlx::query_as(
+            "SELECT complaint_id, body FROM complaint_events WHERE id IN (
+                SELECT MAX(e.id) FROM complaint_events e JOIN complaints c ON c.id = e.complaint_id
+                WHERE c.mpp_id = $1 AND NOT e.internal AND e.action IN ('answer', 'not_authority', 'archive')
+                GROUP BY e.complaint_id)"
+        )
+        .bind(mpp_id)
+        .fetch_all(c)
         .await)?)
     }
 

@@ -257,18 +257,9 @@ impl Tx {
 
     /// Served and survey sums over a scope and a date range (inclusive).
     pub async fn tally(&mut self, scope: Scope, from: NaiveDate, to: NaiveDate) -> Result<TallyRow> {
-        let (sql, dates, ids) = rollup_query(None, scope, from, to);
-        let sql = sqlx::AssertSqlSafe(sql);
-        Ok(on_conn!(self, |c| {
-            let mut q = sqlx::query_as(sql);
-            for d in dates {
-                q = q.bind(d);
-            }
-            for id in ids {
-                q = q.bind(id);
-            }
-            q.fetch_one(c).await
-        })?)
+        // Without GROUP BY the aggregate is always exactly one row.
+        let mut rows = self.rollup(None, scope, from, to).await?;
+        rows.pop().ok_or_else(|| crate::StoreError::Corrupt("an aggregate returned no row".into()))
     }
 
     pub async fn tally_by(
@@ -278,7 +269,17 @@ impl Tx {
         from: NaiveDate,
         to: NaiveDate,
     ) -> Result<Vec<TallyRow>> {
-        let (sql, dates, ids) = rollup_query(Some(group), scope, from, to);
+        self.rollup(Some(group), scope, from, to).await
+    }
+
+    async fn rollup(
+        &mut self,
+        group: Option<GroupBy>,
+        scope: Scope,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<Vec<TallyRow>> {
+        let (sql, dates, ids) = rollup_query(group, scope, from, to);
         let sql = sqlx::AssertSqlSafe(sql);
         Ok(on_conn!(self, |c| {
             let mut q = sqlx::query_as(sql);

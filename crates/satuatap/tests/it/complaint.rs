@@ -222,6 +222,7 @@ async fn the_whole_lifecycle_with_working_day_deadlines() {
     let rec = json.as_array().unwrap().iter().find(|r| r["nomor"] == format!("ADU-{id:06}")).unwrap();
     assert_eq!((rec["rahasia"].as_bool(), rec["jumlah_lampiran"].as_i64()), (Some(true), Some(1)));
     assert_eq!(rec["batas_tindak_lanjut"], "2027-01-09T00:00:00+07:00");
+    assert_eq!(rec["tindak_lanjut_terakhir"], answer, "the provider's answer, not the internal note");
     let (s, _) = padmin.get(&format!("/api/v1/mpps/{mpp}/complaints/export")).await;
     assert_eq!(s, StatusCode::FORBIDDEN);
     t.stop().await;
