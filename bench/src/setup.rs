@@ -46,6 +46,7 @@ pub async fn fresh(c: &Common, name: &str) -> Result<(String, PathBuf, satuatap_
         database_url: Some(url.clone()),
         secret_key: Some(SECRET.into()),
         max_connections: 32,
+        acquire_timeout: std::time::Duration::from_secs(10),
         web: Default::default(),
     };
     let app = satuatap::open(&settings).await?;

@@ -109,8 +109,25 @@ pub fn parse_phone(input: &str) -> Option<String> {
     (d.starts_with('0') && (9..=14).contains(&d.len()) && d.bytes().all(|b| b.is_ascii_digit())).then_some(d)
 }
 
+/// A local time as `HH:MM` (read also as `HH:MM:SS`, as earlier versions stored it).
+mod hhmm {
+    use chrono::NaiveTime;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(t: &NaiveTime, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&t.format("%H:%M").to_string())
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<NaiveTime, D::Error> {
+        let s = String::deserialize(d)?;
+        NaiveTime::parse_from_str(&s, "%H:%M")
+            .or_else(|_| NaiveTime::parse_from_str(&s, "%H:%M:%S"))
+            .map_err(serde::de::Error::custom)
+    }
+}
+
 /// How a service offers appointments.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct BookingRules {
     pub slot_minutes: i64,
     /// Visitors per slot; or, when `daily_quota` is set, ignored.
@@ -119,7 +136,9 @@ pub struct BookingRules {
     pub daily_quota: Option<i64>,
     /// How many days ahead a day's quota opens…
     pub days_ahead: i64,
-    /// …and at what local time.
+    /// …and at what local time (`HH:MM`).
+    #[serde(with = "hhmm")]
+    #[schema(value_type = String, example = "06:00")]
     pub opens_at: NaiveTime,
     /// One active booking per NIK per service per day.
     pub one_per_nik: bool,

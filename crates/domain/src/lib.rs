@@ -6,6 +6,7 @@
 pub mod booking;
 pub mod catalog;
 pub mod complaint;
+pub mod device;
 pub mod hours;
 pub mod queue;
 pub mod region;

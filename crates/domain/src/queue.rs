@@ -59,7 +59,7 @@ string_enum! {
 }
 
 /// Per-MPP queue policy, kept as JSON on the MPP.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(default)]
 pub struct QueueSettings {
     /// A priority-group ticket is ordered as if it had arrived this much earlier;

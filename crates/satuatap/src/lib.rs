@@ -11,6 +11,8 @@ use satuatap_store::{Store, StoreOptions};
 use satuatap_web::{AppState, WebConfig};
 use tokio::net::TcpListener;
 
+pub mod serve;
+
 /// Where the data lives and how the server listens.
 #[derive(Debug, Clone)]
 pub struct Settings {
@@ -20,6 +22,8 @@ pub struct Settings {
     pub database_url: Option<String>,
     pub secret_key: Option<String>,
     pub max_connections: u32,
+    /// How long a request may wait for a database connection before it is refused as busy.
+    pub acquire_timeout: std::time::Duration,
     pub web: WebConfig,
 }
 
@@ -70,9 +74,8 @@ pub async fn open(settings: &Settings) -> Result<App> {
     std::fs::create_dir_all(&settings.data_dir)
         .with_context(|| format!("creating data directory {}", settings.data_dir.display()))?;
     let url = settings.database_url();
-    let store = Store::connect(&url, &StoreOptions { max_connections: settings.max_connections })
-        .await
-        .with_context(|| format!("opening database {}", redact(&url)))?;
+    let opts = StoreOptions { max_connections: settings.max_connections, acquire_timeout: settings.acquire_timeout };
+    let store = Store::connect(&url, &opts).await.with_context(|| format!("opening database {}", redact(&url)))?;
     store.migrate().await.context("applying migrations")?;
     let keys = Keys::from_secret(&load_secret(settings)?);
     Ok(App::new(store, keys, Config::default()))
@@ -118,22 +121,15 @@ impl Running {
 pub async fn start(app: App, listen: &str, web: WebConfig) -> Result<Running> {
     let listener = TcpListener::bind(listen).await.with_context(|| format!("listening on {listen}"))?;
     let addr = listener.local_addr()?;
+    let limits = serve::ConnLimits { per_address: web.max_connections_per_address, read_timeout: web.read_timeout };
     let state = AppState::new(app.clone(), web);
-    let router = satuatap_web::router(state).into_make_service_with_connect_info::<SocketAddr>();
+    let router = satuatap_web::router(state);
     let (tx, rx) = tokio::sync::watch::channel(false);
     // Warm the search index so the first visitor does not pay for it.
     if let Err(e) = app.refresh_search().await {
         tracing::warn!(error = %e, "search index not ready");
     }
     app.start_background().await.map_err(|e| anyhow::anyhow!("starting background tasks: {e}"))?;
-    let mut rx = rx;
-    let handle = tokio::spawn(async move {
-        let shutdown = async move {
-            let _ = rx.changed().await;
-        };
-        if let Err(e) = axum::serve(listener, router).with_graceful_shutdown(shutdown).await {
-            tracing::error!(error = %e, "server stopped");
-        }
-    });
+    let handle = tokio::spawn(serve::serve(listener, router, limits, rx));
     Ok(Running { addr, app, handle, shutdown: tx })
 }

@@ -41,6 +41,10 @@ struct Global {
     /// Database connections per process (PostgreSQL) or SQLite readers.
     #[arg(long, env = "SATUATAP_MAX_CONNECTIONS", default_value_t = 16, global = true)]
     max_connections: u32,
+    /// Milliseconds a request may wait for a free database connection before it is
+    /// refused with 503 and `Retry-After` (the database is saturated).
+    #[arg(long, env = "SATUATAP_DB_WAIT_MS", default_value_t = 10_000, global = true)]
+    db_wait_ms: u64,
     /// Mark cookies Secure; set when served over HTTPS.
     #[arg(long, env = "SATUATAP_SECURE_COOKIES", global = true)]
     secure_cookies: bool,
@@ -72,6 +76,17 @@ struct Global {
     /// Complaints, comments and ratings one address may send per hour.
     #[arg(long, env = "SATUATAP_COMPLAINTS_PER_HOUR", default_value_t = 20, global = true)]
     complaints_per_hour: u32,
+    /// Lookups by booking code (its page, QR code, check-in) one address may make per minute;
+    /// paired kiosks are not counted.
+    #[arg(long, env = "SATUATAP_CODE_LOOKUPS_PER_MINUTE", default_value_t = 30, global = true)]
+    code_lookups_per_minute: u32,
+    /// Connections one address may hold open at once (0: no limit). Phones on an MPP's
+    /// own Wi-Fi share its address: keep it well above the visitors following their tickets.
+    #[arg(long, env = "SATUATAP_MAX_CONNECTIONS_PER_ADDRESS", default_value_t = 512, global = true)]
+    max_connections_per_address: usize,
+    /// Seconds a client may take to send a request's head, or between two pieces of its body.
+    #[arg(long, env = "SATUATAP_READ_TIMEOUT_SECS", default_value_t = 10, global = true)]
+    read_timeout_secs: u64,
     /// Sign-in attempts one address may make per minute.
     #[arg(long, env = "SATUATAP_LOGINS_PER_MINUTE", default_value_t = 20, global = true)]
     logins_per_minute: u32,
@@ -154,6 +169,7 @@ fn settings(g: &Global) -> Settings {
         database_url: g.database_url.clone(),
         secret_key: g.secret_key.clone(),
         max_connections: g.max_connections,
+        acquire_timeout: std::time::Duration::from_millis(g.db_wait_ms),
         web: WebConfig {
             secure_cookies: g.secure_cookies,
             trust_proxy: g.trust_proxy,
@@ -167,6 +183,9 @@ fn settings(g: &Global) -> Settings {
             admission_wait_ms: g.admission_wait_ms,
             surveys_per_minute: g.surveys_per_minute,
             complaints_per_hour: g.complaints_per_hour,
+            code_lookups_per_minute: g.code_lookups_per_minute,
+            max_connections_per_address: g.max_connections_per_address,
+            read_timeout: std::time::Duration::from_secs(g.read_timeout_secs.max(1)),
             ..WebConfig::default()
         },
     }

@@ -4,8 +4,8 @@ use chrono::Duration;
 use satuatap_domain::role::Role;
 use satuatap_domain::validate::Checker;
 use satuatap_domain::{FieldError, Invalid};
-use satuatap_store::ApiTokenRow;
 use satuatap_store::users::NewUser;
+use satuatap_store::{ApiTokenRow, Constraint};
 use serde::{Deserialize, Serialize};
 
 use crate::crypto::{hash_password, random_token, token_hash, verify_password};
@@ -275,10 +275,9 @@ impl App {
             provider_id: None,
             must_change_password: false,
         };
-        let id = tx
-            .insert_user(&new, self.now())
-            .await
-            .map_err(|e| if e.is_unique_on("email") { Error::field("email", Invalid::Taken) } else { e.into() })?;
+        let id = tx.insert_user(&new, self.now()).await.map_err(|e| {
+            if e.violates(Constraint::UserEmail) { Error::field("email", Invalid::Taken) } else { e.into() }
+        })?;
         let mut actor = Actor::system();
         actor.ip = ip.map(str::to_string);
         actor.email = email.clone();

@@ -13,14 +13,14 @@ use satuatap_domain::booking::{
 use satuatap_domain::catalog::ServiceStatus;
 use satuatap_domain::validate::Checker;
 use satuatap_domain::{FieldError, Invalid};
-use satuatap_store::{BookingRow, NewBooking, SlotRow, Tx};
+use satuatap_store::{BookingRow, Constraint, NewBooking, SlotRow, Tx};
 use serde::{Deserialize, Serialize};
 
 use crate::events::QueueEvent;
 use crate::input::{Loose, flag, loose};
 use crate::outbox::Recipient;
-use crate::queue::{IssueInput, TicketView, mpp_tz};
-use crate::{Actor, App, Error, Result, audit};
+use crate::queue::{Caller, IssueInput, TicketView, mpp_tz};
+use crate::{Actor, App, Error, Refusal, Result, audit};
 
 /// How long availability is served from memory before it is read again
 /// (a booking on this node clears it at once; other nodes within this time).
@@ -101,7 +101,7 @@ pub struct BookingInput {
 }
 
 /// A booking as its holder sees it (personal data masked).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct BookingView {
     pub code: String,
     pub status: String,
@@ -130,7 +130,7 @@ pub struct BookingView {
 }
 
 /// The queue ticket a booking became at check-in.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct CheckedIn {
     pub ticket: TicketView,
     pub token: String,
@@ -139,7 +139,7 @@ pub struct CheckedIn {
 }
 
 /// One slot on the booking page.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct SlotView {
     pub id: i64,
     pub starts_local: String,
@@ -148,7 +148,7 @@ pub struct SlotView {
     pub left: i64,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct DayView {
     pub day: NaiveDate,
     /// Whether this day's quota is open now.
@@ -159,7 +159,7 @@ pub struct DayView {
 }
 
 /// A service's bookable days, as cached for the rush.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Availability {
     pub service_id: i64,
     pub mpp_id: i64,
@@ -169,7 +169,7 @@ pub struct Availability {
 }
 
 /// A booking in a provider's day list (staff only; NIK and phone masked).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct BookingListRow {
     pub id: i64,
     pub code: String,
@@ -186,7 +186,7 @@ pub struct BookingListRow {
 }
 
 /// Personal data of a booking in full (every reveal is audited).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct RevealedBooking {
     pub code: String,
     pub name: String,
@@ -337,8 +337,7 @@ impl App {
         if let Some((at, booked, _)) = errs.first() {
             let field = if rules.daily_quota.is_some() { "daily_quota" } else { "capacity_per_slot" };
             return Err(Error::Refused {
-                code: "capacity_below_booked",
-                key: "err-capacity-below-booked",
+                why: Refusal::CapacityBelowBooked,
                 args: vec![
                     ("field", field.to_string()),
                     ("slots", errs.len().to_string()),
@@ -612,19 +611,18 @@ impl App {
         let rules = r.booking_rules(slot.service_id).await?.map(|j| Self::rules_of(&j));
         let m = r.mpp(slot.mpp_id).await?.ok_or(Error::NotFound)?;
         let Some(rules) = rules.filter(|_| service.bookable && service.status.0 == ServiceStatus::Published) else {
-            return Err(Error::refused("not_bookable", "err-not-bookable"));
+            return Err(Error::refused(Refusal::NotBookable));
         };
         let tz = mpp_tz(&m);
         let opens = rules.opens_for(tz, slot.day);
         if opens > now {
             return Err(Error::Refused {
-                code: "quota_not_open",
-                key: "err-quota-not-open",
+                why: Refusal::QuotaNotOpen,
                 args: vec![("when", opens.with_timezone(&tz).format("%Y-%m-%d %H:%M").to_string())],
             });
         }
         if slot.starts_at <= now {
-            return Err(Error::refused("slot_past", "err-slot-past"));
+            return Err(Error::refused(Refusal::SlotPast));
         }
         let nik_index = self.keys.blind_index("nik", nik.as_str());
         let policy = &m.queue_settings.0;
@@ -632,15 +630,14 @@ impl App {
             let since = now.with_timezone(&tz).date_naive() - Duration::days(policy.no_show_days);
             if r.no_shows_since(&nik_index, since).await? >= policy.no_show_limit {
                 return Err(Error::Refused {
-                    code: "too_many_no_shows",
-                    key: "err-too-many-no-shows",
+                    why: Refusal::TooManyNoShows,
                     args: vec![("days", policy.no_show_days.to_string())],
                 });
             }
         }
         drop(r);
         if !self.nik_attempt_allowed(&nik_index) {
-            return Err(Error::refused("nik_rate_limited", "err-nik-rate-limited"));
+            return Err(Error::refused(Refusal::NikRateLimited));
         }
         let mut random = [0u8; 5];
         getrandom::fill(&mut random).map_err(|e| Error::Internal(e.to_string()))?;
@@ -664,11 +661,20 @@ impl App {
         };
         let mut tx = self.store.begin().await?;
         if !tx.take_seat(slot.id).await? {
-            return Err(Error::refused("slot_full", "err-slot-full"));
+            // A copy of this very request may hold the last seat (a double press, a
+            // retry after a timeout): it committed before this one saw the slot full,
+            // so it is visible here, and the copy gets the same booking.
+            if let Some(key) = &request_key
+                && let Some(earlier) = tx.booking_by_request(slot.mpp_id, key).await?
+            {
+                drop(tx);
+                return self.view_by_id(earlier.id).await;
+            }
+            return Err(Error::refused(Refusal::SlotFull));
         }
         let id = match tx.insert_booking(&new, now).await {
             Ok(id) => id,
-            Err(e @ satuatap_store::StoreError::Unique(_)) => {
+            Err(e) if e.is_unique() => {
                 drop(tx);
                 // A retry of the same request (whichever index noticed first) gets the first booking.
                 if let Some(key) = &request_key {
@@ -678,8 +684,8 @@ impl App {
                         return self.view_by_id(earlier.id).await;
                     }
                 }
-                if e.is_unique_on("nik") {
-                    return Err(Error::refused("already_booked", "err-already-booked"));
+                if e.violates(Constraint::BookingOnePerNik) {
+                    return Err(Error::refused(Refusal::AlreadyBooked));
                 }
                 return Err(e.into());
             }
@@ -739,7 +745,7 @@ impl App {
         let now = self.now();
         let mut tx = self.store.begin().await?;
         if !tx.set_booking_status(b.id, &["active"], "cancelled", now).await? {
-            return Err(Error::refused("not_active", "err-booking-not-active"));
+            return Err(Error::refused(Refusal::NotActive));
         }
         tx.free_seat(b.slot_id).await?;
         tx.withdraw_reminders(b.id).await?;
@@ -795,25 +801,24 @@ impl App {
         let opens = rules.opens_for(tz, slot.day);
         if opens > now {
             return Err(Error::Refused {
-                code: "quota_not_open",
-                key: "err-quota-not-open",
+                why: Refusal::QuotaNotOpen,
                 args: vec![("when", opens.with_timezone(&tz).format("%Y-%m-%d %H:%M").to_string())],
             });
         }
         if slot.starts_at <= now {
-            return Err(Error::refused("slot_past", "err-slot-past"));
+            return Err(Error::refused(Refusal::SlotPast));
         }
         if slot.id == b.slot_id {
             return self.view_by_id(b.id).await;
         }
         let mut tx = self.store.begin().await?;
         if !tx.take_seat(slot.id).await? {
-            return Err(Error::refused("slot_full", "err-slot-full"));
+            return Err(Error::refused(Refusal::SlotFull));
         }
         match tx.move_booking(b.id, slot.id, slot.day, now).await {
             Ok(true) => {}
-            Ok(false) => return Err(Error::refused("not_active", "err-booking-not-active")),
-            Err(e) if e.is_unique_on("nik") => return Err(Error::refused("already_booked", "err-already-booked")),
+            Ok(false) => return Err(Error::refused(Refusal::NotActive)),
+            Err(e) if e.violates(Constraint::BookingOnePerNik) => return Err(Error::refused(Refusal::AlreadyBooked)),
             Err(e) => return Err(e.into()),
         }
         tx.free_seat(b.slot_id).await?;
@@ -826,7 +831,8 @@ impl App {
 
     /// Check in at the kiosk with the booking code (typed or scanned). Within the
     /// window the booking becomes a queue ticket ordered by its slot time.
-    pub async fn check_in(&self, mpp_id: i64, code: &str) -> Result<CheckedIn> {
+    pub async fn check_in(&self, by: Caller<'_>, mpp_id: i64, code: &str) -> Result<CheckedIn> {
+        crate::devices::require_kiosk(by.device, by.actor, mpp_id)?;
         let now = self.now();
         let code = normalize_code(code);
         let mut r = self.store.read().await?;
@@ -838,26 +844,26 @@ impl App {
         {
             let row = r.ticket(t).await?.ok_or(Error::NotFound)?;
             drop(r);
+            // A second scan reprints a ticket still in the queue; a finished or
+            // cancelled one is not handed out again.
+            if row.status.0 == satuatap_domain::queue::TicketStatus::Done {
+                return Err(Error::refused(Refusal::CheckInUsed));
+            }
             let ticket = self.ticket_by_token(&row.token).await?;
             return Ok(CheckedIn { ticket, token: row.token, booked_local: hhmm(b.starts_at, tz) });
         }
         drop(r);
         if b.status != "active" {
-            return Err(Error::refused("not_active", "err-booking-not-active"));
+            return Err(Error::refused(Refusal::NotActive));
         }
         match rules.check_in(b.starts_at, now) {
             CheckIn::TooEarly { from } => {
-                return Err(Error::Refused {
-                    code: "check_in_too_early",
-                    key: "err-check-in-early",
-                    args: vec![("time", hhmm(from, tz))],
-                });
+                return Err(Error::Refused { why: Refusal::CheckInTooEarly, args: vec![("time", hhmm(from, tz))] });
             }
             CheckIn::TooLate => {
                 // The kiosk offers a walk-in ticket for the same service.
                 return Err(Error::Refused {
-                    code: "check_in_too_late",
-                    key: "err-check-in-late",
+                    why: Refusal::CheckInTooLate,
                     args: vec![("service_id", b.service_id.to_string())],
                 });
             }

@@ -8,7 +8,7 @@ use satuatap_domain::text::is_code;
 use satuatap_domain::validate::Checker;
 use satuatap_domain::{FieldError, Invalid};
 use satuatap_store::catalog::ServiceFilter;
-use satuatap_store::{ServiceData, ServiceRow};
+use satuatap_store::{Constraint, ServiceData, ServiceRow};
 use serde::Deserialize;
 use tokio::sync::Mutex;
 
@@ -413,10 +413,9 @@ impl App {
         self.check_provider_of(actor, mpp_id, data.provider_id).await?;
         let mut tx = self.store.begin().await?;
         tx.mpp(mpp_id).await?.ok_or(Error::NotFound)?;
-        let id = tx
-            .insert_service(mpp_id, &data, self.now())
-            .await
-            .map_err(|e| if e.is_unique_on("code") { Error::field("code", Invalid::Taken) } else { e.into() })?;
+        let id = tx.insert_service(mpp_id, &data, self.now()).await.map_err(|e| {
+            if e.violates(Constraint::ServiceCode) { Error::field("code", Invalid::Taken) } else { e.into() }
+        })?;
         audit::record(
             &mut tx,
             self,
@@ -450,9 +449,9 @@ impl App {
             }
         }
         let mut tx = self.store.begin().await?;
-        tx.update_service(id, &data, self.now())
-            .await
-            .map_err(|e| if e.is_unique_on("code") { Error::field("code", Invalid::Taken) } else { e.into() })?;
+        tx.update_service(id, &data, self.now()).await.map_err(|e| {
+            if e.violates(Constraint::ServiceCode) { Error::field("code", Invalid::Taken) } else { e.into() }
+        })?;
         audit::record(
             &mut tx,
             self,

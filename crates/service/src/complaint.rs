@@ -28,7 +28,7 @@ use crate::crypto::token_hash;
 use crate::input::{Loose, flag, loose};
 use crate::mpps::parse_date;
 use crate::queue::mpp_tz;
-use crate::{Actor, App, Error, Result, audit};
+use crate::{Actor, App, Error, Refusal, Result, audit};
 
 /// What the public form (or API) sends.
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
@@ -573,8 +573,7 @@ impl App {
         };
         let from = Status::parse(&row.status).ok_or_else(|| Error::Internal("unknown status".into()))?;
         let to = action.transition(party, from).ok_or(Error::Refused {
-            code: "complaint_step_not_allowed",
-            key: "err-complaint-step",
+            why: Refusal::ComplaintStepNotAllowed,
             args: vec![("status", from.label().to_string())],
         })?;
         let m = tx.mpp(row.mpp_id).await?.ok_or(Error::NotFound)?;
@@ -619,7 +618,7 @@ impl App {
         }
         c.finish(()).map_err(Error::Invalid)?;
         if !tx.set_complaint_state(&state, now).await? {
-            return Err(Error::refused("complaint_changed", "err-complaint-changed"));
+            return Err(Error::refused(Refusal::ComplaintChanged));
         }
         let event = tx
             .insert_complaint_event(
@@ -689,7 +688,7 @@ impl App {
         let viewer = staff_viewer(actor, &row).ok_or(Error::NotFound)?;
         let status = Status::parse(&row.status).ok_or_else(|| Error::Internal("unknown status".into()))?;
         if !status.is_open() {
-            return Err(Error::refused("complaint_closed", "err-complaint-closed"));
+            return Err(Error::refused(Refusal::ComplaintClosed));
         }
         let event = tx
             .insert_complaint_event(
@@ -731,7 +730,7 @@ impl App {
         let row = tx.complaint_by_code_hash(&code_hash(code)).await?.ok_or(Error::NotFound)?;
         let status = Status::parse(&row.status).ok_or_else(|| Error::Internal("unknown status".into()))?;
         if !status.is_open() {
-            return Err(Error::refused("complaint_closed", "err-complaint-closed"));
+            return Err(Error::refused(Refusal::ComplaintClosed));
         }
         let mut to_status = None;
         if status == Status::Postponed {
@@ -740,7 +739,7 @@ impl App {
             let state =
                 ComplaintState { verify_due_at: Some(due), answer_due_at: None, ..moved(&row, Status::Submitted) };
             if !tx.set_complaint_state(&state, now).await? {
-                return Err(Error::refused("complaint_changed", "err-complaint-changed"));
+                return Err(Error::refused(Refusal::ComplaintChanged));
             }
             to_status = Some(Status::Submitted.as_str());
         }
@@ -806,8 +805,7 @@ impl App {
         let row = tx.complaint_by_code_hash(&code_hash(code)).await?.ok_or(Error::NotFound)?;
         let from = Status::parse(&row.status).ok_or_else(|| Error::Internal("unknown status".into()))?;
         let to = action.transition(Party::Reporter, from).ok_or(Error::Refused {
-            code: "complaint_step_not_allowed",
-            key: "err-complaint-step",
+            why: Refusal::ComplaintStepNotAllowed,
             args: vec![("status", from.label().to_string())],
         })?;
         let mut state = ComplaintState { rating, ..moved(&row, to) };
@@ -818,7 +816,7 @@ impl App {
             state.rating = None;
         }
         if !tx.set_complaint_state(&state, now).await? {
-            return Err(Error::refused("complaint_changed", "err-complaint-changed"));
+            return Err(Error::refused(Refusal::ComplaintChanged));
         }
         tx.insert_complaint_event(
             &NewComplaintEvent {

@@ -63,7 +63,7 @@ impl App {
             tx.mpp(m).await?.ok_or(Error::NotFound)?;
         }
         let id = tx.insert_holiday(mpp_id, date, &name, name_en.as_deref(), kind, self.now()).await.map_err(|e| {
-            if matches!(e, satuatap_store::StoreError::Unique(_)) {
+            if e.violates(satuatap_store::Constraint::HolidayDate) {
                 Error::field("date", Invalid::Taken)
             } else {
                 e.into()

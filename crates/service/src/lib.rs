@@ -12,6 +12,7 @@ pub mod complaint;
 pub mod crypto;
 pub mod demo;
 pub mod demo_history;
+pub mod devices;
 pub mod error;
 pub mod events;
 pub mod holidays;
@@ -32,7 +33,7 @@ pub use satuatap_store as store;
 use satuatap_store::Store;
 
 pub use actor::Actor;
-pub use error::{Error, Result};
+pub use error::{Error, Refusal, Result};
 
 /// Settings the operations depend on.
 #[derive(Clone, Debug)]

@@ -232,7 +232,7 @@ impl App {
     }
 
     fn slug_taken(e: satuatap_store::StoreError) -> Error {
-        if e.is_unique_on("slug") { Error::field("slug", Invalid::Taken) } else { e.into() }
+        if e.violates(satuatap_store::Constraint::MppSlug) { Error::field("slug", Invalid::Taken) } else { e.into() }
     }
 
     /// Register a new MPP location (national admins only).

@@ -5,7 +5,9 @@ use satuatap_domain::role::Role;
 use satuatap_domain::text::{is_code, is_slug, slugify};
 use satuatap_domain::validate::Checker;
 use satuatap_domain::{FieldError, Invalid};
-use satuatap_store::{AgencyData, AgencyRow, CounterData, CounterRow, ProviderData, ProviderRow, StoreError};
+use satuatap_store::{
+    AgencyData, AgencyRow, Constraint, CounterData, CounterRow, ProviderData, ProviderRow, StoreError,
+};
 use serde::Deserialize;
 
 use crate::input::{Loose, flag, loose};
@@ -106,9 +108,9 @@ fn slug_or_name(c: &mut Checker, slug: Option<&str>, name: &str) -> String {
     }
 }
 
-fn unique_field(e: StoreError, fields: &[(&str, &str)]) -> Error {
-    for (column, field) in fields {
-        if e.is_unique_on(column) {
+fn unique_field(e: StoreError, fields: &[(Constraint, &str)]) -> Error {
+    for (constraint, field) in fields {
+        if e.violates(*constraint) {
             return Error::field(field, Invalid::Taken);
         }
     }
@@ -137,7 +139,10 @@ impl App {
         actor.require(actor.is_national())?;
         let data = Self::parse_agency(input)?;
         let mut tx = self.store.begin().await?;
-        let id = tx.insert_agency(&data, self.now()).await.map_err(|e| unique_field(e, &[("slug", "slug")]))?;
+        let id = tx
+            .insert_agency(&data, self.now())
+            .await
+            .map_err(|e| unique_field(e, &[(Constraint::AgencySlug, "slug")]))?;
         audit::record(&mut tx, self, actor, audit::Change::new(None, "agency", id, "create"), None::<&()>, Some(&data))
             .await?;
         let row = tx.agency(id).await?.ok_or(Error::NotFound)?;
@@ -150,7 +155,9 @@ impl App {
         let data = Self::parse_agency(input)?;
         let mut tx = self.store.begin().await?;
         let before = tx.agency(id).await?.ok_or(Error::NotFound)?;
-        tx.update_agency(id, &data, self.now()).await.map_err(|e| unique_field(e, &[("slug", "slug")]))?;
+        tx.update_agency(id, &data, self.now())
+            .await
+            .map_err(|e| unique_field(e, &[(Constraint::AgencySlug, "slug")]))?;
         let before_json = serde_json::json!({"slug": before.slug, "name": before.name, "name_en": before.name_en,
             "kind": before.kind.0, "website": before.website});
         audit::record(
@@ -234,10 +241,9 @@ impl App {
         let data = self.parse_provider(input).await?;
         let mut tx = self.store.begin().await?;
         tx.mpp(mpp_id).await?.ok_or(Error::NotFound)?;
-        let id = tx
-            .insert_provider(mpp_id, &data, self.now())
-            .await
-            .map_err(|e| unique_field(e, &[("queue_prefix", "queue_prefix"), ("slug", "slug")]))?;
+        let id = tx.insert_provider(mpp_id, &data, self.now()).await.map_err(|e| {
+            unique_field(e, &[(Constraint::ProviderQueuePrefix, "queue_prefix"), (Constraint::ProviderSlug, "slug")])
+        })?;
         audit::record(
             &mut tx,
             self,
@@ -280,9 +286,9 @@ impl App {
             }
         }
         let mut tx = self.store.begin().await?;
-        tx.update_provider(id, &data, self.now())
-            .await
-            .map_err(|e| unique_field(e, &[("queue_prefix", "queue_prefix"), ("slug", "slug")]))?;
+        tx.update_provider(id, &data, self.now()).await.map_err(|e| {
+            unique_field(e, &[(Constraint::ProviderQueuePrefix, "queue_prefix"), (Constraint::ProviderSlug, "slug")])
+        })?;
         if data.name != before.name || data.name_en != before.name_en {
             tx.touch_services(before.mpp_id, Some(id)).await?;
         }
@@ -330,7 +336,7 @@ impl App {
         let id = tx
             .insert_counter(p.mpp_id, p.id, &data, self.now())
             .await
-            .map_err(|e| unique_field(e, &[("code", "code")]))?;
+            .map_err(|e| unique_field(e, &[(Constraint::CounterCode, "code")]))?;
         audit::record(
             &mut tx,
             self,
@@ -353,7 +359,9 @@ impl App {
         actor.require(actor.manages_provider(before.mpp_id, before.provider_id))?;
         let data = Self::parse_counter(input)?;
         let mut tx = self.store.begin().await?;
-        tx.update_counter(id, &data, self.now()).await.map_err(|e| unique_field(e, &[("code", "code")]))?;
+        tx.update_counter(id, &data, self.now())
+            .await
+            .map_err(|e| unique_field(e, &[(Constraint::CounterCode, "code")]))?;
         audit::record(
             &mut tx,
             self,

@@ -14,12 +14,12 @@ use satuatap_domain::queue::{
 use satuatap_domain::role::Role;
 use satuatap_domain::{FieldError, Invalid};
 use satuatap_store::queue::{NewTicketEvent, Transition};
-use satuatap_store::{CounterRow, MppRow, NewTicket, ServiceQueueRow, TicketEventRow, TicketRow, Tx};
+use satuatap_store::{Constraint, CounterRow, MppRow, NewTicket, ServiceQueueRow, TicketEventRow, TicketRow, Tx};
 use serde::{Deserialize, Serialize};
 
 use crate::events::QueueEvent;
 use crate::input::{Loose, flag, loose};
-use crate::{Actor, App, Error, Result};
+use crate::{Actor, App, Error, Refusal, Result};
 
 /// Served tickets averaged for a service's time.
 const RECENT: i64 = 30;
@@ -100,7 +100,7 @@ pub struct TransferInput {
 }
 
 /// A ticket as its holder, a board or a console sees it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct TicketView {
     pub id: i64,
     pub code: String,
@@ -135,7 +135,7 @@ pub struct TicketView {
 }
 
 /// A call as boards announce it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct CallView {
     pub ticket_id: i64,
     pub code: String,
@@ -153,7 +153,7 @@ pub struct CallView {
 }
 
 /// Waiting count and estimate for one service.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct QueueLine {
     pub service_id: i64,
     pub service_name: String,
@@ -170,7 +170,7 @@ pub struct QueueLine {
 }
 
 /// Everything a display board shows, sent whole on (re)connect.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct BoardSnapshot {
     pub mpp_id: i64,
     pub mpp_name: String,
@@ -188,7 +188,7 @@ pub struct BoardSnapshot {
 }
 
 /// What a counter officer's console shows.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct ConsoleView {
     pub counter_id: i64,
     pub counter_code: String,
@@ -230,6 +230,14 @@ pub fn call_of(t: &TicketRow) -> Option<CallView> {
         clips: call_clips(&t.code, &counter_code),
         counter_code,
     })
+}
+
+/// Who asks for a queue operation that kiosks make: a paired device, a
+/// signed-in person, both or neither.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Caller<'a> {
+    pub actor: Option<&'a Actor>,
+    pub device: Option<&'a crate::devices::Device>,
 }
 
 fn can_operate(actor: &Actor, c: &CounterRow) -> bool {
@@ -343,9 +351,14 @@ impl App {
 
     // --- issuing ----------------------------------------------------------------------------
 
-    /// Issue a walk-in ticket (kiosk or web). Gap-free, duplicate-free numbering
-    /// per MPP, queue and local day.
-    pub async fn issue_ticket(&self, mpp_id: i64, input: &IssueInput) -> Result<(TicketView, String)> {
+    /// Issue a walk-in ticket. Gap-free, duplicate-free numbering per MPP, queue
+    /// and local day. A kiosk ticket needs a paired kiosk of the MPP (or its
+    /// staff); a phone's ticket (`web`) needs neither.
+    pub async fn issue_ticket(&self, by: Caller<'_>, mpp_id: i64, input: &IssueInput) -> Result<(TicketView, String)> {
+        let web = input.source.as_deref().map(str::trim) == Some(TicketSource::Web.as_str());
+        if !web {
+            crate::devices::require_kiosk(by.device, by.actor, mpp_id)?;
+        }
         self.issue(mpp_id, input, None).await
     }
 
@@ -407,7 +420,7 @@ impl App {
         };
         let (active, provider_prefix) = tx.provider_queue(service.provider_id).await?.ok_or(Error::NotFound)?;
         if !active || m.status.0 != satuatap_domain::catalog::MppStatus::Operating {
-            return Err(Error::State("err-queue-closed"));
+            return Err(Error::refused(Refusal::QueueClosed));
         }
         let tz = mpp_tz(&m);
         let day = local(now, tz).date();
@@ -415,7 +428,7 @@ impl App {
             let closures: HashSet<NaiveDate> =
                 tx.closures(Some(mpp_id), day, day).await?.into_iter().map(|h| h.date).collect();
             if !matches!(status_at(&m.hours.0, tz, now, &closures), OpenStatus::Open { .. }) {
-                return Err(Error::State("err-queue-closed"));
+                return Err(Error::refused(Refusal::QueueClosed));
             }
         }
         drop(tx);
@@ -443,7 +456,7 @@ impl App {
         let id = match tx.insert_ticket(&new).await {
             Ok(id) => id,
             // The same press arrived twice at once: hand back the ticket the other made.
-            Err(e) if request_key.is_some() && e.is_unique_on("request_key") => {
+            Err(e) if request_key.is_some() && e.violates(Constraint::TicketRequestKey) => {
                 drop(tx);
                 let mut r = self.store.read().await?;
                 let earlier =
@@ -482,7 +495,7 @@ impl App {
         let (t, m) = self.by_token(&mut tx, token).await?;
         let key = now + Duration::minutes(m.queue_settings.0.extra_time_minutes);
         if !tx.give_more_time(t.id, key).await? {
-            return Err(Error::State("err-more-time-unavailable"));
+            return Err(Error::refused(Refusal::MoreTimeUnavailable));
         }
         event(&mut tx, t.id, t.mpp_id, now, "more_time", Some(t.service_id), t.counter_id, None, None).await?;
         let row = tx.ticket(t.id).await?.ok_or(Error::NotFound)?;
@@ -497,7 +510,7 @@ impl App {
         let mut tx = self.store.begin().await?;
         let (t, m) = self.by_token(&mut tx, token).await?;
         if !tx.transition_ticket(t.id, 0, Transition::Cancel, now, Some("dibatalkan pemegang tiket")).await? {
-            return Err(Error::State("err-ticket-not-cancellable"));
+            return Err(Error::refused(Refusal::TicketNotCancellable));
         }
         event(&mut tx, t.id, t.mpp_id, now, "cancelled", Some(t.service_id), t.counter_id, None, None).await?;
         let row = tx.ticket(t.id).await?.ok_or(Error::NotFound)?;
@@ -561,7 +574,7 @@ impl App {
             return Err(if actor.is_staff_of(c.mpp_id) { Error::Forbidden } else { Error::NotFound });
         }
         if !c.active {
-            return Err(Error::State("err-counter-inactive"));
+            return Err(Error::refused(Refusal::CounterInactive));
         }
         Ok(c)
     }
@@ -626,7 +639,7 @@ impl App {
         let mut tx = self.store.begin().await?;
         let c = self.operable_counter(&mut tx, actor, counter_id).await?;
         if state == CounterState::Closed && tx.counter_current_ticket(counter_id).await?.is_some() {
-            return Err(Error::State("err-finish-current-first"));
+            return Err(Error::refused(Refusal::TicketAtCounter));
         }
         let officer = (state != CounterState::Closed).then_some(actor.user_id).filter(|id| *id > 0);
         tx.set_counter_state(counter_id, state.as_str(), officer, now).await?;
@@ -640,7 +653,7 @@ impl App {
         let mut r = self.store.read().await?;
         let c = self.operable_counter(&mut r, actor, counter_id).await?;
         if c.state.0 != CounterState::Open {
-            return Err(Error::State("err-counter-not-open"));
+            return Err(Error::refused(Refusal::CounterNotOpen));
         }
         let m = r.mpp(c.mpp_id).await?.ok_or(Error::NotFound)?;
         drop(r);
@@ -649,7 +662,7 @@ impl App {
         let mut tx = self.store.begin().await?;
         tx.lock_counter(counter_id).await?;
         if tx.counter_busy(counter_id).await? {
-            return Err(Error::State("err-finish-current-first"));
+            return Err(Error::refused(Refusal::TicketAtCounter));
         }
         let Some((id, service_id)) =
             tx.claim_next(c.mpp_id, day, counter_id, c.provider_id, actor.user_id, now).await?
@@ -693,7 +706,7 @@ impl App {
             }
             "no-show" => {
                 if t.recalls < m.queue_settings.0.recalls_before_no_show {
-                    return Err(Error::State("err-recall-first"));
+                    return Err(Error::refused(Refusal::RecallFirst));
                 }
                 (Transition::NoShow, "no_show")
             }
@@ -702,7 +715,7 @@ impl App {
         };
         let mut tx = self.store.begin().await?;
         if !tx.transition_ticket(ticket_id, counter_id, transition, now, reason).await? {
-            return Err(Error::State("err-ticket-moved"));
+            return Err(Error::refused(Refusal::TicketMoved));
         }
         if kind == "finished" {
             // The survey's population: people served, per service and day.
@@ -764,7 +777,7 @@ impl App {
         let arrived = if input.reset_arrival { now } else { t.arrived_at };
         let key = settings.queue_key(arrived, priority, None);
         if !tx.transfer_ticket(ticket_id, counter_id, service.id, service.provider_id, target, key).await? {
-            return Err(Error::State("err-ticket-moved"));
+            return Err(Error::refused(Refusal::TicketMoved));
         }
         let note = format!("→ {}", service.name);
         event(
@@ -894,14 +907,35 @@ pub struct CounterServicesInput {
     pub service_ids: Vec<i64>,
 }
 
+/// An MPP's queue policy and board announcement: what `set_queue_settings` accepts.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct QueueSettingsView {
+    #[serde(flatten)]
+    pub settings: QueueSettings,
+    pub announcement: Option<String>,
+    pub announcement_en: Option<String>,
+}
+
 impl App {
+    /// An MPP's queue policy (its staff).
+    pub async fn queue_settings(&self, actor: &Actor, mpp_id: i64) -> Result<QueueSettingsView> {
+        actor.require(actor.is_staff_of(mpp_id))?;
+        let mut tx = self.store.read().await?;
+        let m = tx.mpp(mpp_id).await?.ok_or(Error::NotFound)?;
+        Ok(QueueSettingsView {
+            settings: m.queue_settings.0.clone(),
+            announcement: m.announcement.clone(),
+            announcement_en: m.announcement_en.clone(),
+        })
+    }
+
     /// Set an MPP's queue policy and board announcement (its manager).
     pub async fn set_queue_settings(
         &self,
         actor: &Actor,
         mpp_id: i64,
         input: &QueueSettingsInput,
-    ) -> Result<QueueSettings> {
+    ) -> Result<QueueSettingsView> {
         actor.require(actor.manages_mpp(mpp_id))?;
         let mut c = satuatap_domain::validate::Checker::new();
         let num =
@@ -959,7 +993,7 @@ impl App {
         )
         .await?;
         self.commit_and_publish(tx, vec![QueueEvent::new(mpp_id, "board", None, None)]).await?;
-        Ok(settings)
+        Ok(QueueSettingsView { settings, announcement, announcement_en })
     }
 
     /// Choose the services a counter calls.
@@ -975,9 +1009,11 @@ impl App {
         let mut ids = input.service_ids.clone();
         ids.sort_unstable();
         ids.dedup();
+        // A counter calls only its own provider's services: another provider's
+        // queue is not this provider's to take.
         for id in &ids {
-            if tx.service(*id).await?.is_none_or(|s| s.mpp_id != c.mpp_id) {
-                return Err(Error::field("service_ids", Invalid::Unknown));
+            if tx.service(*id).await?.is_none_or(|s| s.mpp_id != c.mpp_id || s.provider_id != c.provider_id) {
+                return Err(Error::field("service_ids", Invalid::NotAllowed));
             }
         }
         let before = tx.counter_service_ids(counter_id).await?;

@@ -13,7 +13,7 @@ use satuatap_store::{FollowupRow, NewSurveyResponse, SuggestionRow, SurveyCodeRo
 use serde::{Deserialize, Serialize};
 
 use crate::input::{Loose, loose};
-use crate::{Actor, App, Error, Result, audit};
+use crate::{Actor, App, Error, Refusal, Result, audit};
 
 /// How long after a visit its survey can still be taken.
 const TICKET_SURVEY_DAYS: i64 = 14;
@@ -130,7 +130,7 @@ fn parse(input: &SurveyInput) -> Result<Parsed> {
 }
 
 /// What a survey is about, for its page.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct SurveyTarget {
     pub mpp_id: i64,
     pub mpp_slug: String,
@@ -147,7 +147,7 @@ pub struct SurveyTarget {
 }
 
 /// One element's result in a report.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct ElementResult {
     pub code: &'static str,
     pub name: &'static str,
@@ -159,7 +159,7 @@ pub struct ElementResult {
 }
 
 /// IKM of one group (an MPP, provider or service) in a breakdown.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct GroupResult {
     pub id: i64,
     /// For a service: its provider.
@@ -174,7 +174,7 @@ pub struct GroupResult {
 }
 
 /// The IKM report for a scope and period.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct IkmReport {
     pub period: String,
     pub from: NaiveDate,
@@ -283,7 +283,7 @@ impl App {
         let t = r.ticket_by_token(token).await?.ok_or(Error::NotFound)?;
         let recent = t.finished_at.is_some_and(|f| self.now() - f < Duration::days(TICKET_SURVEY_DAYS));
         if t.outcome.as_deref() != Some("served") || !recent {
-            return Err(Error::refused("survey_not_open", "err-survey-not-open"));
+            return Err(Error::refused(Refusal::SurveyNotOpen));
         }
         Ok(t)
     }
@@ -333,14 +333,14 @@ impl App {
         if let Some(id) = code_id
             && !tx.use_survey_code(id, new.created_at).await?
         {
-            return Err(Error::refused("survey_answered", "err-survey-answered"));
+            return Err(Error::refused(Refusal::SurveyAnswered));
         }
         new.code_id = code_id;
         let id = match tx.insert_survey_response(&new).await {
             Ok(id) => id,
-            Err(e @ satuatap_store::StoreError::Unique(_)) => {
+            Err(e) if e.is_unique() => {
                 tracing::debug!(error = %e, "second response refused");
-                return Err(Error::refused("survey_answered", "err-survey-answered"));
+                return Err(Error::refused(Refusal::SurveyAnswered));
             }
             Err(e) => return Err(e.into()),
         };
@@ -388,7 +388,7 @@ impl App {
         let p = parse(input)?;
         let (target, c) = self.survey_for_code(code).await?;
         if target.answered {
-            return Err(Error::refused("survey_answered", "err-survey-answered"));
+            return Err(Error::refused(Refusal::SurveyAnswered));
         }
         let day = self.local_today(c.mpp_id).await?;
         let new = self.response(p, (c.mpp_id, c.provider_id, c.service_id), day, "code");

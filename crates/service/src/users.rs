@@ -4,8 +4,8 @@ use chrono::{DateTime, Utc};
 use satuatap_domain::role::Role;
 use satuatap_domain::validate::Checker;
 use satuatap_domain::{FieldError, Invalid};
-use satuatap_store::UserRow;
 use satuatap_store::users::{NewUser, UserFilter};
+use satuatap_store::{Constraint, UserRow};
 use serde::{Deserialize, Serialize};
 
 use crate::auth::check_new_password;
@@ -217,10 +217,9 @@ impl App {
             provider_id: p.provider_id,
             must_change_password: actor.user_id != 0,
         };
-        let id = tx
-            .insert_user(&new, self.now())
-            .await
-            .map_err(|e| if e.is_unique_on("email") { Error::field("email", Invalid::Taken) } else { e.into() })?;
+        let id = tx.insert_user(&new, self.now()).await.map_err(|e| {
+            if e.violates(Constraint::UserEmail) { Error::field("email", Invalid::Taken) } else { e.into() }
+        })?;
         let row = tx.user(id).await?.ok_or(Error::NotFound)?;
         let view = UserView::from(&row);
         audit::record(

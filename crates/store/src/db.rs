@@ -24,11 +24,14 @@ pub enum Engine {
 pub struct StoreOptions {
     /// Connections to PostgreSQL, or SQLite readers.
     pub max_connections: u32,
+    /// How long a request waits for a free connection before the database
+    /// counts as saturated (the request is then refused with "busy", not queued on).
+    pub acquire_timeout: Duration,
 }
 
 impl Default for StoreOptions {
     fn default() -> Self {
-        StoreOptions { max_connections: 16 }
+        StoreOptions { max_connections: 16, acquire_timeout: Duration::from_secs(10) }
     }
 }
 
@@ -118,7 +121,7 @@ impl Store {
             let pool = PgPoolOptions::new()
                 .max_connections(opts.max_connections)
                 .test_before_acquire(false)
-                .acquire_timeout(Duration::from_secs(10))
+                .acquire_timeout(opts.acquire_timeout)
                 .connect_with(options)
                 .await?;
             return Ok(Store { pools: Pools::Postgres(pool) });
@@ -128,24 +131,26 @@ impl Store {
     }
 
     async fn open_sqlite(path: &Path, opts: &StoreOptions) -> Result<Store> {
+        // FULL: a commit is on disk before the person is told "booked" (WAL with
+        // NORMAL may lose the last commits at a power cut, and MPP buildings lose power).
         let base = SqliteConnectOptions::new()
             .filename(path)
             .create_if_missing(true)
             .journal_mode(SqliteJournalMode::Wal)
-            .synchronous(SqliteSynchronous::Normal)
+            .synchronous(SqliteSynchronous::Full)
             .foreign_keys(true)
             .busy_timeout(Duration::from_secs(10))
             .pragma("temp_store", "memory");
         let write = SqlitePoolOptions::new()
             .max_connections(1)
             .test_before_acquire(false)
-            .acquire_timeout(Duration::from_secs(30))
+            .acquire_timeout(opts.acquire_timeout.max(Duration::from_secs(30)))
             .connect_with(base.clone())
             .await?;
         let read = SqlitePoolOptions::new()
             .max_connections(opts.max_connections.max(1))
             .test_before_acquire(false)
-            .acquire_timeout(Duration::from_secs(30))
+            .acquire_timeout(opts.acquire_timeout)
             .connect_with(base.read_only(true))
             .await?;
         Ok(Store { pools: Pools::Sqlite { write, read } })

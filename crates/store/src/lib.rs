@@ -14,6 +14,7 @@ pub mod audit;
 pub mod booking;
 pub mod catalog;
 pub mod complaint;
+pub mod devices;
 pub mod holidays;
 pub mod mpps;
 pub mod providers;
@@ -23,7 +24,7 @@ pub mod survey;
 pub mod users;
 
 pub use db::{Engine, Listener, Store, StoreOptions, Tx};
-pub use error::StoreError;
+pub use error::{Constraint, StoreError};
 pub use model::*;
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;

@@ -23,6 +23,8 @@ macro_rules! text_column {
     };
 }
 
+pub(crate) use text_column;
+
 text_column!(KindCol, ProviderKind, ProviderKind::parse);
 text_column!(CategoryCol, Category, Category::parse);
 text_column!(ServiceStatusCol, ServiceStatus, ServiceStatus::parse);
@@ -406,7 +408,7 @@ pub struct NewTicket {
     pub request_key: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+#[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
 pub struct TicketEventRow {
     pub id: i64,
     pub ticket_id: i64,
@@ -591,7 +593,7 @@ impl TallyRow {
     }
 }
 
-#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+#[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
 pub struct SuggestionRow {
     pub id: i64,
     pub mpp_id: i64,
@@ -604,7 +606,7 @@ pub struct SuggestionRow {
     pub followup_id: Option<i64>,
 }
 
-#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+#[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
 pub struct FollowupRow {
     pub id: i64,
     pub mpp_id: i64,

@@ -54,7 +54,7 @@ impl Drop for Permit {
 }
 
 /// A place in the waiting room.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Place {
     pub token: String,
     pub position: u64,

@@ -9,6 +9,7 @@ use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
+use satuatap_service::devices::Device;
 use satuatap_service::{Actor, crypto};
 
 use crate::error::{ApiError, WebError};
@@ -18,11 +19,15 @@ use crate::state::AppState;
 pub const SESSION_COOKIE: &str = "sat_session";
 pub const ANON_COOKIE: &str = "sat_anon";
 pub const LANG_COOKIE: &str = "sat_lang";
+pub const DEVICE_COOKIE: &str = "sat_device";
+pub const DEVICE_HEADER: &str = "x-device-token";
 
 #[derive(Clone, Debug)]
 pub struct Ctx {
     pub lang: Lang,
     pub actor: Option<Actor>,
+    /// The paired kiosk, board or tablet making the request.
+    pub device: Option<Device>,
     /// The token forms must echo (hidden `csrf` field or `X-CSRF-Token` header).
     pub csrf: String,
     pub ip: Option<String>,
@@ -153,6 +158,16 @@ pub async fn context(State(state): State<AppState>, mut req: Request, next: Next
         })
         .unwrap_or_default();
 
+    // A NUL can only reach a URI as `%00`; no path or parameter of ours holds one,
+    // and PostgreSQL cannot store it.
+    if path.contains("%00") {
+        return if is_api {
+            ApiError::bad_query(lang, lang.t("err-nul")).into_response()
+        } else {
+            crate::error::error_page(lang, StatusCode::BAD_REQUEST, &lang.t("err-nul"))
+        };
+    }
+
     let ip = client_ip(&state, &req);
     let user_agent = headers.get("user-agent").and_then(|v| v.to_str().ok()).map(str::to_string);
 
@@ -186,6 +201,22 @@ pub async fn context(State(state): State<AppState>, mut req: Request, next: Next
         a.ip = ip.clone();
     }
 
+    // A paired device: its header (integrations) or cookie (device pages).
+    let device_header = headers.get(DEVICE_HEADER).and_then(|v| v.to_str().ok()).map(str::to_string);
+    let device_cookie = cookie(&headers, DEVICE_COOKIE).map(str::to_string);
+    let mut device = None;
+    if let Some(credential) = device_header.as_ref().or(device_cookie.as_ref()) {
+        match state.app.device_by_credential(credential, ip.as_deref()).await {
+            Ok(Some(d)) => device = Some(d),
+            Ok(None) if device_header.is_some() => {
+                return ApiError::new(lang, satuatap_service::Error::Unauthenticated).into_response();
+            }
+            // A revoked or replaced device's cookie: drop it, the page offers pairing.
+            Ok(None) => set_cookies.push(set_cookie(&state, DEVICE_COOKIE, "", Some(0), true)),
+            Err(e) => return ApiError::new(lang, e).into_response(),
+        }
+    }
+
     // CSRF: bound to the session, or to an anonymous visitor id.
     let bound = match (&actor, &session_token) {
         (Some(a), Some(_)) if !a.via_token => a.session.clone().unwrap_or_default(),
@@ -201,8 +232,10 @@ pub async fn context(State(state): State<AppState>, mut req: Request, next: Next
     let csrf = state.app.keys.csrf_token(&bound);
 
     let writes = !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
-    if writes && bearer.is_none() {
-        let needs_check = !is_api || session_token.is_some();
+    // Integrations authenticate by header (token or device credential); a browser
+    // with a session or device cookie must prove each write came from our page.
+    if writes && bearer.is_none() && device_header.is_none() {
+        let needs_check = !is_api || session_token.is_some() || device_cookie.is_some();
         // JSON only (a cross-site form cannot send it); a request without a body
         // (e.g. taking a place in the waiting room) has nothing to misread.
         let bodiless = headers.get("content-length").is_none_or(|v| v == "0")
@@ -232,8 +265,24 @@ pub async fn context(State(state): State<AppState>, mut req: Request, next: Next
                     let bytes = match http_body_util::BodyExt::collect(http_body_util::Limited::new(body, limit)).await
                     {
                         Ok(b) => b.to_bytes(),
-                        Err(_) => return StatusCode::PAYLOAD_TOO_LARGE.into_response(),
+                        Err(e) if e.is::<http_body_util::LengthLimitError>() => {
+                            return crate::error::error_page(
+                                lang,
+                                StatusCode::PAYLOAD_TOO_LARGE,
+                                &lang.t("err-too-large"),
+                            );
+                        }
+                        Err(_) => {
+                            return crate::error::error_page(
+                                lang,
+                                StatusCode::REQUEST_TIMEOUT,
+                                &lang.t("err-body-timeout"),
+                            );
+                        }
                     };
+                    if !multipart && form_urlencoded::parse(&bytes).any(|(k, v)| k.contains('\0') || v.contains('\0')) {
+                        return crate::error::error_page(lang, StatusCode::BAD_REQUEST, &lang.t("err-nul"));
+                    }
                     let field = if multipart {
                         multipart_field(&ctype, bytes.clone(), "csrf").await
                     } else {
@@ -252,7 +301,7 @@ pub async fn context(State(state): State<AppState>, mut req: Request, next: Next
         }
     }
 
-    req.extensions_mut().insert(Ctx { lang, actor, csrf, ip, user_agent, path, is_api });
+    req.extensions_mut().insert(Ctx { lang, actor, device, csrf, ip, user_agent, path, is_api });
     let mut resp = next.run(req).await;
     for c in set_cookies {
         resp.headers_mut().append(SET_COOKIE, c);

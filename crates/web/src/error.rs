@@ -5,10 +5,48 @@ use askama::Template;
 use axum::Json;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use satuatap_service::Error;
+use satuatap_service::{Error, Refusal};
 use serde::Serialize;
 
 use crate::i18n::Lang;
+
+/// Seconds a client should wait before retrying when the database is saturated.
+pub const BUSY_RETRY_SECS: u32 = 2;
+
+/// The codes of the error body that are not a [`Refusal`], with what each means
+/// (the API document lists these and every refusal).
+pub const GENERIC_CODES: &[(&str, &str)] = &[
+    ("invalid_input", "A field is missing or wrong; `fields` names each."),
+    ("conflict", "A value that must be unique is taken; `fields` names it."),
+    ("not_found", "No such record, or not visible to the caller."),
+    ("forbidden", "Signed in, but this account may not do this."),
+    ("unauthenticated", "Sign in first, or the session or token has ended."),
+    ("bad_credentials", "Wrong e-mail or password."),
+    ("locked_out", "Too many failed sign-ins for this account from this address; see `Retry-After`."),
+    ("rate_limited", "Too many requests from this address; see `Retry-After`."),
+    ("waiting_room", "Bookings are queued: take a place at `POST /api/v1/waiting-room`."),
+    ("csrf", "A cookie-authenticated write without a valid `X-CSRF-Token`."),
+    ("invalid_json", "The body is not JSON of the documented shape."),
+    ("invalid_query", "A query parameter is malformed."),
+    ("invalid_value", "A value is out of range or holds characters that cannot be stored (such as NUL)."),
+    ("unsupported_media_type", "A write with a body must send `Content-Type: application/json`."),
+    ("payload_too_large", "The body is larger than the operation accepts."),
+    ("request_timeout", "The body stopped arriving before it was complete."),
+    ("busy", "The database is saturated; retry after `Retry-After` seconds."),
+    ("internal", "Something failed on the server; it is logged."),
+];
+
+/// Whether a failure to read a body was its timeout running out.
+pub fn timed_out(e: &(dyn std::error::Error + 'static)) -> bool {
+    let mut cur = Some(e);
+    while let Some(err) = cur {
+        if err.is::<tower_http::timeout::TimeoutError>() {
+            return true;
+        }
+        cur = err.source();
+    }
+    false
+}
 
 /// The status and stable code of a service refusal.
 pub fn status_of(e: &Error) -> (StatusCode, &'static str) {
@@ -24,9 +62,22 @@ pub fn status_of(e: &Error) -> (StatusCode, &'static str) {
         Error::Unauthenticated => (StatusCode::UNAUTHORIZED, "unauthenticated"),
         Error::BadCredentials => (StatusCode::UNAUTHORIZED, "bad_credentials"),
         Error::LockedOut { .. } => (StatusCode::TOO_MANY_REQUESTS, "locked_out"),
-        Error::State(_) => (StatusCode::CONFLICT, "invalid_state"),
-        Error::Refused { code, .. } => (StatusCode::CONFLICT, code),
-        Error::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
+        Error::Refused { why: Refusal::NikRateLimited, .. } => (StatusCode::TOO_MANY_REQUESTS, "nik_rate_limited"),
+        Error::Refused { why: Refusal::DeviceRequired, .. } => (StatusCode::FORBIDDEN, "device_required"),
+        Error::Refused { why, .. } => (StatusCode::CONFLICT, why.code()),
+        Error::Busy(_) => (StatusCode::SERVICE_UNAVAILABLE, "busy"),
+        Error::BadValue(_) => (StatusCode::BAD_REQUEST, "invalid_value"),
+        Error::Store(_) | Error::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
+    }
+}
+
+/// Log what the person is not shown: the cause of a failure, or of saturation.
+pub fn log_cause(e: &Error) {
+    match e {
+        Error::Store(_) | Error::Internal(_) => tracing::error!(cause = %e.causes(), "internal error"),
+        Error::Busy(_) => tracing::warn!(cause = %e.causes(), "database saturated"),
+        Error::BadValue(_) => tracing::info!(cause = %e.causes(), "value refused by the database"),
+        _ => {}
     }
 }
 
@@ -41,34 +92,51 @@ pub fn message_of(lang: Lang, e: &Error) -> String {
         Error::LockedOut { retry_after } => {
             lang.ta("err-locked-out", &[("minutes", &retry_after.div_ceil(60).to_string())])
         }
-        Error::State(what) => lang.t(what),
-        Error::Refused { key, args, .. } => {
+        Error::Refused { why, args } => {
             let args: Vec<(&str, &str)> = args.iter().map(|(k, v)| (*k, v.as_str())).collect();
-            lang.ta(key, &args)
+            lang.ta(why.key(), &args)
         }
-        Error::Internal(_) => lang.t("err-internal"),
+        Error::Busy(_) => lang.t("err-busy"),
+        Error::BadValue(_) => lang.t("err-bad-value"),
+        Error::Store(_) | Error::Internal(_) => lang.t("err-internal"),
     }
 }
 
-#[derive(Serialize)]
-struct FieldMessage {
-    field: String,
-    code: &'static str,
-    message: String,
-    message_en: String,
+/// One field's problem, in both languages.
+#[derive(Serialize, utoipa::ToSchema)]
+#[schema(as = ApiFieldError)]
+pub struct FieldMessage {
+    pub field: String,
+    /// `required`, `too_long`, `too_short`, `out_of_range`, `format`, `not_allowed`, `taken`, `unknown`, `mismatch`.
+    pub code: &'static str,
+    pub message: String,
+    pub message_en: String,
 }
 
-#[derive(Serialize)]
-struct ErrorBody {
-    code: &'static str,
-    message: String,
+/// What went wrong, for programs (`code`) and people (`message`).
+#[derive(Serialize, utoipa::ToSchema)]
+#[schema(as = ApiErrorDetail)]
+pub struct ErrorBody {
+    pub code: &'static str,
+    /// In the request's language (`Accept-Language: en` for English; Indonesian by default).
+    pub message: String,
     /// The same message in the other language.
-    message_alt: String,
+    pub message_alt: String,
+    /// Each field with a problem (only for `invalid_input` and `conflict`).
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    fields: Vec<FieldMessage>,
-    /// What a client may act on (e.g. `service_id` of a booking too late to check in).
+    pub fields: Vec<FieldMessage>,
+    /// Values a client may act on, e.g. `{"time": "08:30"}` for `check_in_too_early`,
+    /// `{"service_id": "12"}` for `check_in_too_late`, `{"when": …}` for `quota_not_open`.
     #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
-    details: std::collections::BTreeMap<&'static str, String>,
+    #[schema(value_type = Object)]
+    pub details: std::collections::BTreeMap<&'static str, String>,
+}
+
+/// The body of every API error: `{"error": {...}}`.
+#[derive(Serialize, utoipa::ToSchema)]
+#[schema(as = ApiErrorBody)]
+pub struct ErrorEnvelope {
+    pub error: ErrorBody,
 }
 
 /// An API refusal: `{"error": {"code", "message", "message_alt", "fields"}}`.
@@ -87,9 +155,7 @@ pub struct ApiError {
 
 impl ApiError {
     pub fn new(lang: Lang, e: Error) -> ApiError {
-        if let Error::Internal(cause) = &e {
-            tracing::error!(%cause, "internal error");
-        }
+        log_cause(&e);
         let (status, code) = status_of(&e);
         let fields = match &e {
             Error::Invalid(errs) => errs
@@ -100,6 +166,7 @@ impl ApiError {
         };
         let retry_after = match &e {
             Error::LockedOut { retry_after } => Some(u32::try_from(*retry_after).unwrap_or(u32::MAX)),
+            Error::Busy(_) => Some(BUSY_RETRY_SECS),
             _ => None,
         };
         let details = match &e {
@@ -141,6 +208,15 @@ impl ApiError {
         Self::plain(lang, StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type", "err-json-required", None)
     }
 
+    pub fn payload_too_large(lang: Lang) -> ApiError {
+        Self::plain(lang, StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large", "err-too-large", None)
+    }
+
+    /// 408: the body stopped arriving (a slow or stalled client).
+    pub fn body_timeout(lang: Lang) -> ApiError {
+        Self::plain(lang, StatusCode::REQUEST_TIMEOUT, "request_timeout", "err-body-timeout", None)
+    }
+
     pub fn bad_json(lang: Lang, detail: String) -> ApiError {
         Self::plain(lang, StatusCode::BAD_REQUEST, "invalid_json", "err-bad-json", Some(detail))
     }
@@ -169,18 +245,22 @@ impl ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let body = serde_json::json!({ "error": ErrorBody {
-            code: self.code,
-            message: self.message,
-            message_alt: self.message_alt,
-            fields: self.fields.into_iter().map(|(field, code, message, message_en)| FieldMessage { field, code, message, message_en }).collect(),
-            details: self.details.into_vec().into_iter().collect(),
-        }});
+        let body = ErrorEnvelope {
+            error: ErrorBody {
+                code: self.code,
+                message: self.message,
+                message_alt: self.message_alt,
+                fields: self
+                    .fields
+                    .into_iter()
+                    .map(|(field, code, message, message_en)| FieldMessage { field, code, message, message_en })
+                    .collect(),
+                details: self.details.into_vec().into_iter().collect(),
+            },
+        };
         let mut resp = (self.status, Json(body)).into_response();
-        if let Some(s) = self.retry_after
-            && let Ok(v) = HeaderValue::from_str(&s.to_string())
-        {
-            resp.headers_mut().insert(header::RETRY_AFTER, v);
+        if let Some(s) = self.retry_after {
+            resp.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(s));
         }
         resp
     }
@@ -234,11 +314,13 @@ impl IntoResponse for WebError {
                 Redirect::to("/masuk").into_response()
             }
             WebError::In(lang, e) => {
-                if let Error::Internal(cause) = &e {
-                    tracing::error!(%cause, "internal error");
-                }
+                log_cause(&e);
                 let (status, _) = status_of(&e);
-                error_page(lang, status, &message_of(lang, &e))
+                let mut r = error_page(lang, status, &message_of(lang, &e));
+                if matches!(e, Error::Busy(_)) {
+                    r.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(BUSY_RETRY_SECS));
+                }
+                r
             }
             WebError::Csrf(lang) => error_page(lang, StatusCode::FORBIDDEN, &lang.t("err-csrf")),
             WebError::RateLimited(lang, secs) => {

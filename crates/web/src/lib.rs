@@ -10,6 +10,7 @@ pub mod error;
 pub mod i18n;
 pub mod pages;
 pub mod state;
+pub mod throttle;
 
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, State};
@@ -18,6 +19,7 @@ use axum::middleware;
 use axum::response::IntoResponse;
 use axum::routing::{get, post};
 use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::timeout::{RequestBodyDeadlineLayer, RequestBodyTimeoutLayer};
 use tower_http::trace::TraceLayer;
 
 pub use state::{AppState, WebConfig};
@@ -27,7 +29,11 @@ use pages::{account, admin, booking, complaint, public, queue, survey};
 /// The largest request body accepted (forms and JSON).
 pub const MAX_BODY: usize = 1024 * 1024;
 
+/// The longest a request body may take to arrive, however steadily it comes.
+pub const BODY_DEADLINE: std::time::Duration = std::time::Duration::from_secs(120);
+
 pub fn router(state: AppState) -> Router {
+    let read_timeout = state.web.read_timeout;
     let pages = Router::new()
         .route("/", get(public::home))
         .route("/provinsi/{code}", get(public::province))
@@ -131,7 +137,7 @@ pub fn router(state: AppState) -> Router {
 
     Router::new()
         .merge(pages)
-        .nest("/api/v1", api::router())
+        .merge(api::router())
         .fallback(public::not_found)
         .layer(middleware::from_fn_with_state(state.clone(), ctx::context))
         .route("/static/{*name}", get(assets::file))
@@ -148,6 +154,10 @@ pub fn router(state: AppState) -> Router {
             header::CONTENT_SECURITY_POLICY,
             HeaderValue::from_static("default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self' 'unsafe-inline'; frame-ancestors 'none'; form-action 'self'"),
         ))
+        // A client gets `read_timeout` between two pieces of its body and two
+        // minutes for all of it (three attachments over a slow phone line).
+        .layer(RequestBodyTimeoutLayer::new(read_timeout))
+        .layer(RequestBodyDeadlineLayer::new(BODY_DEADLINE))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }

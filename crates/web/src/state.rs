@@ -34,6 +34,12 @@ pub struct WebConfig {
     pub surveys_per_minute: u32,
     /// Complaints filed per hour from one address.
     pub complaints_per_hour: u32,
+    /// Lookups by booking code (page, QR, check-in) per minute from one address.
+    pub code_lookups_per_minute: u32,
+    /// Open connections one address may hold (0: no limit).
+    pub max_connections_per_address: usize,
+    /// How long a client may take to send a request's head, and then its body.
+    pub read_timeout: std::time::Duration,
     /// Bookings processed at the same time before the waiting room opens.
     pub max_inflight_bookings: usize,
     /// Visitors the waiting room lets through per second at least.
@@ -56,6 +62,9 @@ impl Default for WebConfig {
             reads_per_minute: 240,
             surveys_per_minute: 30,
             complaints_per_hour: 20,
+            code_lookups_per_minute: 30,
+            max_connections_per_address: 512,
+            read_timeout: std::time::Duration::from_secs(10),
             max_inflight_bookings: 64,
             admit_per_second: 20.0,
             admission_wait_ms: 1000,
@@ -63,16 +72,25 @@ impl Default for WebConfig {
     }
 }
 
-/// Per-address rate limits on public write endpoints (in memory, per node;
+/// What a rate limit counts; each has its own allowance per address.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Bucket {
+    Login,
+    Register,
+    Ticket,
+    Booking,
+    /// Availability reads and tracking-code lookups.
+    Read,
+    /// Anything reached by a booking code (its page, QR, check-in).
+    BookingCode,
+    Survey,
+    Complaint,
+}
+
+/// Per-address rate limits on public writes and lookups (in memory, per node;
 /// the database-backed login lockout holds across nodes).
 pub struct Limits {
-    login: DefaultKeyedRateLimiter<IpAddr>,
-    register: DefaultKeyedRateLimiter<IpAddr>,
-    ticket: DefaultKeyedRateLimiter<IpAddr>,
-    booking: DefaultKeyedRateLimiter<IpAddr>,
-    read: DefaultKeyedRateLimiter<IpAddr>,
-    survey: DefaultKeyedRateLimiter<IpAddr>,
-    complaint: DefaultKeyedRateLimiter<IpAddr>,
+    limiters: Vec<(Bucket, DefaultKeyedRateLimiter<IpAddr>)>,
 }
 
 fn nz(n: u32) -> NonZeroU32 {
@@ -81,19 +99,26 @@ fn nz(n: u32) -> NonZeroU32 {
 
 impl Limits {
     pub fn new(cfg: &WebConfig) -> Limits {
+        let per_minute = |n| RateLimiter::keyed(Quota::per_minute(nz(n)));
+        let per_hour = |n| RateLimiter::keyed(Quota::per_hour(nz(n)));
         Limits {
-            login: RateLimiter::keyed(Quota::per_minute(nz(cfg.login_per_minute))),
-            register: RateLimiter::keyed(Quota::per_hour(nz(cfg.register_per_hour))),
-            ticket: RateLimiter::keyed(Quota::per_minute(nz(cfg.tickets_per_minute))),
-            booking: RateLimiter::keyed(Quota::per_minute(nz(cfg.bookings_per_minute))),
-            read: RateLimiter::keyed(Quota::per_minute(nz(cfg.reads_per_minute))),
-            survey: RateLimiter::keyed(Quota::per_minute(nz(cfg.surveys_per_minute))),
-            complaint: RateLimiter::keyed(Quota::per_hour(nz(cfg.complaints_per_hour))),
+            limiters: vec![
+                (Bucket::Login, per_minute(cfg.login_per_minute)),
+                (Bucket::Register, per_hour(cfg.register_per_hour)),
+                (Bucket::Ticket, per_minute(cfg.tickets_per_minute)),
+                (Bucket::Booking, per_minute(cfg.bookings_per_minute)),
+                (Bucket::Read, per_minute(cfg.reads_per_minute)),
+                (Bucket::BookingCode, per_minute(cfg.code_lookups_per_minute)),
+                (Bucket::Survey, per_minute(cfg.surveys_per_minute)),
+                (Bucket::Complaint, per_hour(cfg.complaints_per_hour)),
+            ],
         }
     }
 
-    fn check(limiter: &DefaultKeyedRateLimiter<IpAddr>, ip: Option<&str>) -> Option<u64> {
+    /// Seconds to wait when `ip` has used up its allowance in `bucket`.
+    pub fn check(&self, bucket: Bucket, ip: Option<&str>) -> Option<u64> {
         let ip: IpAddr = ip?.parse().ok()?;
+        let limiter = &self.limiters.iter().find(|(b, _)| *b == bucket)?.1;
         match limiter.check_key(&ip) {
             Ok(()) => None,
             Err(not_until) => {
@@ -101,35 +126,6 @@ impl Limits {
                 Some(wait.as_secs().max(1))
             }
         }
-    }
-
-    /// Seconds to wait when this address has used up its login attempts.
-    pub fn check_login(&self, ip: Option<&str>) -> Option<u64> {
-        Self::check(&self.login, ip)
-    }
-
-    pub fn check_register(&self, ip: Option<&str>) -> Option<u64> {
-        Self::check(&self.register, ip)
-    }
-
-    pub fn check_ticket(&self, ip: Option<&str>) -> Option<u64> {
-        Self::check(&self.ticket, ip)
-    }
-
-    pub fn check_booking(&self, ip: Option<&str>) -> Option<u64> {
-        Self::check(&self.booking, ip)
-    }
-
-    pub fn check_read(&self, ip: Option<&str>) -> Option<u64> {
-        Self::check(&self.read, ip)
-    }
-
-    pub fn check_survey(&self, ip: Option<&str>) -> Option<u64> {
-        Self::check(&self.survey, ip)
-    }
-
-    pub fn check_complaint(&self, ip: Option<&str>) -> Option<u64> {
-        Self::check(&self.complaint, ip)
     }
 }
 

@@ -28,7 +28,8 @@ async fn services_of(t: &TestApp, mpp: &str, provider: &str) -> Vec<i64> {
 
 async fn issue(t: &TestApp, mpp: i64, service: i64, priority: Option<&str>) -> Value {
     let (s, b) = t
-        .anonymous()
+        .kiosk_of(mpp)
+        .await
         .post(&format!("/api/v1/mpps/{mpp}/tickets"), json!({"service_id": service, "priority": priority}))
         .await;
     assert_eq!(s, StatusCode::CREATED, "{b}");
@@ -127,8 +128,9 @@ async fn kiosks_issuing_at_the_same_time_get_gap_free_numbers() {
     let imigrasi = services_of(&t, "kota-bogor", "imigrasi").await;
     let n = 120;
     let mut tasks = Vec::new();
+    let kiosk = t.kiosk("kota-bogor").await;
     for i in 0..n {
-        let c = t.anonymous();
+        let c = kiosk.clone();
         let svc = if i % 3 == 0 { imigrasi[i % imigrasi.len()] } else { dukcapil[i % dukcapil.len()] };
         tasks.push(tokio::spawn(async move {
             let (s, b) = c.post(&format!("/api/v1/mpps/{bogor}/tickets"), json!({"service_id": svc})).await;
@@ -169,7 +171,8 @@ async fn priority_groups_go_first_and_waiting_too_long_ages_ahead() {
     let pregnant = issue(&t, bogor, svc, Some("pregnant")).await;
     // Refused: not a protected group.
     let (s, e) = t
-        .anonymous()
+        .kiosk_of(bogor)
+        .await
         .post(&format!("/api/v1/mpps/{bogor}/tickets"), json!({"service_id": svc, "priority": "vip"}))
         .await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
@@ -291,11 +294,12 @@ async fn a_closed_mpp_issues_no_tickets() {
     let svc = services_of(&t, "kota-bogor", "imigrasi").await[0];
     // Sunday.
     t.app.clock.set(Some(Utc.with_ymd_and_hms(2026, 11, 29, 3, 0, 0).unwrap()));
-    let (s, e) = t.anonymous().post(&format!("/api/v1/mpps/{bogor}/tickets"), json!({"service_id": svc})).await;
+    let kiosk = t.kiosk_of(bogor).await;
+    let (s, e) = kiosk.post(&format!("/api/v1/mpps/{bogor}/tickets"), json!({"service_id": svc})).await;
     assert_eq!(s, StatusCode::CONFLICT, "{e}");
-    assert_eq!(e["error"]["code"], "invalid_state");
+    assert_eq!(e["error"]["code"], "queue_closed");
     assert!(e["error"]["message"].as_str().unwrap().contains("tutup"));
-    let (s, _) = t.anonymous().post(&format!("/api/v1/mpps/{bogor}/tickets"), json!({"service_id": 999_999})).await;
+    let (s, _) = kiosk.post(&format!("/api/v1/mpps/{bogor}/tickets"), json!({"service_id": 999_999})).await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
     t.stop().await;
 }
@@ -594,8 +598,10 @@ async fn two_server_processes_share_the_queue_on_postgresql() {
     assert_eq!(s, StatusCode::OK);
     let svc = services_of(&t, "kota-bogor", "imigrasi").await[0];
     // A ticket issued on the second process is called on the first.
+    let kiosk = t.kiosk_of(bogor).await;
     let r = reqwest::Client::new()
         .post(format!("{}/api/v1/mpps/{bogor}/tickets", second.url))
+        .header("x-device-token", kiosk.device.clone().unwrap_or_default())
         .json(&json!({"service_id": svc}))
         .send()
         .await
@@ -675,8 +681,9 @@ async fn a_retried_kiosk_press_returns_the_same_ticket() {
     let svc = services_of(&t, "kota-bogor", "imigrasi").await[0];
     let body = json!({"service_id": svc, "request_id": "press-7f3a"});
     let mut tasks = Vec::new();
+    let kiosk = t.kiosk("kota-bogor").await;
     for _ in 0..12 {
-        let (c, body) = (t.anonymous(), body.clone());
+        let (c, body) = (kiosk.clone(), body.clone());
         tasks.push(tokio::spawn(async move { c.post(&format!("/api/v1/mpps/{bogor}/tickets"), body).await }));
     }
     let mut codes = HashSet::new();
@@ -688,8 +695,7 @@ async fn a_retried_kiosk_press_returns_the_same_ticket() {
     assert_eq!(codes.len(), 1, "one press, one ticket: {codes:?}");
     let other = issue(&t, bogor, svc, None).await;
     assert_eq!(other["ticket"]["code"], "G-002", "the retries used no numbers");
-    let (s, e) = t
-        .anonymous()
+    let (s, e) = kiosk
         .post(&format!("/api/v1/mpps/{bogor}/tickets"), json!({"service_id": svc, "request_id": "<script>"}))
         .await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);

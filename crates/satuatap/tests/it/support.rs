@@ -61,6 +61,7 @@ fn settings(data_dir: PathBuf, url: Option<String>) -> Settings {
         database_url: url,
         secret_key: Some(SECRET.into()),
         max_connections: 8,
+        acquire_timeout: std::time::Duration::from_secs(10),
         web: WebConfig::default(),
     }
 }
@@ -156,6 +157,8 @@ pub struct TestApp {
     running: Option<Running>,
     pub db_url: String,
     dir: PathBuf,
+    /// Kiosks paired so far, by MPP id (pairing one per call would be slow).
+    kiosks: tokio::sync::Mutex<std::collections::HashMap<i64, Session>>,
 }
 
 static COUNTER: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
@@ -190,7 +193,14 @@ impl TestApp {
         s.web = web.clone();
         let app = satuatap::open(&s).await.expect("open");
         let running = satuatap::start(app.clone(), "127.0.0.1:0", web).await.expect("start");
-        TestApp { url: running.url(), app, running: Some(running), db_url: db_url_copy, dir: dir_copy }
+        TestApp {
+            url: running.url(),
+            app,
+            running: Some(running),
+            db_url: db_url_copy,
+            dir: dir_copy,
+            kiosks: Default::default(),
+        }
     }
 
     pub async fn stop(mut self) {
@@ -219,11 +229,45 @@ impl TestApp {
             .expect("login");
         assert_eq!(r.status(), StatusCode::OK, "login as {email}");
         let me: Value = r.json().await.expect("me");
-        Session { client, csrf: me["csrf_token"].as_str().unwrap_or_default().to_string(), base: self.url.clone() }
+        Session {
+            client,
+            csrf: me["csrf_token"].as_str().unwrap_or_default().to_string(),
+            base: self.url.clone(),
+            device: None,
+        }
     }
 
     pub fn anonymous(&self) -> Session {
-        Session { client: self.client(), csrf: String::new(), base: self.url.clone() }
+        Session { client: self.client(), csrf: String::new(), base: self.url.clone(), device: None }
+    }
+
+    /// A kiosk paired with an MPP (by slug), as a kiosk vendor's software would pair it.
+    pub async fn kiosk(&self, slug: &str) -> Session {
+        self.device(slug, json!({"name": "Kios uji", "kind": "kiosk"})).await
+    }
+
+    /// The paired kiosk of an MPP (by id), paired once per test app.
+    pub async fn kiosk_of(&self, mpp: i64) -> Session {
+        let mut kiosks = self.kiosks.lock().await;
+        if let Some(k) = kiosks.get(&mpp) {
+            return k.clone();
+        }
+        let (_, m) = self.get_json(&format!("/api/v1/mpps/{mpp}")).await;
+        let k = self.kiosk(m["slug"].as_str().unwrap_or_default()).await;
+        kiosks.insert(mpp, k.clone());
+        k
+    }
+
+    /// A device registered by a national admin and paired through the API.
+    pub async fn device(&self, slug: &str, body: Value) -> Session {
+        let mpp = self.mpp_id(slug).await;
+        let national = self.session("admin@demo.satuatap.id").await;
+        let (s, made) = national.post(&format!("/api/v1/mpps/{mpp}/devices"), body).await;
+        assert_eq!(s, StatusCode::CREATED, "{made}");
+        let (s, paired) = self.anonymous().post("/api/v1/devices/pair", json!({"code": made["pairing_code"]})).await;
+        assert_eq!(s, StatusCode::CREATED, "{paired}");
+        let credential = paired["credential"].as_str().unwrap_or_default().to_string();
+        Session { device: Some(credential), ..self.anonymous() }
     }
 
     pub async fn get_json(&self, path: &str) -> (StatusCode, Value) {
@@ -254,11 +298,14 @@ impl TestApp {
     }
 }
 
-/// An API client acting as one person (or anonymous).
+/// An API client acting as one person, a paired device, or anonymous.
+#[derive(Clone)]
 pub struct Session {
     pub client: Client,
     pub csrf: String,
     pub base: String,
+    /// A device credential, sent as `X-Device-Token`.
+    pub device: Option<String>,
 }
 
 impl Session {
@@ -266,6 +313,9 @@ impl Session {
         let mut rb = self.client.request(method, format!("{}{path}", self.base));
         if !self.csrf.is_empty() {
             rb = rb.header("x-csrf-token", &self.csrf);
+        }
+        if let Some(d) = &self.device {
+            rb = rb.header("x-device-token", d);
         }
         if let Some(b) = body {
             rb = rb.json(&b);

@@ -47,8 +47,11 @@ async fn desk(t: &TestApp) -> Desk {
 
 /// Issue a ticket, call it and finish it as served; its token.
 async fn served_visit(t: &TestApp, d: &Desk) -> String {
-    let (s, issued) =
-        t.anonymous().post(&format!("/api/v1/mpps/{}/tickets", d.mpp), json!({"service_id": d.service})).await;
+    let (s, issued) = t
+        .kiosk_of(d.mpp)
+        .await
+        .post(&format!("/api/v1/mpps/{}/tickets", d.mpp), json!({"service_id": d.service}))
+        .await;
     assert_eq!(s, StatusCode::CREATED, "{issued}");
     let (s, called) = d.officer.post(&format!("/api/v1/counters/{}/call-next", d.counter), json!({})).await;
     assert_eq!(s, StatusCode::OK, "{called}");
@@ -165,8 +168,11 @@ async fn one_response_per_visit_even_when_it_races_and_bad_answers_are_named() {
     let (_, target) = t.get_json(&format!("/api/v1/tickets/{token}/survey")).await;
     assert_eq!(target["answered"], true);
     // A ticket still waiting cannot be surveyed.
-    let (_, waiting) =
-        t.anonymous().post(&format!("/api/v1/mpps/{}/tickets", d.mpp), json!({"service_id": d.service})).await;
+    let (_, waiting) = t
+        .kiosk_of(d.mpp)
+        .await
+        .post(&format!("/api/v1/mpps/{}/tickets", d.mpp), json!({"service_id": d.service}))
+        .await;
     let (s, e) = t
         .anonymous()
         .post(&format!("/api/v1/tickets/{}/survey", waiting["token"].as_str().unwrap()), answers([4; 9]))

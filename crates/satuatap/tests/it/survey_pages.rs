@@ -51,8 +51,11 @@ async fn desk(t: &TestApp) -> Desk {
 
 /// A ticket still waiting; its token.
 async fn waiting_ticket(t: &TestApp, d: &Desk) -> (String, i64) {
-    let (s, issued) =
-        t.anonymous().post(&format!("/api/v1/mpps/{}/tickets", d.mpp), json!({"service_id": d.service})).await;
+    let (s, issued) = t
+        .kiosk_of(d.mpp)
+        .await
+        .post(&format!("/api/v1/mpps/{}/tickets", d.mpp), json!({"service_id": d.service}))
+        .await;
     assert_eq!(s, StatusCode::CREATED, "{issued}");
     (issued["token"].as_str().unwrap().to_string(), issued["ticket"]["id"].as_i64().unwrap())
 }

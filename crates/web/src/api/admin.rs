@@ -18,7 +18,7 @@ use utoipa::IntoParams;
 use super::dto::*;
 use super::{ApiJson, ApiQuery, Id};
 use crate::ctx::Ctx;
-use crate::error::ApiError;
+use crate::error::{ApiError, ErrorEnvelope};
 use crate::state::{AppState, WebResultExt};
 
 type ApiResult<T> = Result<Json<T>, ApiError>;
@@ -27,9 +27,10 @@ fn created<T: serde::Serialize>(v: T) -> (StatusCode, Json<T>) {
     (StatusCode::CREATED, Json(v))
 }
 
-#[utoipa::path(post, path = "/api/v1/mpps", tag = "registry", request_body = MppInput,
-    responses((status = 201, body = ApiMpp), (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody),
-        (status = 409, body = ApiErrorBody), (status = 422, body = ApiErrorBody)))]
+/// Register an MPP location (national admins).
+#[utoipa::path(post, path = "/mpps", tag = "registry", security(("session" = []), ("token" = [])), request_body = MppInput,
+    responses((status = 201, body = ApiMpp),
+        (status = 409, body = ErrorEnvelope)))]
 pub async fn create_mpp(
     State(s): State<AppState>,
     c: Ctx,
@@ -40,9 +41,9 @@ pub async fn create_mpp(
     Ok(created(ApiMpp::from_row(&m, None)))
 }
 
-#[utoipa::path(put, path = "/api/v1/mpps/{id}", tag = "registry", request_body = MppInput, params(("id" = i64, Path)),
-    responses((status = 200, body = ApiMpp), (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody),
-        (status = 404, body = ApiErrorBody), (status = 422, body = ApiErrorBody)))]
+/// Change an MPP's profile and opening hours (its manager or a national admin).
+#[utoipa::path(put, path = "/mpps/{id}", tag = "registry", security(("session" = []), ("token" = [])), request_body = MppInput, params(("id" = i64, Path)),
+    responses((status = 200, body = ApiMpp), (status = 409, description = "`conflict`: a value that must be unique is taken; `fields` names it", body = ErrorEnvelope)))]
 pub async fn update_mpp(
     State(s): State<AppState>,
     c: Ctx,
@@ -54,8 +55,9 @@ pub async fn update_mpp(
     Ok(Json(ApiMpp::from_row(&m, None)))
 }
 
-#[utoipa::path(post, path = "/api/v1/agencies", tag = "catalogue", request_body = AgencyInput,
-    responses((status = 201, body = ApiAgency), (status = 403, body = ApiErrorBody), (status = 422, body = ApiErrorBody)))]
+/// Add a parent agency (national admins).
+#[utoipa::path(post, path = "/agencies", tag = "catalogue", security(("session" = []), ("token" = [])), request_body = AgencyInput,
+    responses((status = 201, body = ApiAgency), (status = 409, description = "`conflict`: a value that must be unique is taken; `fields` names it", body = ErrorEnvelope)))]
 pub async fn create_agency(
     State(s): State<AppState>,
     c: Ctx,
@@ -66,8 +68,9 @@ pub async fn create_agency(
     Ok(created(ApiAgency::from(&row)))
 }
 
-#[utoipa::path(put, path = "/api/v1/agencies/{id}", tag = "catalogue", request_body = AgencyInput, params(("id" = i64, Path)),
-    responses((status = 200, body = ApiAgency), (status = 403, body = ApiErrorBody), (status = 422, body = ApiErrorBody)))]
+/// Change a parent agency (national admins).
+#[utoipa::path(put, path = "/agencies/{id}", tag = "catalogue", security(("session" = []), ("token" = [])), request_body = AgencyInput, params(("id" = i64, Path)),
+    responses((status = 200, body = ApiAgency), (status = 409, description = "`conflict`: a value that must be unique is taken; `fields` names it", body = ErrorEnvelope)))]
 pub async fn update_agency(
     State(s): State<AppState>,
     c: Ctx,
@@ -79,9 +82,9 @@ pub async fn update_agency(
     Ok(Json(ApiAgency::from(&row)))
 }
 
-#[utoipa::path(post, path = "/api/v1/mpps/{id}/providers", tag = "catalogue", request_body = ProviderInput, params(("id" = i64, Path)),
-    responses((status = 201, body = ApiProvider), (status = 403, body = ApiErrorBody), (status = 409, body = ApiErrorBody),
-        (status = 422, body = ApiErrorBody)))]
+/// Add a provider to an MPP (its manager).
+#[utoipa::path(post, path = "/mpps/{id}/providers", tag = "catalogue", security(("session" = []), ("token" = [])), request_body = ProviderInput, params(("id" = i64, Path)),
+    responses((status = 201, body = ApiProvider), (status = 409, body = ErrorEnvelope)))]
 pub async fn create_provider(
     State(s): State<AppState>,
     c: Ctx,
@@ -93,8 +96,9 @@ pub async fn create_provider(
     Ok(created(ApiProvider::from(&row)))
 }
 
-#[utoipa::path(put, path = "/api/v1/providers/{id}", tag = "catalogue", request_body = ProviderInput, params(("id" = i64, Path)),
-    responses((status = 200, body = ApiProvider), (status = 403, body = ApiErrorBody), (status = 422, body = ApiErrorBody)))]
+/// Change a provider (its admin or the MPP's manager).
+#[utoipa::path(put, path = "/providers/{id}", tag = "catalogue", security(("session" = []), ("token" = [])), request_body = ProviderInput, params(("id" = i64, Path)),
+    responses((status = 200, body = ApiProvider), (status = 409, description = "`conflict`: a value that must be unique is taken; `fields` names it", body = ErrorEnvelope)))]
 pub async fn update_provider(
     State(s): State<AppState>,
     c: Ctx,
@@ -106,17 +110,18 @@ pub async fn update_provider(
     Ok(Json(ApiProvider::from(&row)))
 }
 
-#[utoipa::path(get, path = "/api/v1/providers/{id}/counters", tag = "catalogue", params(("id" = i64, Path)),
-    responses((status = 200, body = [ApiCounter]), (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody)))]
+/// A provider's counters (its staff).
+#[utoipa::path(get, path = "/providers/{id}/counters", tag = "catalogue", security(("session" = []), ("token" = [])), params(("id" = i64, Path)),
+    responses((status = 200, body = [ApiCounter])))]
 pub async fn counters(State(s): State<AppState>, c: Ctx, Id(id): Id) -> ApiResult<Vec<ApiCounter>> {
     let a = c.api_actor()?;
     let rows = s.app.counters(a, id).await.api(&c)?;
     Ok(Json(rows.iter().map(ApiCounter::from).collect()))
 }
 
-#[utoipa::path(post, path = "/api/v1/providers/{id}/counters", tag = "catalogue", request_body = CounterInput, params(("id" = i64, Path)),
-    responses((status = 201, body = ApiCounter), (status = 403, body = ApiErrorBody), (status = 409, body = ApiErrorBody),
-        (status = 422, body = ApiErrorBody)))]
+/// Add a counter to a provider.
+#[utoipa::path(post, path = "/providers/{id}/counters", tag = "catalogue", security(("session" = []), ("token" = [])), request_body = CounterInput, params(("id" = i64, Path)),
+    responses((status = 201, body = ApiCounter), (status = 409, body = ErrorEnvelope)))]
 pub async fn create_counter(
     State(s): State<AppState>,
     c: Ctx,
@@ -128,8 +133,9 @@ pub async fn create_counter(
     Ok(created(ApiCounter::from(&row)))
 }
 
-#[utoipa::path(put, path = "/api/v1/counters/{id}", tag = "catalogue", request_body = CounterInput, params(("id" = i64, Path)),
-    responses((status = 200, body = ApiCounter), (status = 403, body = ApiErrorBody), (status = 422, body = ApiErrorBody)))]
+/// Change a counter.
+#[utoipa::path(put, path = "/counters/{id}", tag = "catalogue", security(("session" = []), ("token" = [])), request_body = CounterInput, params(("id" = i64, Path)),
+    responses((status = 200, body = ApiCounter), (status = 409, description = "`conflict`: a value that must be unique is taken; `fields` names it", body = ErrorEnvelope)))]
 pub async fn update_counter(
     State(s): State<AppState>,
     c: Ctx,
@@ -141,9 +147,10 @@ pub async fn update_counter(
     Ok(Json(ApiCounter::from(&row)))
 }
 
-#[utoipa::path(post, path = "/api/v1/mpps/{id}/services", tag = "catalogue", request_body = ServiceInput, params(("id" = i64, Path)),
-    responses((status = 201, description = "Created as a draft", body = ApiService), (status = 403, body = ApiErrorBody),
-        (status = 409, body = ApiErrorBody), (status = 422, body = ApiErrorBody)))]
+/// Add a service as a draft.
+#[utoipa::path(post, path = "/mpps/{id}/services", tag = "catalogue", security(("session" = []), ("token" = [])), request_body = ServiceInput, params(("id" = i64, Path)),
+    responses((status = 201, description = "Created as a draft", body = ApiService),
+        (status = 409, body = ErrorEnvelope)))]
 pub async fn create_service(
     State(s): State<AppState>,
     c: Ctx,
@@ -155,8 +162,9 @@ pub async fn create_service(
     Ok(created(ApiService::from(&row)))
 }
 
-#[utoipa::path(put, path = "/api/v1/services/{id}", tag = "catalogue", request_body = ServiceInput, params(("id" = i64, Path)),
-    responses((status = 200, body = ApiService), (status = 403, body = ApiErrorBody), (status = 422, body = ApiErrorBody)))]
+/// Change a service and its standard.
+#[utoipa::path(put, path = "/services/{id}", tag = "catalogue", security(("session" = []), ("token" = [])), request_body = ServiceInput, params(("id" = i64, Path)),
+    responses((status = 200, body = ApiService), (status = 409, description = "`conflict`: a value that must be unique is taken; `fields` names it", body = ErrorEnvelope)))]
 pub async fn update_service(
     State(s): State<AppState>,
     c: Ctx,
@@ -174,28 +182,31 @@ async fn set_status(s: &AppState, c: &Ctx, id: i64, status: ServiceStatus) -> Ap
     Ok(Json(ApiService::from(&row)))
 }
 
-#[utoipa::path(post, path = "/api/v1/services/{id}/publish", tag = "catalogue", params(("id" = i64, Path)),
-    responses((status = 200, body = ApiService), (status = 403, body = ApiErrorBody),
-        (status = 422, description = "A public component is missing; `fields` names each", body = ApiErrorBody)))]
+/// Publish a service: only when its six public components are complete.
+#[utoipa::path(post, path = "/services/{id}/publish", tag = "catalogue", params(("id" = i64, Path)),
+    responses((status = 200, body = ApiService),
+        (status = 422, description = "A public component is missing; `fields` names each", body = ErrorEnvelope)))]
 pub async fn publish_service(State(s): State<AppState>, c: Ctx, Id(id): Id) -> ApiResult<ApiService> {
     set_status(&s, &c, id, ServiceStatus::Published).await
 }
 
-#[utoipa::path(post, path = "/api/v1/services/{id}/unpublish", tag = "catalogue", params(("id" = i64, Path)),
-    responses((status = 200, body = ApiService), (status = 403, body = ApiErrorBody)))]
+/// Take a service back to draft.
+#[utoipa::path(post, path = "/services/{id}/unpublish", tag = "catalogue", params(("id" = i64, Path)),
+    responses((status = 200, body = ApiService)))]
 pub async fn unpublish_service(State(s): State<AppState>, c: Ctx, Id(id): Id) -> ApiResult<ApiService> {
     set_status(&s, &c, id, ServiceStatus::Draft).await
 }
 
-#[utoipa::path(post, path = "/api/v1/services/{id}/archive", tag = "catalogue", params(("id" = i64, Path)),
-    responses((status = 200, body = ApiService), (status = 403, body = ApiErrorBody)))]
+/// Archive a service.
+#[utoipa::path(post, path = "/services/{id}/archive", tag = "catalogue", params(("id" = i64, Path)),
+    responses((status = 200, body = ApiService)))]
 pub async fn archive_service(State(s): State<AppState>, c: Ctx, Id(id): Id) -> ApiResult<ApiService> {
     set_status(&s, &c, id, ServiceStatus::Archived).await
 }
 
-#[utoipa::path(post, path = "/api/v1/holidays", tag = "calendar", request_body = HolidayInput,
-    responses((status = 201, body = ApiHoliday), (status = 403, body = ApiErrorBody), (status = 409, body = ApiErrorBody),
-        (status = 422, body = ApiErrorBody)))]
+/// Add a national holiday or cuti bersama (national admins).
+#[utoipa::path(post, path = "/holidays", tag = "calendar", security(("session" = []), ("token" = [])), request_body = HolidayInput,
+    responses((status = 201, body = ApiHoliday), (status = 409, body = ErrorEnvelope)))]
 pub async fn add_national_holiday(
     State(s): State<AppState>,
     c: Ctx,
@@ -206,9 +217,9 @@ pub async fn add_national_holiday(
     Ok(created(ApiHoliday::from(&h)))
 }
 
-#[utoipa::path(post, path = "/api/v1/mpps/{id}/holidays", tag = "calendar", request_body = HolidayInput, params(("id" = i64, Path)),
-    responses((status = 201, body = ApiHoliday), (status = 403, body = ApiErrorBody), (status = 409, body = ApiErrorBody),
-        (status = 422, body = ApiErrorBody)))]
+/// Add a closure of one MPP (its manager).
+#[utoipa::path(post, path = "/mpps/{id}/holidays", tag = "calendar", security(("session" = []), ("token" = [])), request_body = HolidayInput, params(("id" = i64, Path)),
+    responses((status = 201, body = ApiHoliday), (status = 409, body = ErrorEnvelope)))]
 pub async fn add_mpp_holiday(
     State(s): State<AppState>,
     c: Ctx,
@@ -220,33 +231,36 @@ pub async fn add_mpp_holiday(
     Ok(created(ApiHoliday::from(&h)))
 }
 
-#[utoipa::path(delete, path = "/api/v1/holidays/{id}", tag = "calendar", params(("id" = i64, Path)),
-    responses((status = 204), (status = 403, body = ApiErrorBody), (status = 404, body = ApiErrorBody)))]
+/// Remove a holiday or closure.
+#[utoipa::path(delete, path = "/holidays/{id}", tag = "calendar", security(("session" = []), ("token" = [])), params(("id" = i64, Path)),
+    responses((status = 204)))]
 pub async fn delete_holiday(State(s): State<AppState>, c: Ctx, Id(id): Id) -> Result<StatusCode, ApiError> {
     let a = c.api_actor()?;
     s.app.delete_holiday(a, id).await.api(&c)?;
     Ok(StatusCode::NO_CONTENT)
 }
 
-#[utoipa::path(get, path = "/api/v1/users", tag = "accounts",
-    responses((status = 200, description = "Accounts the caller manages", body = [ApiUser]), (status = 403, body = ApiErrorBody)))]
+/// Accounts the caller manages.
+#[utoipa::path(get, path = "/users", tag = "accounts", security(("session" = []), ("token" = [])),
+    responses((status = 200, description = "Accounts the caller manages", body = [ApiUser])))]
 pub async fn users(State(s): State<AppState>, c: Ctx) -> ApiResult<Vec<ApiUser>> {
     let a = c.api_actor()?;
     let rows = s.app.users(a).await.api(&c)?;
     Ok(Json(rows.iter().map(ApiUser::from).collect()))
 }
 
-#[utoipa::path(get, path = "/api/v1/users/{id}", tag = "accounts", params(("id" = i64, Path)),
-    responses((status = 200, body = ApiUser), (status = 404, body = ApiErrorBody)))]
+/// One account the caller manages.
+#[utoipa::path(get, path = "/users/{id}", tag = "accounts", security(("session" = []), ("token" = [])), params(("id" = i64, Path)),
+    responses((status = 200, body = ApiUser)))]
 pub async fn user(State(s): State<AppState>, c: Ctx, Id(id): Id) -> ApiResult<ApiUser> {
     let a = c.api_actor()?;
     let u = s.app.user(a, id).await.api(&c)?;
     Ok(Json(ApiUser::from(&u)))
 }
 
-#[utoipa::path(post, path = "/api/v1/users", tag = "accounts", request_body = UserInput,
-    responses((status = 201, body = ApiUser), (status = 403, body = ApiErrorBody), (status = 409, body = ApiErrorBody),
-        (status = 422, body = ApiErrorBody)))]
+/// Create an account (in the caller's scope).
+#[utoipa::path(post, path = "/users", tag = "accounts", security(("session" = []), ("token" = [])), request_body = UserInput,
+    responses((status = 201, body = ApiUser), (status = 409, body = ErrorEnvelope)))]
 pub async fn create_user(
     State(s): State<AppState>,
     c: Ctx,
@@ -257,9 +271,9 @@ pub async fn create_user(
     Ok(created(ApiUser::from(&u)))
 }
 
-#[utoipa::path(put, path = "/api/v1/users/{id}", tag = "accounts", request_body = UserInput, params(("id" = i64, Path)),
-    responses((status = 200, body = ApiUser), (status = 403, body = ApiErrorBody), (status = 404, body = ApiErrorBody),
-        (status = 422, body = ApiErrorBody)))]
+/// Change an account (role, scope, active).
+#[utoipa::path(put, path = "/users/{id}", tag = "accounts", security(("session" = []), ("token" = [])), request_body = UserInput, params(("id" = i64, Path)),
+    responses((status = 200, body = ApiUser), (status = 409, description = "`conflict`: a value that must be unique is taken; `fields` names it", body = ErrorEnvelope)))]
 pub async fn update_user(
     State(s): State<AppState>,
     c: Ctx,
@@ -271,16 +285,18 @@ pub async fn update_user(
     Ok(Json(ApiUser::from(&u)))
 }
 
-#[utoipa::path(get, path = "/api/v1/tokens", tag = "accounts",
-    responses((status = 200, body = [ApiToken]), (status = 403, body = ApiErrorBody)))]
+/// API tokens the caller manages.
+#[utoipa::path(get, path = "/tokens", tag = "accounts", security(("session" = []), ("token" = [])),
+    responses((status = 200, body = [ApiToken])))]
 pub async fn tokens(State(s): State<AppState>, c: Ctx) -> ApiResult<Vec<ApiToken>> {
     let a = c.api_actor()?;
     let rows = s.app.tokens(a).await.api(&c)?;
     Ok(Json(rows.iter().map(ApiToken::from).collect()))
 }
 
-#[utoipa::path(post, path = "/api/v1/tokens", tag = "accounts", request_body = TokenInput,
-    responses((status = 201, body = ApiIssuedToken), (status = 403, body = ApiErrorBody), (status = 422, body = ApiErrorBody)))]
+/// Issue an API token; it is shown once.
+#[utoipa::path(post, path = "/tokens", tag = "accounts", security(("session" = []), ("token" = [])), request_body = TokenInput,
+    responses((status = 201, body = ApiIssuedToken)))]
 pub async fn issue_token(
     State(s): State<AppState>,
     c: Ctx,
@@ -291,8 +307,9 @@ pub async fn issue_token(
     Ok(created(ApiIssuedToken { id: t.id, token: t.token, prefix: t.prefix }))
 }
 
-#[utoipa::path(delete, path = "/api/v1/tokens/{id}", tag = "accounts", params(("id" = i64, Path)),
-    responses((status = 204), (status = 403, body = ApiErrorBody), (status = 404, body = ApiErrorBody)))]
+/// Revoke an API token.
+#[utoipa::path(delete, path = "/tokens/{id}", tag = "accounts", security(("session" = []), ("token" = [])), params(("id" = i64, Path)),
+    responses((status = 204)))]
 pub async fn revoke_token(State(s): State<AppState>, c: Ctx, Id(id): Id) -> Result<StatusCode, ApiError> {
     let a = c.api_actor()?;
     s.app.revoke_token(a, id).await.api(&c)?;
@@ -300,6 +317,7 @@ pub async fn revoke_token(State(s): State<AppState>, c: Ctx, Id(id): Id) -> Resu
 }
 
 #[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct AuditParams {
     mpp: Option<i64>,
     entity: Option<String>,
@@ -308,8 +326,9 @@ pub struct AuditParams {
     limit: Option<i64>,
 }
 
-#[utoipa::path(get, path = "/api/v1/audit", tag = "accounts", params(AuditParams),
-    responses((status = 200, description = "Newest first", body = [ApiAuditEntry]), (status = 403, body = ApiErrorBody)))]
+/// The audit log: who changed or viewed what, newest first.
+#[utoipa::path(get, path = "/audit", tag = "accounts", security(("session" = []), ("token" = [])), params(AuditParams),
+    responses((status = 200, description = "Newest first", body = [ApiAuditEntry])))]
 pub async fn audit(
     State(s): State<AppState>,
     c: Ctx,

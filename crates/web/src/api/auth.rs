@@ -12,8 +12,9 @@ use utoipa::ToSchema;
 use super::ApiJson;
 use super::dto::*;
 use crate::ctx::{Ctx, SESSION_COOKIE, set_cookie};
-use crate::error::ApiError;
+use crate::error::{ApiError, ErrorEnvelope};
 use crate::state::{AppState, WebResultExt};
+use crate::throttle::{Throttle, bucket};
 
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct LoginBody {
@@ -21,18 +22,16 @@ pub struct LoginBody {
     pub password: String,
 }
 
-#[utoipa::path(post, path = "/api/v1/session", tag = "accounts", request_body = LoginBody,
+/// Sign in; sets the session cookie.
+#[utoipa::path(post, path = "/session", tag = "accounts", request_body = LoginBody,
     responses((status = 200, description = "Signed in; the session cookie is set", body = ApiMe),
-        (status = 401, body = ApiErrorBody),
-        (status = 429, description = "Locked out or rate limited; see `Retry-After`", body = ApiErrorBody)))]
+        (status = 429, description = "Locked out or rate limited; see `Retry-After`", body = ErrorEnvelope)))]
 pub async fn login(
     State(s): State<AppState>,
     c: Ctx,
+    _: Throttle<bucket::Login>,
     ApiJson(b): ApiJson<LoginBody>,
 ) -> Result<impl IntoResponse, ApiError> {
-    if let Some(wait) = s.limits.check_login(c.ip.as_deref()) {
-        return Err(ApiError::rate_limited(c.lang, wait));
-    }
     let session = s.app.login(&b.email, &b.password, c.ip.as_deref(), c.user_agent.as_deref()).await.api(&c)?;
     let a = &session.actor;
     let me = ApiMe {
@@ -49,7 +48,8 @@ pub async fn login(
     Ok(([(SET_COOKIE, cookie)], Json(me)))
 }
 
-#[utoipa::path(delete, path = "/api/v1/session", tag = "accounts", responses((status = 204)))]
+/// Sign out.
+#[utoipa::path(delete, path = "/session", tag = "accounts", responses((status = 204)))]
 pub async fn logout(State(s): State<AppState>, c: Ctx) -> Result<impl IntoResponse, ApiError> {
     if let Some(a) = &c.actor {
         s.app.logout(a).await.api(&c)?;
@@ -57,8 +57,9 @@ pub async fn logout(State(s): State<AppState>, c: Ctx) -> Result<impl IntoRespon
     Ok((StatusCode::NO_CONTENT, [(SET_COOKIE, set_cookie(&s, SESSION_COOKIE, "", Some(0), true))]))
 }
 
-#[utoipa::path(get, path = "/api/v1/me", tag = "accounts",
-    responses((status = 200, body = ApiMe), (status = 401, body = ApiErrorBody)))]
+/// The signed-in account and the CSRF token for writes.
+#[utoipa::path(get, path = "/me", tag = "accounts", security(("session" = []), ("token" = [])),
+    responses((status = 200, body = ApiMe)))]
 pub async fn me(c: Ctx) -> Result<Json<ApiMe>, ApiError> {
     let a = c.api_actor()?;
     Ok(Json(ApiMe {
@@ -73,8 +74,9 @@ pub async fn me(c: Ctx) -> Result<Json<ApiMe>, ApiError> {
     }))
 }
 
-#[utoipa::path(post, path = "/api/v1/me/password", tag = "accounts", request_body = PasswordChange,
-    responses((status = 204), (status = 401, body = ApiErrorBody), (status = 422, body = ApiErrorBody)))]
+/// Change the signed-in account's password.
+#[utoipa::path(post, path = "/me/password", tag = "accounts", security(("session" = []), ("token" = [])), request_body = PasswordChange,
+    responses((status = 204)))]
 pub async fn change_password(
     State(s): State<AppState>,
     c: Ctx,
@@ -85,17 +87,15 @@ pub async fn change_password(
     Ok(StatusCode::NO_CONTENT)
 }
 
-#[utoipa::path(post, path = "/api/v1/register", tag = "accounts", request_body = RegisterInput,
-    responses((status = 201, description = "Citizen account created"), (status = 409, body = ApiErrorBody),
-        (status = 422, body = ApiErrorBody), (status = 429, body = ApiErrorBody)))]
+/// Create a citizen account.
+#[utoipa::path(post, path = "/register", tag = "accounts", request_body = RegisterInput,
+    responses((status = 201, description = "Citizen account created"), (status = 409, body = ErrorEnvelope), (status = 429, body = ErrorEnvelope)))]
 pub async fn register(
     State(s): State<AppState>,
     c: Ctx,
+    _: Throttle<bucket::Register>,
     ApiJson(b): ApiJson<RegisterInput>,
 ) -> Result<StatusCode, ApiError> {
-    if let Some(wait) = s.limits.check_register(c.ip.as_deref()) {
-        return Err(ApiError::rate_limited(c.lang, wait));
-    }
     s.app.register_citizen(&b, c.ip.as_deref()).await.api(&c)?;
     Ok(StatusCode::CREATED)
 }

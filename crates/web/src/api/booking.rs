@@ -8,62 +8,41 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use chrono::NaiveDate;
+use satuatap_domain::booking::BookingRules;
 use satuatap_service::booking::{
     Availability, BookingInput, BookingListRow, BookingRulesInput, BookingView, RevealedBooking,
 };
-use satuatap_service::queue::TicketView;
+use satuatap_service::queue::{Caller, TicketView};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::dto::ApiErrorBody;
 use super::{ApiJson, ApiQuery, Id};
 use crate::admission::{Admission, Admit, Place};
 use crate::ctx::{Ctx, cookie};
-use crate::error::ApiError;
+use crate::error::{ApiError, ErrorEnvelope};
 use crate::state::{AppState, WebResultExt};
+use crate::throttle::{Throttle, bucket};
 
 type ApiResult<T> = Result<Json<T>, ApiError>;
 
 pub const PASS_COOKIE: &str = "sat_pass";
 
-/// A service's bookable days (see the service's `Availability`).
-#[derive(Serialize, ToSchema)]
-#[schema(as = Availability)]
-pub struct AvailabilityDoc {
-    service_id: i64,
-    time_zone: String,
-    /// Days in order; each `{day, open, opens_local, slots: [{id, starts_local, ends_local, capacity, left}]}`.
-    #[schema(value_type = Vec<Object>)]
-    days: Vec<serde_json::Value>,
-}
-
-#[utoipa::path(get, path = "/api/v1/services/{id}/availability", tag = "booking", params(("id" = i64, Path)),
-    responses((status = 200, body = AvailabilityDoc), (status = 404, description = "Not bookable", body = ApiErrorBody),
-        (status = 429, body = ApiErrorBody)))]
-pub async fn availability(State(s): State<AppState>, c: Ctx, Id(id): Id) -> Result<Response, ApiError> {
-    if let Some(wait) = s.limits.check_read(c.ip.as_deref()) {
-        return Err(ApiError::rate_limited(c.lang, wait));
-    }
+/// A service's bookable days and slots with the seats left (served from memory, at most 2 s old).
+#[utoipa::path(get, path = "/services/{id}/availability", tag = "booking", params(("id" = i64, Path)),
+    responses((status = 200, body = Availability),
+        (status = 404, description = "`not_found`: no such service, or it takes no bookings", body = ErrorEnvelope),
+        (status = 409, description = "`not_bookable`", body = ErrorEnvelope),
+        (status = 429, body = ErrorEnvelope)))]
+pub async fn availability(
+    State(s): State<AppState>,
+    c: Ctx,
+    _: Throttle<bucket::Read>,
+    Id(id): Id,
+) -> Result<Response, ApiError> {
     let a: Arc<Availability> = s.app.availability(id).await.api(&c)?;
     let mut r = Json(&*a).into_response();
     r.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=2"));
     Ok(r)
-}
-
-/// A booking as its holder sees it (NIK and contact masked).
-#[derive(Serialize, ToSchema)]
-#[schema(as = Booking)]
-pub struct BookingDoc {
-    code: String,
-    /// `active`, `checked_in`, `cancelled` or `no_show`.
-    status: String,
-    service_name: String,
-    mpp_name: String,
-    day: NaiveDate,
-    starts_local: String,
-    nik_masked: String,
-    check_in_from: String,
-    check_in_until: String,
 }
 
 /// Refuse with 429 and `Retry-After`; `waiting_room` says where to queue.
@@ -80,20 +59,23 @@ pub fn pass_of(headers: &HeaderMap) -> Option<String> {
         .or_else(|| cookie(headers, PASS_COOKIE).map(str::to_string))
 }
 
-#[utoipa::path(post, path = "/api/v1/bookings", tag = "booking", request_body = BookingInput,
-    responses((status = 201, body = BookingDoc),
-        (status = 409, description = "`slot_full`, `already_booked`, `quota_not_open`, `slot_past`, `too_many_no_shows`", body = ApiErrorBody),
-        (status = 422, body = ApiErrorBody),
-        (status = 429, description = "Too many requests (`Retry-After`); `waiting_room`: queue at `/api/v1/waiting-room`", body = ApiErrorBody)))]
+/// Book a slot.
+///
+/// The database decides the seat; a slot is never overbooked. Sending the same
+/// `request_id` again (a double press, a retry) returns the same booking, even
+/// when it took the slot's last seat. The code is shown and sent; NIK and contact
+/// are stored sealed.
+#[utoipa::path(post, path = "/bookings", tag = "booking", request_body = BookingInput,
+    responses((status = 201, body = BookingView),
+        (status = 409, description = "`slot_full`, `already_booked`, `quota_not_open`, `slot_past`, `too_many_no_shows`, `not_bookable`", body = ErrorEnvelope),
+        (status = 429, description = "`rate_limited`, `nik_rate_limited`; `waiting_room`: take a place at `POST /api/v1/waiting-room` and send its pass as `X-Admission-Pass`", body = ErrorEnvelope)))]
 pub async fn book(
     State(s): State<AppState>,
     c: Ctx,
+    _: Throttle<bucket::Booking>,
     headers: HeaderMap,
     ApiJson(input): ApiJson<BookingInput>,
 ) -> Result<impl IntoResponse, ApiError> {
-    if let Some(wait) = s.limits.check_booking(c.ip.as_deref()) {
-        return Err(ApiError::rate_limited(c.lang, wait));
-    }
     let _permit = match s.admission.admit(&s.app.keys, pass_of(&headers).as_deref()).await {
         Admit::Go(p) => p,
         Admit::Busy => return Err(too_busy(&c, false)),
@@ -114,45 +96,47 @@ pub struct RescheduleBody {
     pub slot_id: i64,
 }
 
-#[utoipa::path(post, path = "/api/v1/bookings/{code}/lookup", tag = "booking", request_body = NikBody, params(("code" = String, Path)),
-    responses((status = 200, body = BookingDoc), (status = 404, description = "No booking with this code and NIK", body = ApiErrorBody)))]
+/// A booking by its code and the holder's NIK.
+#[utoipa::path(post, path = "/bookings/{code}/lookup", tag = "booking", request_body = NikBody, params(("code" = String, Path)),
+    responses((status = 200, body = BookingView),
+        (status = 404, description = "`not_found`: no booking with this code and NIK", body = ErrorEnvelope),
+        (status = 429, body = ErrorEnvelope)))]
 pub async fn lookup(
     State(s): State<AppState>,
     c: Ctx,
+    _: Throttle<bucket::Booking>,
     Path(code): Path<String>,
     ApiJson(b): ApiJson<NikBody>,
 ) -> ApiResult<BookingView> {
-    if let Some(wait) = s.limits.check_booking(c.ip.as_deref()) {
-        return Err(ApiError::rate_limited(c.lang, wait));
-    }
     Ok(Json(s.app.find_booking(&code, &b.nik).await.api(&c)?))
 }
 
-#[utoipa::path(post, path = "/api/v1/bookings/{code}/cancel", tag = "booking", request_body = NikBody, params(("code" = String, Path)),
-    responses((status = 200, body = BookingDoc), (status = 404, body = ApiErrorBody), (status = 409, body = ApiErrorBody)))]
+/// Cancel a booking (code and NIK); its seat is free again at once.
+#[utoipa::path(post, path = "/bookings/{code}/cancel", tag = "booking", request_body = NikBody, params(("code" = String, Path)),
+    responses((status = 200, body = BookingView), (status = 409, description = "`not_active`", body = ErrorEnvelope),
+        (status = 429, body = ErrorEnvelope)))]
 pub async fn cancel(
     State(s): State<AppState>,
     c: Ctx,
+    _: Throttle<bucket::Booking>,
     Path(code): Path<String>,
     ApiJson(b): ApiJson<NikBody>,
 ) -> ApiResult<BookingView> {
-    if let Some(wait) = s.limits.check_booking(c.ip.as_deref()) {
-        return Err(ApiError::rate_limited(c.lang, wait));
-    }
     Ok(Json(s.app.cancel_booking(&code, &b.nik).await.api(&c)?))
 }
 
-#[utoipa::path(post, path = "/api/v1/bookings/{code}/reschedule", tag = "booking", request_body = RescheduleBody, params(("code" = String, Path)),
-    responses((status = 200, body = BookingDoc), (status = 404, body = ApiErrorBody), (status = 409, body = ApiErrorBody)))]
+/// Move a booking to another slot of the same service (code and NIK).
+#[utoipa::path(post, path = "/bookings/{code}/reschedule", tag = "booking", request_body = RescheduleBody, params(("code" = String, Path)),
+    responses((status = 200, body = BookingView),
+        (status = 409, description = "`slot_full`, `slot_past`, `quota_not_open`, `not_active`, `already_booked`", body = ErrorEnvelope),
+        (status = 429, body = ErrorEnvelope)))]
 pub async fn reschedule(
     State(s): State<AppState>,
     c: Ctx,
+    _: Throttle<bucket::Booking>,
     Path(code): Path<String>,
     ApiJson(b): ApiJson<RescheduleBody>,
 ) -> ApiResult<BookingView> {
-    if let Some(wait) = s.limits.check_booking(c.ip.as_deref()) {
-        return Err(ApiError::rate_limited(c.lang, wait));
-    }
     Ok(Json(s.app.reschedule_booking(&code, &b.nik, b.slot_id).await.api(&c)?))
 }
 
@@ -164,7 +148,6 @@ pub struct CheckInBody {
 
 #[derive(Serialize, ToSchema)]
 pub struct CheckedIn {
-    #[schema(value_type = super::queue::TicketDoc)]
     pub ticket: TicketView,
     pub token: String,
     /// The visitor's ticket page.
@@ -173,45 +156,39 @@ pub struct CheckedIn {
     pub booked_local: String,
 }
 
-#[utoipa::path(post, path = "/api/v1/mpps/{id}/check-in", tag = "booking", request_body = CheckInBody, params(("id" = i64, Path)),
+/// Check a booking in at the MPP's kiosk: it becomes a queue ticket ordered by its slot time.
+///
+/// Only a paired kiosk of the MPP (`X-Device-Token`) or the MPP's staff may check in:
+/// the booking code alone does not hand out the visitor's ticket.
+#[utoipa::path(post, path = "/mpps/{id}/check-in", tag = "booking", request_body = CheckInBody, params(("id" = i64, Path)),
+    security(("device" = []), ("session" = []), ("token" = [])),
     responses((status = 200, description = "A queue ticket ordered by the slot time", body = CheckedIn),
-        (status = 404, body = ApiErrorBody),
-        (status = 409, description = "`check_in_too_early` (message says when), `check_in_too_late` (take a walk-in ticket), `not_active`", body = ApiErrorBody)))]
+        (status = 403, description = "`device_required`: not a paired kiosk of this MPP", body = ErrorEnvelope),
+        (status = 409, description = "`check_in_too_early` (`details.time`), `check_in_too_late` (take a walk-in ticket; `details.service_id`), `not_active`, `check_in_used`, `queue_closed`", body = ErrorEnvelope),
+        (status = 429, body = ErrorEnvelope)))]
 pub async fn check_in(
     State(s): State<AppState>,
     c: Ctx,
+    _: Throttle<bucket::BookingCode>,
     Id(mpp): Id,
     ApiJson(b): ApiJson<CheckInBody>,
 ) -> ApiResult<CheckedIn> {
-    if let Some(wait) = s.limits.check_ticket(c.ip.as_deref()) {
-        return Err(ApiError::rate_limited(c.lang, wait));
-    }
-    let done = s.app.check_in(mpp, &b.code).await.api(&c)?;
+    let by = Caller { actor: c.actor.as_ref(), device: c.device.as_ref() };
+    let done = s.app.check_in(by, mpp, &b.code).await.api(&c)?;
     let url = format!("/tiket/{}", done.token);
     Ok(Json(CheckedIn { ticket: done.ticket, url, token: done.token, booked_local: done.booked_local }))
 }
 
 #[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct DayParam {
     /// `YYYY-MM-DD` (default: today in the MPP's zone).
     day: Option<NaiveDate>,
 }
 
-#[derive(Serialize, ToSchema)]
-#[schema(as = BookingListRow)]
-pub struct BookingRowDoc {
-    id: i64,
-    code: String,
-    status: String,
-    starts_local: String,
-    service_name: String,
-    name: String,
-    nik_masked: String,
-}
-
-#[utoipa::path(get, path = "/api/v1/mpps/{id}/bookings", tag = "booking", params(("id" = i64, Path), DayParam),
-    responses((status = 200, description = "A day's bookings by slot; staff see their own provider's", body = [BookingRowDoc]),
-        (status = 403, body = ApiErrorBody)))]
+/// A day's bookings by slot (staff; a provider's staff see their own provider's).
+#[utoipa::path(get, path = "/mpps/{id}/bookings", tag = "booking", security(("session" = []), ("token" = [])), params(("id" = i64, Path), DayParam),
+    responses((status = 200, description = "A day's bookings by slot; staff see their own provider's", body = [BookingListRow])))]
 pub async fn day_list(
     State(s): State<AppState>,
     c: Ctx,
@@ -219,6 +196,9 @@ pub async fn day_list(
     ApiQuery(p): ApiQuery<DayParam>,
 ) -> ApiResult<Vec<BookingListRow>> {
     let a = c.api_actor()?;
+    if let Some(d) = p.day {
+        super::in_calendar(c.lang, "day", chrono::Datelike::year(&d))?;
+    }
     let day = match p.day {
         Some(d) => d,
         None => s.app.local_day(&s.app.mpp(mpp).await.api(&c)?),
@@ -226,53 +206,34 @@ pub async fn day_list(
     Ok(Json(s.app.day_bookings(a, mpp, day).await.api(&c)?))
 }
 
-#[derive(Serialize, ToSchema)]
-#[schema(as = RevealedBooking)]
-pub struct RevealedDoc {
-    code: String,
-    name: String,
-    nik: String,
-    phone: Option<String>,
-    email: Option<String>,
-}
-
-#[utoipa::path(post, path = "/api/v1/booking-records/{id}/personal-data", tag = "booking", params(("id" = i64, Path)),
-    responses((status = 200, description = "NIK and contact in full; recorded in the audit log", body = RevealedDoc),
-        (status = 404, body = ApiErrorBody)))]
+/// A booking's NIK and contact in full (staff); every reveal is in the audit log.
+#[utoipa::path(post, path = "/booking-records/{id}/personal-data", tag = "booking", security(("session" = []), ("token" = [])), params(("id" = i64, Path)),
+    responses((status = 200, description = "NIK and contact in full; recorded in the audit log", body = RevealedBooking)))]
 pub async fn reveal(State(s): State<AppState>, c: Ctx, Id(id): Id) -> ApiResult<RevealedBooking> {
     let a = c.api_actor()?;
     Ok(Json(s.app.reveal_booking(a, id).await.api(&c)?))
 }
 
-#[utoipa::path(get, path = "/api/v1/services/{id}/booking-rules", tag = "booking", params(("id" = i64, Path)),
-    responses((status = 200, body = Object), (status = 404, body = ApiErrorBody)))]
-pub async fn rules(State(s): State<AppState>, c: Ctx, Id(id): Id) -> Result<impl IntoResponse, ApiError> {
+/// How a service offers appointments (404 when it takes none).
+#[utoipa::path(get, path = "/services/{id}/booking-rules", tag = "booking", params(("id" = i64, Path)),
+    responses((status = 200, body = BookingRules)))]
+pub async fn rules(State(s): State<AppState>, c: Ctx, Id(id): Id) -> ApiResult<BookingRules> {
     let r = s.app.booking_rules(id).await.api(&c)?.ok_or_else(|| ApiError::not_found(c.lang))?;
     Ok(Json(r))
 }
 
-#[utoipa::path(put, path = "/api/v1/services/{id}/booking-rules", tag = "booking", request_body = BookingRulesInput, params(("id" = i64, Path)),
-    responses((status = 200, body = Object), (status = 403, body = ApiErrorBody),
-        (status = 409, description = "`capacity_below_booked`", body = ApiErrorBody), (status = 422, body = ApiErrorBody)))]
+/// Set how a service offers appointments (its provider's admin or the MPP manager); takes what `GET` returns.
+#[utoipa::path(put, path = "/services/{id}/booking-rules", tag = "booking", security(("session" = []), ("token" = [])), request_body = BookingRulesInput, params(("id" = i64, Path)),
+    responses((status = 200, body = BookingRules),
+        (status = 409, description = "`capacity_below_booked`: fewer seats than are booked", body = ErrorEnvelope)))]
 pub async fn set_rules(
     State(s): State<AppState>,
     c: Ctx,
     Id(id): Id,
     ApiJson(input): ApiJson<BookingRulesInput>,
-) -> Result<impl IntoResponse, ApiError> {
+) -> ApiResult<BookingRules> {
     let a = c.api_actor()?;
     Ok(Json(s.app.set_booking_rules(a, id, &input).await.api(&c)?))
-}
-
-#[derive(Serialize, ToSchema)]
-#[schema(as = WaitingRoomPlace)]
-pub struct PlaceDoc {
-    token: String,
-    position: u64,
-    ahead: u64,
-    admitted: bool,
-    pass: Option<String>,
-    retry_after: u64,
 }
 
 fn place_response(place: Place, secure: bool) -> Response {
@@ -291,14 +252,16 @@ fn place_response(place: Place, secure: bool) -> Response {
     r
 }
 
-#[utoipa::path(post, path = "/api/v1/waiting-room", tag = "booking",
-    responses((status = 200, description = "A place in line, admitted in arrival order", body = PlaceDoc)))]
+/// Take a place in the waiting room (when bookings answer `waiting_room`).
+#[utoipa::path(post, path = "/waiting-room", tag = "booking",
+    responses((status = 200, description = "A place in line, admitted in arrival order", body = Place)))]
 pub async fn join(State(s): State<AppState>) -> Response {
     place_response(s.admission.join(&s.app.keys), s.web.secure_cookies)
 }
 
-#[utoipa::path(get, path = "/api/v1/waiting-room/{token}", tag = "booking", params(("token" = String, Path)),
-    responses((status = 200, body = PlaceDoc), (status = 404, body = ApiErrorBody)))]
+/// Where a place stands; once admitted it carries the pass for `X-Admission-Pass`.
+#[utoipa::path(get, path = "/waiting-room/{token}", tag = "booking", params(("token" = String, Path)),
+    responses((status = 200, body = Place)))]
 pub async fn place(State(s): State<AppState>, c: Ctx, Path(token): Path<String>) -> Result<Response, ApiError> {
     let place = s.admission.place(&s.app.keys, &token).ok_or_else(|| ApiError::not_found(c.lang))?;
     Ok(place_response(place, s.web.secure_cookies))

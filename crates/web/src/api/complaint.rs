@@ -16,11 +16,11 @@ use satuatap_store::complaint::AttachmentData;
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 
-use super::dto::ApiErrorBody;
 use super::{ApiJson, ApiQuery, Id};
 use crate::ctx::Ctx;
-use crate::error::ApiError;
+use crate::error::{ApiError, ErrorEnvelope};
 use crate::state::{AppState, WebResultExt};
+use crate::throttle::{Throttle, bucket};
 
 type ApiResult<T> = Result<Json<T>, ApiError>;
 
@@ -45,21 +45,6 @@ fn uploads(c: &Ctx, files: &[FileBody]) -> Result<Vec<Upload>, ApiError> {
         .collect()
 }
 
-fn limited(s: &AppState, c: &Ctx) -> Result<(), ApiError> {
-    match s.limits.check_complaint(c.ip.as_deref()) {
-        Some(wait) => Err(ApiError::rate_limited(c.lang, wait)),
-        None => Ok(()),
-    }
-}
-
-/// Tracking-code lookups share the public read limit, which makes guessing codes slow.
-fn read_limited(s: &AppState, c: &Ctx) -> Result<(), ApiError> {
-    match s.limits.check_read(c.ip.as_deref()) {
-        Some(wait) => Err(ApiError::rate_limited(c.lang, wait)),
-        None => Ok(()),
-    }
-}
-
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct NewComplaintBody {
     #[serde(flatten)]
@@ -69,27 +54,31 @@ pub struct NewComplaintBody {
     pub attachments: Vec<FileBody>,
 }
 
-#[utoipa::path(post, path = "/api/v1/mpps/{id}/complaints", tag = "complaints", params(("id" = i64, Path)),
+/// File a complaint, suggestion or request for information; the tracking code is shown only now.
+#[utoipa::path(post, path = "/mpps/{id}/complaints", tag = "complaints", params(("id" = i64, Path)),
     request_body = NewComplaintBody,
-    responses((status = 201, description = "Filed; the tracking code is shown only now", body = Filed),
-        (status = 404, body = ApiErrorBody), (status = 422, body = ApiErrorBody), (status = 429, body = ApiErrorBody)))]
+    responses((status = 201, description = "Filed; the tracking code is shown only now", body = Filed), (status = 429, body = ErrorEnvelope)))]
 pub async fn file(
     State(s): State<AppState>,
     c: Ctx,
+    _: Throttle<bucket::Complaint>,
     Id(id): Id,
     ApiJson(b): ApiJson<NewComplaintBody>,
 ) -> Result<impl IntoResponse, ApiError> {
-    limited(&s, &c)?;
     let files = uploads(&c, &b.attachments)?;
     let filed = s.app.submit_complaint(id, &b.report, &files).await.api(&c)?;
     Ok((StatusCode::CREATED, Json(filed)))
 }
 
-#[utoipa::path(get, path = "/api/v1/complaint-tracking/{code}", tag = "complaints", params(("code" = String, Path)),
-    responses((status = 200, description = "The report and its public timeline", body = ComplaintView),
-        (status = 404, body = ApiErrorBody)))]
-pub async fn track(State(s): State<AppState>, c: Ctx, Path(code): Path<String>) -> ApiResult<ComplaintView> {
-    read_limited(&s, &c)?;
+/// A report and its public timeline, by tracking code.
+#[utoipa::path(get, path = "/complaint-tracking/{code}", tag = "complaints", params(("code" = String, Path)),
+    responses((status = 200, description = "The report and its public timeline", body = ComplaintView), (status = 429, body = ErrorEnvelope)))]
+pub async fn track(
+    State(s): State<AppState>,
+    c: Ctx,
+    _: Throttle<bucket::Read>,
+    Path(code): Path<String>,
+) -> ApiResult<ComplaintView> {
     Ok(Json(s.app.complaint_by_code(&code).await.api(&c)?))
 }
 
@@ -102,65 +91,70 @@ pub struct CommentBody {
     pub attachments: Vec<FileBody>,
 }
 
-#[utoipa::path(post, path = "/api/v1/complaint-tracking/{code}/comments", tag = "complaints",
+/// The reporter adds details or files.
+#[utoipa::path(post, path = "/complaint-tracking/{code}/comments", tag = "complaints",
     params(("code" = String, Path)), request_body = CommentBody,
-    responses((status = 200, body = ComplaintView), (status = 409, description = "`complaint_closed`", body = ApiErrorBody)))]
+    responses((status = 200, body = ComplaintView), (status = 409, description = "`complaint_closed`", body = ErrorEnvelope), (status = 429, body = ErrorEnvelope)))]
 pub async fn reporter_comment(
     State(s): State<AppState>,
     c: Ctx,
+    _: Throttle<bucket::Complaint>,
     Path(code): Path<String>,
     ApiJson(b): ApiJson<CommentBody>,
 ) -> ApiResult<ComplaintView> {
-    limited(&s, &c)?;
     let files = uploads(&c, &b.attachments)?;
     let input = CommentInput { internal: false, ..b.comment };
     Ok(Json(s.app.reporter_comment(&code, &input, &files).await.api(&c)?))
 }
 
-#[utoipa::path(post, path = "/api/v1/complaint-tracking/{code}/rating", tag = "complaints",
+/// The reporter rates the answer, which closes the report.
+#[utoipa::path(post, path = "/complaint-tracking/{code}/rating", tag = "complaints",
     params(("code" = String, Path)), request_body = RatingInput,
     responses((status = 200, description = "Rated and closed", body = ComplaintView),
-        (status = 409, description = "`complaint_step_not_allowed`: not answered yet", body = ApiErrorBody)))]
+        (status = 409, description = "`complaint_step_not_allowed`: not answered yet", body = ErrorEnvelope), (status = 429, body = ErrorEnvelope)))]
 pub async fn rate(
     State(s): State<AppState>,
     c: Ctx,
+    _: Throttle<bucket::Complaint>,
     Path(code): Path<String>,
     ApiJson(b): ApiJson<RatingInput>,
 ) -> ApiResult<ComplaintView> {
-    limited(&s, &c)?;
     Ok(Json(s.app.rate_complaint(&code, &b).await.api(&c)?))
 }
 
-#[utoipa::path(post, path = "/api/v1/complaint-tracking/{code}/reopen", tag = "complaints",
+/// The reporter reopens an answered report.
+#[utoipa::path(post, path = "/complaint-tracking/{code}/reopen", tag = "complaints",
     params(("code" = String, Path)), request_body = ReopenInput,
     responses((status = 200, description = "Back with the provider, 5 working days", body = ComplaintView),
-        (status = 409, body = ApiErrorBody)))]
+        (status = 409, body = ErrorEnvelope), (status = 429, body = ErrorEnvelope)))]
 pub async fn reopen(
     State(s): State<AppState>,
     c: Ctx,
+    _: Throttle<bucket::Complaint>,
     Path(code): Path<String>,
     ApiJson(b): ApiJson<ReopenInput>,
 ) -> ApiResult<ComplaintView> {
-    limited(&s, &c)?;
     Ok(Json(s.app.reopen_complaint(&code, &b).await.api(&c)?))
 }
 
-#[utoipa::path(get, path = "/api/v1/complaint-tracking/{code}/attachments/{attachment}", tag = "complaints",
+/// A file of the report, as a download, for its reporter.
+#[utoipa::path(get, path = "/complaint-tracking/{code}/attachments/{attachment}", tag = "complaints",
     params(("code" = String, Path), ("attachment" = i64, Path)),
-    responses((status = 200, description = "The file, as a download"), (status = 404, body = ApiErrorBody)))]
+    responses((status = 200, description = "The file, as a download (`Content-Disposition: attachment`)",
+        content(("image/jpeg"), ("image/png"), ("image/webp"), ("application/pdf"))), (status = 429, body = ErrorEnvelope)))]
 pub async fn reporter_attachment(
     State(s): State<AppState>,
     c: Ctx,
+    _: Throttle<bucket::Read>,
     Path((code, attachment)): Path<(String, String)>,
 ) -> Result<Response, ApiError> {
-    read_limited(&s, &c)?;
     let id = attachment.parse().map_err(|_| ApiError::not_found(c.lang))?;
     Ok(download(s.app.attachment_for_reporter(&code, id).await.api(&c)?))
 }
 
-#[utoipa::path(get, path = "/api/v1/mpps/{id}/complaints", tag = "complaints", params(("id" = i64, Path), ListQuery),
-    responses((status = 200, description = "Newest first; provider admins see what was forwarded to them", body = [ComplaintView]),
-        (status = 403, body = ApiErrorBody)))]
+/// An MPP's reports, late ones first (staff; providers see what was forwarded to them).
+#[utoipa::path(get, path = "/mpps/{id}/complaints", tag = "complaints", security(("session" = []), ("token" = [])), params(("id" = i64, Path), ListQuery),
+    responses((status = 200, description = "Newest first; provider admins see what was forwarded to them", body = [ComplaintView])))]
 pub async fn list(
     State(s): State<AppState>,
     c: Ctx,
@@ -171,9 +165,9 @@ pub async fn list(
     Ok(Json(s.app.complaints(a, id, &q).await.api(&c)?))
 }
 
-#[utoipa::path(get, path = "/api/v1/complaints/{id}", tag = "complaints", params(("id" = i64, Path)),
-    responses((status = 200, description = "With the full timeline, internal notes included", body = ComplaintView),
-        (status = 404, body = ApiErrorBody)))]
+/// One report with its whole timeline, internal notes included (staff).
+#[utoipa::path(get, path = "/complaints/{id}", tag = "complaints", security(("session" = []), ("token" = [])), params(("id" = i64, Path)),
+    responses((status = 200, description = "With the full timeline, internal notes included", body = ComplaintView)))]
 pub async fn get_one(State(s): State<AppState>, c: Ctx, Id(id): Id) -> ApiResult<ComplaintView> {
     let a = c.api_actor()?;
     Ok(Json(s.app.complaint(a, id).await.api(&c)?))
@@ -188,11 +182,11 @@ pub struct StepBody {
     pub attachments: Vec<FileBody>,
 }
 
-#[utoipa::path(post, path = "/api/v1/complaints/{id}/steps", tag = "complaints", params(("id" = i64, Path)),
+/// Move a report on: forward, postpone, not our authority, archive, answer or return.
+#[utoipa::path(post, path = "/complaints/{id}/steps", tag = "complaints", security(("session" = []), ("token" = [])), params(("id" = i64, Path)),
     request_body = StepBody,
     responses((status = 200, body = ComplaintView),
-        (status = 409, description = "`complaint_step_not_allowed`, `complaint_changed`", body = ApiErrorBody),
-        (status = 422, body = ApiErrorBody)))]
+        (status = 409, description = "`complaint_step_not_allowed`, `complaint_changed`", body = ErrorEnvelope)))]
 pub async fn step(
     State(s): State<AppState>,
     c: Ctx,
@@ -204,9 +198,10 @@ pub async fn step(
     Ok(Json(s.app.complaint_step(a, id, &b.step, &files).await.api(&c)?))
 }
 
-#[utoipa::path(post, path = "/api/v1/complaints/{id}/comments", tag = "complaints", params(("id" = i64, Path)),
+/// A comment or internal note by staff.
+#[utoipa::path(post, path = "/complaints/{id}/comments", tag = "complaints", security(("session" = []), ("token" = [])), params(("id" = i64, Path)),
     request_body = CommentBody,
-    responses((status = 200, body = ComplaintView), (status = 409, body = ApiErrorBody)))]
+    responses((status = 200, body = ComplaintView), (status = 409, body = ErrorEnvelope)))]
 pub async fn staff_comment(
     State(s): State<AppState>,
     c: Ctx,
@@ -218,14 +213,17 @@ pub async fn staff_comment(
     Ok(Json(s.app.staff_comment(a, id, &b.comment, &files).await.api(&c)?))
 }
 
-#[utoipa::path(get, path = "/api/v1/complaint-attachments/{id}", tag = "complaints", params(("id" = i64, Path)),
-    responses((status = 200, description = "The file, as a download"), (status = 404, body = ApiErrorBody)))]
+/// A file of a report, as a download (staff).
+#[utoipa::path(get, path = "/complaint-attachments/{id}", tag = "complaints", security(("session" = []), ("token" = [])), params(("id" = i64, Path)),
+    responses((status = 200, description = "The file, as a download (`Content-Disposition: attachment`)",
+        content(("image/jpeg"), ("image/png"), ("image/webp"), ("application/pdf")))))]
 pub async fn staff_attachment(State(s): State<AppState>, c: Ctx, Id(id): Id) -> Result<Response, ApiError> {
     let a = c.api_actor()?;
     Ok(download(s.app.attachment_for_staff(a, id).await.api(&c)?))
 }
 
 #[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ExportParams {
     /// `csv` (default) or `json`.
     pub format: Option<String>,
@@ -235,9 +233,10 @@ pub struct ExportParams {
     pub to: Option<NaiveDate>,
 }
 
-#[utoipa::path(get, path = "/api/v1/mpps/{id}/complaints/export", tag = "complaints", params(("id" = i64, Path), ExportParams),
-    responses((status = 200, description = "SP4N-LAPOR! records (docs/LAPOR_EXPORT.md); confidential reporters masked", body = [LaporRecord]),
-        (status = 403, body = ApiErrorBody)))]
+/// An MPP's reports for SP4N-LAPOR!, as CSV or JSON (confidential reporters masked).
+#[utoipa::path(get, path = "/mpps/{id}/complaints/export", tag = "complaints", security(("session" = []), ("token" = [])), params(("id" = i64, Path), ExportParams),
+    responses((status = 200, description = "SP4N-LAPOR! records (docs/LAPOR_EXPORT.md); confidential reporters masked",
+        content(([LaporRecord] = "application/json"), (String = "text/csv")))))]
 pub async fn export(
     State(s): State<AppState>,
     c: Ctx,
@@ -245,6 +244,9 @@ pub async fn export(
     ApiQuery(p): ApiQuery<ExportParams>,
 ) -> Result<Response, ApiError> {
     let a = c.api_actor()?;
+    for d in [p.from, p.to].into_iter().flatten() {
+        super::in_calendar(c.lang, "date", chrono::Datelike::year(&d))?;
+    }
     let records = s.app.export_complaints(a, id, p.from, p.to).await.api(&c)?;
     Ok(export_response(&records, p.format.as_deref(), id))
 }

@@ -445,9 +445,11 @@ pub struct ApiAuditEntry {
     pub entity: String,
     pub entity_id: String,
     pub action: String,
-    #[schema(value_type = Object)]
+    /// The record before the change (none for a creation or a view).
+    #[schema(value_type = Option<Object>)]
     pub before: Option<serde_json::Value>,
-    #[schema(value_type = Object)]
+    /// The record after the change (none for a deletion).
+    #[schema(value_type = Option<Object>)]
     pub after: Option<serde_json::Value>,
     pub ip: Option<String>,
 }
@@ -469,35 +471,4 @@ impl From<&satuatap_store::AuditRow> for ApiAuditEntry {
             ip: a.ip.clone(),
         }
     }
-}
-
-/// Error body: `{"error": {...}}`.
-#[derive(Serialize, ToSchema)]
-pub struct ApiErrorBody {
-    pub error: ApiErrorDetail,
-}
-
-#[derive(Serialize, ToSchema)]
-pub struct ApiErrorDetail {
-    /// Stable: `invalid_input`, `conflict`, `not_found`, `forbidden`, `unauthenticated`,
-    /// `bad_credentials`, `locked_out`, `rate_limited`, `csrf`, `invalid_json`, `invalid_query`,
-    /// `unsupported_media_type`, `invalid_state`, `internal`.
-    pub code: String,
-    /// In the request's language (`Accept-Language: en` for English; Indonesian by default).
-    pub message: String,
-    /// The same message in the other language.
-    pub message_alt: String,
-    pub fields: Vec<ApiFieldError>,
-    /// Values a client may act on, e.g. `{"time": "08:30"}` for `check_in_too_early`,
-    /// `{"service_id": "12"}` for `check_in_too_late`, `{"when": …}` for `quota_not_open`.
-    pub details: Option<std::collections::HashMap<String, String>>,
-}
-
-#[derive(Serialize, ToSchema)]
-pub struct ApiFieldError {
-    pub field: String,
-    /// `required`, `too_long`, `too_short`, `out_of_range`, `format`, `not_allowed`, `taken`, `unknown`, `mismatch`.
-    pub code: String,
-    pub message: String,
-    pub message_en: String,
 }

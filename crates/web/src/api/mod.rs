@@ -6,19 +6,27 @@ pub mod admin;
 pub mod auth;
 pub mod booking;
 pub mod complaint;
+pub mod devices;
+pub mod doc;
 pub mod dto;
 pub mod public;
 pub mod queue;
 pub mod survey;
 
+use std::sync::Arc;
+
 use axum::Router;
+use axum::extract::DefaultBodyLimit;
 use axum::extract::rejection::{JsonRejection, QueryRejection};
 use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::header;
 use axum::http::request::Parts;
 use axum::response::IntoResponse;
-use axum::routing::{delete, get, post};
+use axum::routing::get;
 use serde::de::DeserializeOwned;
 use utoipa::OpenApi;
+use utoipa_axum::router::{OpenApiRouter, UtoipaMethodRouterExt};
+use utoipa_axum::routes;
 
 use crate::ctx::Ctx;
 use crate::error::ApiError;
@@ -35,15 +43,32 @@ fn lang_of(parts_ext: &axum::http::Extensions) -> Lang {
     parts_ext.get::<Ctx>().map(|c| c.lang).unwrap_or_default()
 }
 
+/// Whether any string (or key) in `v` holds a NUL character, which PostgreSQL
+/// cannot store in text: refused at the edge, whatever the field.
+fn has_nul(v: &serde_json::Value) -> bool {
+    match v {
+        serde_json::Value::String(s) => s.contains('\0'),
+        serde_json::Value::Array(a) => a.iter().any(has_nul),
+        serde_json::Value::Object(o) => o.iter().any(|(k, v)| k.contains('\0') || has_nul(v)),
+        _ => false,
+    }
+}
+
 impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
     type Rejection = ApiError;
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
         let lang = lang_of(req.extensions());
-        match axum::Json::<T>::from_request(req, state).await {
-            Ok(axum::Json(v)) => Ok(ApiJson(v)),
+        match axum::Json::<serde_json::Value>::from_request(req, state).await {
+            Ok(axum::Json(v)) if has_nul(&v) => Err(ApiError::bad_json(lang, lang.t("err-nul"))),
+            // The path names the field a person got wrong (`slot_id: invalid type…`).
+            Ok(axum::Json(v)) => serde_path_to_error::deserialize(v)
+                .map(ApiJson)
+                .map_err(|e| ApiError::bad_json(lang, format!("{}: {}", e.path(), e.inner()))),
             Err(JsonRejection::JsonDataError(e)) => Err(ApiError::bad_json(lang, e.body_text())),
             Err(JsonRejection::JsonSyntaxError(e)) => Err(ApiError::bad_json(lang, e.body_text())),
             Err(JsonRejection::MissingJsonContentType(_)) => Err(ApiError::unsupported_media(lang)),
+            Err(e) if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE => Err(ApiError::payload_too_large(lang)),
+            Err(e) if crate::error::timed_out(&e) => Err(ApiError::body_timeout(lang)),
             Err(e) => Err(ApiError::bad_json(lang, e.body_text())),
         }
     }
@@ -64,6 +89,14 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for ApiQuery<T> {
     }
 }
 
+/// Years the calendar of satuatap holds (holidays, bookings, reports).
+pub const YEARS: std::ops::RangeInclusive<i32> = 1900..=2200;
+
+/// A year or date from a query, refused with 400 when outside [`YEARS`].
+pub fn in_calendar(lang: Lang, field: &str, year: i32) -> Result<(), ApiError> {
+    if YEARS.contains(&year) { Ok(()) } else { Err(ApiError::bad_query(lang, format!("{field}: {year}"))) }
+}
+
 /// A numeric path id; anything else is a clear 404.
 pub struct Id(pub i64);
 
@@ -78,104 +111,123 @@ impl<S: Send + Sync> FromRequestParts<S> for Id {
     }
 }
 
-pub fn router() -> Router<AppState> {
-    Router::new()
+/// Every API route, each with its OpenAPI operation: `routes!` takes the path
+/// and method from the handler's `#[utoipa::path]`, so a route and its
+/// documentation are written once.
+pub fn routes() -> OpenApiRouter<AppState> {
+    let upload = || DefaultBodyLimit::max(UPLOAD_LIMIT);
+    OpenApiRouter::new()
+        .routes(routes!(public::provinces))
+        .routes(routes!(public::regencies))
+        .routes(routes!(public::districts))
+        .routes(routes!(public::mpps, admin::create_mpp))
+        .routes(routes!(public::mpp, admin::update_mpp))
+        .routes(routes!(public::providers, admin::create_provider))
+        .routes(routes!(admin::create_service))
+        .routes(routes!(public::mpp_holidays, admin::add_mpp_holiday))
+        .routes(routes!(public::agencies, admin::create_agency))
+        .routes(routes!(admin::update_agency))
+        .routes(routes!(public::provider, admin::update_provider))
+        .routes(routes!(admin::counters, admin::create_counter))
+        .routes(routes!(admin::update_counter))
+        .routes(routes!(public::services))
+        .routes(routes!(public::service, admin::update_service))
+        .routes(routes!(admin::publish_service))
+        .routes(routes!(admin::unpublish_service))
+        .routes(routes!(admin::archive_service))
+        .routes(routes!(public::national_holidays, admin::add_national_holiday))
+        .routes(routes!(admin::delete_holiday))
+        .routes(routes!(admin::users, admin::create_user))
+        .routes(routes!(admin::user, admin::update_user))
+        .routes(routes!(admin::tokens, admin::issue_token))
+        .routes(routes!(admin::revoke_token))
+        .routes(routes!(admin::audit))
+        .routes(routes!(auth::login, auth::logout))
+        .routes(routes!(auth::register))
+        .routes(routes!(auth::me))
+        .routes(routes!(auth::change_password))
+        .routes(routes!(devices::list, devices::register))
+        .routes(routes!(devices::repair))
+        .routes(routes!(devices::revoke))
+        .routes(routes!(devices::pair))
+        .routes(routes!(devices::me))
+        .routes(routes!(queue::my_counters))
+        .routes(routes!(queue::issue))
+        .routes(routes!(queue::overview))
+        .routes(routes!(queue::board))
+        .routes(routes!(queue::events))
+        .routes(routes!(queue::settings, queue::set_settings))
+        .routes(routes!(queue::ticket))
+        .routes(routes!(queue::more_time))
+        .routes(routes!(queue::cancel))
+        .routes(routes!(queue::history))
+        .routes(routes!(queue::console))
+        .routes(routes!(queue::open))
+        .routes(routes!(queue::pause))
+        .routes(routes!(queue::close))
+        .routes(routes!(queue::call_next))
+        .routes(routes!(queue::set_services))
+        .routes(routes!(queue::finish))
+        .routes(routes!(queue::transfer))
+        .routes(routes!(queue::ticket_action))
+        .routes(routes!(booking::availability))
+        .routes(routes!(booking::rules, booking::set_rules))
+        .routes(routes!(booking::book))
+        .routes(routes!(booking::lookup))
+        .routes(routes!(booking::cancel))
+        .routes(routes!(booking::reschedule))
+        .routes(routes!(booking::reveal))
+        .routes(routes!(booking::check_in))
+        .routes(routes!(booking::day_list))
+        .routes(routes!(booking::join))
+        .routes(routes!(booking::place))
+        .routes(routes!(survey::elements))
+        .routes(routes!(survey::ticket_target, survey::answer_ticket))
+        .routes(routes!(survey::code_target))
+        .routes(routes!(survey::answer_code))
+        .routes(routes!(survey::tablet, survey::answer_tablet))
+        .routes(routes!(survey::create_codes))
+        .routes(routes!(survey::paper))
+        .routes(routes!(survey::mpp_ikm))
+        .routes(routes!(survey::national_ikm))
+        .routes(routes!(survey::suggestions))
+        .routes(routes!(survey::followups, survey::create_followup))
+        .routes(routes!(survey::update_followup))
+        .routes(routes!(complaint::list, complaint::file).layer(upload()))
+        .routes(routes!(complaint::export))
+        .routes(routes!(complaint::get_one))
+        .routes(routes!(complaint::step).layer(upload()))
+        .routes(routes!(complaint::staff_comment).layer(upload()))
+        .routes(routes!(complaint::staff_attachment))
+        .routes(routes!(complaint::track))
+        .routes(routes!(complaint::reporter_comment).layer(upload()))
+        .routes(routes!(complaint::rate))
+        .routes(routes!(complaint::reopen))
+        .routes(routes!(complaint::reporter_attachment))
         .route("/openapi.json", get(openapi))
-        .route("/provinces", get(public::provinces))
-        .route("/provinces/{code}/regencies", get(public::regencies))
-        .route("/regencies/{code}/districts", get(public::districts))
-        .route("/mpps", get(public::mpps).post(admin::create_mpp))
-        .route("/mpps/{id}", get(public::mpp).put(admin::update_mpp))
-        .route("/mpps/{id}/providers", get(public::providers).post(admin::create_provider))
-        .route("/mpps/{id}/services", post(admin::create_service))
-        .route("/mpps/{id}/holidays", get(public::mpp_holidays).post(admin::add_mpp_holiday))
-        .route("/agencies", get(public::agencies).post(admin::create_agency))
-        .route("/agencies/{id}", axum::routing::put(admin::update_agency))
-        .route("/providers/{id}", get(public::provider).put(admin::update_provider))
-        .route("/providers/{id}/counters", get(admin::counters).post(admin::create_counter))
-        .route("/counters/{id}", axum::routing::put(admin::update_counter))
-        .route("/services", get(public::services))
-        .route("/services/{id}", get(public::service).put(admin::update_service))
-        .route("/services/{id}/publish", post(admin::publish_service))
-        .route("/services/{id}/unpublish", post(admin::unpublish_service))
-        .route("/services/{id}/archive", post(admin::archive_service))
-        .route("/holidays", get(public::national_holidays).post(admin::add_national_holiday))
-        .route("/holidays/{id}", delete(admin::delete_holiday))
-        .route("/users", get(admin::users).post(admin::create_user))
-        .route("/users/{id}", get(admin::user).put(admin::update_user))
-        .route("/tokens", get(admin::tokens).post(admin::issue_token))
-        .route("/tokens/{id}", delete(admin::revoke_token))
-        .route("/audit", get(admin::audit))
-        .route("/session", post(auth::login).delete(auth::logout))
-        .route("/register", post(auth::register))
-        .route("/me", get(auth::me))
-        .route("/me/password", post(auth::change_password))
-        .route("/me/counters", get(queue::my_counters))
-        .route("/mpps/{id}/tickets", post(queue::issue))
-        .route("/mpps/{id}/queue", get(queue::overview))
-        .route("/mpps/{id}/board", get(queue::board))
-        .route("/mpps/{id}/events", get(queue::events))
-        .route("/mpps/{id}/queue-settings", axum::routing::put(queue::set_settings))
-        .route("/tickets/{token}", get(queue::ticket))
-        .route("/tickets/{token}/more-time", post(queue::more_time))
-        .route("/tickets/{token}/cancel", post(queue::cancel))
-        .route("/ticket-history/{id}", get(queue::history))
-        .route("/counters/{id}/console", get(queue::console))
-        .route("/counters/{id}/open", post(queue::open))
-        .route("/counters/{id}/pause", post(queue::pause))
-        .route("/counters/{id}/close", post(queue::close))
-        .route("/counters/{id}/call-next", post(queue::call_next))
-        .route("/counters/{id}/services", axum::routing::put(queue::set_services))
-        .route("/counters/{id}/tickets/{ticket}/finish", post(queue::finish))
-        .route("/counters/{id}/tickets/{ticket}/transfer", post(queue::transfer))
-        .route("/counters/{id}/tickets/{ticket}/{action}", post(queue::ticket_action))
-        .route("/services/{id}/availability", get(booking::availability))
-        .route("/services/{id}/booking-rules", get(booking::rules).put(booking::set_rules))
-        .route("/bookings", post(booking::book))
-        .route("/bookings/{code}/lookup", post(booking::lookup))
-        .route("/bookings/{code}/cancel", post(booking::cancel))
-        .route("/bookings/{code}/reschedule", post(booking::reschedule))
-        .route("/booking-records/{id}/personal-data", post(booking::reveal))
-        .route("/mpps/{id}/check-in", post(booking::check_in))
-        .route("/mpps/{id}/bookings", get(booking::day_list))
-        .route("/waiting-room", post(booking::join))
-        .route("/waiting-room/{token}", get(booking::place))
-        .route("/survey/elements", get(survey::elements))
-        .route("/tickets/{token}/survey", get(survey::ticket_target).post(survey::answer_ticket))
-        .route("/survey-codes/{code}", get(survey::code_target))
-        .route("/survey-codes/{code}/response", post(survey::answer_code))
-        .route("/counters/{id}/survey", get(survey::tablet).post(survey::answer_tablet))
-        .route("/services/{id}/survey-codes", post(survey::create_codes))
-        .route("/services/{id}/paper-surveys", post(survey::paper))
-        .route("/mpps/{id}/ikm", get(survey::mpp_ikm))
-        .route("/ikm", get(survey::national_ikm))
-        .route("/mpps/{id}/survey-suggestions", get(survey::suggestions))
-        .route("/mpps/{id}/followups", get(survey::followups).post(survey::create_followup))
-        .route("/followups/{id}", axum::routing::put(survey::update_followup))
-        .route(
-            "/mpps/{id}/complaints",
-            get(complaint::list).post(complaint::file).layer(axum::extract::DefaultBodyLimit::max(UPLOAD_LIMIT)),
-        )
-        .route("/mpps/{id}/complaints/export", get(complaint::export))
-        .route("/complaints/{id}", get(complaint::get_one))
-        .route(
-            "/complaints/{id}/steps",
-            post(complaint::step).layer(axum::extract::DefaultBodyLimit::max(UPLOAD_LIMIT)),
-        )
-        .route(
-            "/complaints/{id}/comments",
-            post(complaint::staff_comment).layer(axum::extract::DefaultBodyLimit::max(UPLOAD_LIMIT)),
-        )
-        .route("/complaint-attachments/{id}", get(complaint::staff_attachment))
-        .route("/complaint-tracking/{code}", get(complaint::track))
-        .route(
-            "/complaint-tracking/{code}/comments",
-            post(complaint::reporter_comment).layer(axum::extract::DefaultBodyLimit::max(UPLOAD_LIMIT)),
-        )
-        .route("/complaint-tracking/{code}/rating", post(complaint::rate))
-        .route("/complaint-tracking/{code}/reopen", post(complaint::reopen))
-        .route("/complaint-tracking/{code}/attachments/{attachment}", get(complaint::reporter_attachment))
         .fallback(api_not_found)
+}
+
+/// The finished document, made once per process from the routes.
+static DOC: std::sync::OnceLock<Arc<String>> = std::sync::OnceLock::new();
+
+/// The API router under `/api/v1`, serving its own OpenAPI document.
+pub fn router() -> Router<AppState> {
+    let (router, doc) = OpenApiRouter::with_openapi(ApiDoc::openapi()).nest("/api/v1", routes()).split_for_parts();
+    DOC.get_or_init(|| Arc::new(doc::finish(doc)));
+    router
+}
+
+/// The OpenAPI document as served at `/api/v1/openapi.json`.
+pub fn openapi_json() -> Arc<String> {
+    if DOC.get().is_none() {
+        let _ = router();
+    }
+    DOC.get().cloned().unwrap_or_default()
+}
+
+async fn openapi() -> impl IntoResponse {
+    ([(header::CONTENT_TYPE, "application/json")], openapi_json().as_str().to_owned())
 }
 
 async fn api_not_found(c: Ctx) -> impl IntoResponse {
@@ -186,40 +238,23 @@ async fn api_not_found(c: Ctx) -> impl IntoResponse {
 #[openapi(
     info(
         title = "satuatap API",
-        description = "Mal Pelayanan Publik: national registry, service catalogue and administration. \
-            Public reads need no authentication. Writes need a session cookie plus the `X-CSRF-Token` header \
-            (from `GET /api/v1/me`), or an API token as `Authorization: Bearer sat_…` issued by an administrator. \
-            Errors are `{\"error\": {\"code\", \"message\", \"message_alt\", \"fields\"}}` with a stable code; \
-            messages are Indonesian unless `Accept-Language: en`."
+        description = "Mal Pelayanan Publik: the national registry, every MPP's service catalogue, the queue, \
+            booking, the satisfaction survey and complaints.\n\n\
+            **Authentication.** Public reads need none. Writes need a session cookie (`POST /api/v1/session`) plus \
+            the `X-CSRF-Token` header (its value is in `GET /api/v1/me`), or an API token issued by an administrator \
+            (`Authorization: Bearer sat_…`). Kiosks, boards and tablets pair once and send their device credential \
+            as `Authorization: Device sat_dev_…`.\n\n\
+            **Errors** are `{\"error\": {\"code\", \"message\", \"message_alt\", \"fields\", \"details\"}}` with a \
+            stable `code` (listed in the `ApiErrorDetail` schema); messages are Indonesian unless \
+            `Accept-Language: en`. `429` and `503` carry `Retry-After`.",
+        version = "1"
     ),
-    paths(
-        public::provinces, public::regencies, public::districts, public::mpps, public::mpp, public::providers,
-        public::provider, public::agencies, public::services, public::service, public::national_holidays,
-        public::mpp_holidays,
-        admin::create_mpp, admin::update_mpp, admin::create_agency, admin::update_agency, admin::create_provider,
-        admin::update_provider, admin::counters, admin::create_counter, admin::update_counter, admin::create_service,
-        admin::update_service, admin::publish_service, admin::unpublish_service, admin::archive_service,
-        admin::add_national_holiday, admin::add_mpp_holiday, admin::delete_holiday, admin::users, admin::user,
-        admin::create_user, admin::update_user, admin::tokens, admin::issue_token, admin::revoke_token, admin::audit,
-        auth::login, auth::logout, auth::register, auth::me, auth::change_password,
-        queue::issue, queue::ticket, queue::more_time, queue::cancel, queue::overview, queue::board, queue::events,
-        queue::my_counters, queue::console, queue::open, queue::pause, queue::close, queue::call_next,
-        queue::ticket_action, queue::finish, queue::transfer, queue::history, queue::set_services, queue::set_settings,
-        booking::availability, booking::rules, booking::set_rules, booking::book, booking::lookup, booking::cancel,
-        booking::reschedule, booking::reveal, booking::check_in, booking::day_list, booking::join, booking::place,
-        survey::elements, survey::ticket_target, survey::answer_ticket, survey::code_target, survey::answer_code,
-        survey::tablet, survey::answer_tablet, survey::create_codes, survey::paper, survey::mpp_ikm,
-        survey::national_ikm, survey::suggestions, survey::followups, survey::create_followup, survey::update_followup,
-        complaint::file, complaint::track, complaint::reporter_comment, complaint::rate, complaint::reopen,
-        complaint::reporter_attachment, complaint::list, complaint::get_one, complaint::step, complaint::staff_comment,
-        complaint::staff_attachment, complaint::export,
-    ),
-    components(schemas(dto::ApiErrorBody, dto::ApiErrorDetail, dto::ApiFieldError)),
     tags(
         (name = "registry", description = "Provinces, regencies, districts and MPP locations"),
         (name = "catalogue", description = "Providers, counters and services with their standards"),
         (name = "calendar", description = "National holidays, cuti bersama and MPP closures"),
         (name = "accounts", description = "Sessions, accounts, API tokens and the audit log"),
+        (name = "devices", description = "Kiosks, display boards and survey tablets paired with an MPP"),
         (name = "queue", description = "Walk-in tickets, display boards (server-sent events) and counter consoles"),
         (name = "booking", description = "Visit slots, bookings (never overbooked), check-in and the waiting room"),
         (name = "survey", description = "The satisfaction survey (SKM), IKM reports and follow-ups"),
@@ -227,7 +262,3 @@ async fn api_not_found(c: Ctx) -> impl IntoResponse {
     )
 )]
 pub struct ApiDoc;
-
-pub async fn openapi() -> impl IntoResponse {
-    axum::Json(ApiDoc::openapi())
-}

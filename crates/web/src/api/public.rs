@@ -12,12 +12,13 @@ use utoipa::IntoParams;
 use super::dto::*;
 use super::{ApiQuery, Id};
 use crate::ctx::Ctx;
-use crate::error::ApiError;
+use crate::error::{ApiError, ErrorEnvelope};
 use crate::state::{AppState, WebResultExt};
 
 type ApiResult<T> = Result<Json<T>, ApiError>;
 
-#[utoipa::path(get, path = "/api/v1/provinces", tag = "registry",
+/// The 38 provinces with how many of their regencies have an MPP.
+#[utoipa::path(get, path = "/provinces", tag = "registry",
     responses((status = 200, description = "The 38 provinces with MPP coverage", body = [ApiProvince])))]
 pub async fn provinces(State(s): State<AppState>, c: Ctx) -> ApiResult<Vec<ApiProvince>> {
     let rows = s.app.province_coverage().await.api(&c)?;
@@ -34,9 +35,10 @@ pub async fn provinces(State(s): State<AppState>, c: Ctx) -> ApiResult<Vec<ApiPr
     ))
 }
 
-#[utoipa::path(get, path = "/api/v1/provinces/{code}/regencies", tag = "registry",
+/// A province's regencies and cities with their MPP counts.
+#[utoipa::path(get, path = "/provinces/{code}/regencies", tag = "registry",
     params(("code" = String, Path, description = "Province code, e.g. `32`")),
-    responses((status = 200, body = [ApiRegency]), (status = 404, body = ApiErrorBody)))]
+    responses((status = 200, body = [ApiRegency])))]
 pub async fn regencies(State(s): State<AppState>, c: Ctx, Path(code): Path<String>) -> ApiResult<Vec<ApiRegency>> {
     s.app.province(&code).await.api(&c)?;
     let rows = s.app.regency_coverage(Some(&code)).await.api(&c)?;
@@ -53,9 +55,10 @@ pub async fn regencies(State(s): State<AppState>, c: Ctx, Path(code): Path<Strin
     ))
 }
 
-#[utoipa::path(get, path = "/api/v1/regencies/{code}/districts", tag = "registry",
+/// A regency's districts (kecamatan).
+#[utoipa::path(get, path = "/regencies/{code}/districts", tag = "registry",
     params(("code" = String, Path, description = "Regency code, e.g. `32.71`")),
-    responses((status = 200, body = [ApiDistrict]), (status = 404, body = ApiErrorBody)))]
+    responses((status = 200, body = [ApiDistrict])))]
 pub async fn districts(State(s): State<AppState>, c: Ctx, Path(code): Path<String>) -> ApiResult<Vec<ApiDistrict>> {
     s.app.regency(&code).await.api(&c)?;
     let rows = s.app.districts(&code).await.api(&c)?;
@@ -65,6 +68,7 @@ pub async fn districts(State(s): State<AppState>, c: Ctx, Path(code): Path<Strin
 }
 
 #[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct MppParams {
     /// Province code.
     province: Option<String>,
@@ -74,8 +78,9 @@ pub struct MppParams {
     status: Option<String>,
 }
 
-#[utoipa::path(get, path = "/api/v1/mpps", tag = "registry", params(MppParams),
-    responses((status = 200, body = [ApiMpp]), (status = 400, body = ApiErrorBody)))]
+/// MPP locations, filtered by province, regency or status.
+#[utoipa::path(get, path = "/mpps", tag = "registry", params(MppParams),
+    responses((status = 200, body = [ApiMpp])))]
 pub async fn mpps(State(s): State<AppState>, c: Ctx, ApiQuery(p): ApiQuery<MppParams>) -> ApiResult<Vec<ApiMpp>> {
     let rows = s
         .app
@@ -93,27 +98,29 @@ async fn find_mpp(s: &AppState, c: &Ctx, key: &str) -> Result<satuatap_store::Mp
     }
 }
 
-#[utoipa::path(get, path = "/api/v1/mpps/{id}", tag = "registry",
+/// One MPP by id or slug, with whether it is open now in its own zone.
+#[utoipa::path(get, path = "/mpps/{id}", tag = "registry",
     params(("id" = String, Path, description = "MPP id or slug")),
-    responses((status = 200, description = "The MPP with whether it is open now in its own zone", body = ApiMpp),
-        (status = 404, body = ApiErrorBody)))]
+    responses((status = 200, description = "The MPP with whether it is open now in its own zone", body = ApiMpp)))]
 pub async fn mpp(State(s): State<AppState>, c: Ctx, Path(key): Path<String>) -> ApiResult<ApiMpp> {
     let m = find_mpp(&s, &c, &key).await?;
     let now = s.app.mpp_now(&m, s.app.now()).await.api(&c)?;
     Ok(Json(ApiMpp::from_row(&m, Some(&now))))
 }
 
-#[utoipa::path(get, path = "/api/v1/mpps/{id}/providers", tag = "catalogue",
+/// An MPP's providers (instansi); staff also see inactive ones.
+#[utoipa::path(get, path = "/mpps/{id}/providers", tag = "catalogue",
     params(("id" = String, Path, description = "MPP id or slug")),
-    responses((status = 200, body = [ApiProvider]), (status = 404, body = ApiErrorBody)))]
+    responses((status = 200, body = [ApiProvider])))]
 pub async fn providers(State(s): State<AppState>, c: Ctx, Path(key): Path<String>) -> ApiResult<Vec<ApiProvider>> {
     let m = find_mpp(&s, &c, &key).await?;
     let rows = s.app.providers(c.actor.as_ref(), m.id).await.api(&c)?;
     Ok(Json(rows.iter().map(ApiProvider::from).collect()))
 }
 
-#[utoipa::path(get, path = "/api/v1/providers/{id}", tag = "catalogue",
-    params(("id" = i64, Path)), responses((status = 200, body = ApiProvider), (status = 404, body = ApiErrorBody)))]
+/// One provider.
+#[utoipa::path(get, path = "/providers/{id}", tag = "catalogue",
+    params(("id" = i64, Path)), responses((status = 200, body = ApiProvider)))]
 pub async fn provider(State(s): State<AppState>, c: Ctx, Id(id): Id) -> ApiResult<ApiProvider> {
     let p = s.app.provider(id).await.api(&c)?;
     if !p.active && !c.actor.as_ref().is_some_and(|a| a.is_staff_of(p.mpp_id)) {
@@ -122,13 +129,15 @@ pub async fn provider(State(s): State<AppState>, c: Ctx, Id(id): Id) -> ApiResul
     Ok(Json(ApiProvider::from(&p)))
 }
 
-#[utoipa::path(get, path = "/api/v1/agencies", tag = "catalogue", responses((status = 200, body = [ApiAgency])))]
+/// Parent agencies shared by providers across MPPs.
+#[utoipa::path(get, path = "/agencies", tag = "catalogue", responses((status = 200, body = [ApiAgency])))]
 pub async fn agencies(State(s): State<AppState>, c: Ctx) -> ApiResult<Vec<ApiAgency>> {
     let rows = s.app.agencies().await.api(&c)?;
     Ok(Json(rows.iter().map(ApiAgency::from).collect()))
 }
 
 #[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ServiceParams {
     /// Search words; typos and partial words are tolerated.
     q: Option<String>,
@@ -141,9 +150,10 @@ pub struct ServiceParams {
     offset: Option<usize>,
 }
 
-#[utoipa::path(get, path = "/api/v1/services", tag = "catalogue", params(ServiceParams),
+/// Search published services, across all MPPs or one; typos and partial words are tolerated.
+#[utoipa::path(get, path = "/services", tag = "catalogue", params(ServiceParams),
     responses((status = 200, description = "Published services, best match first", body = ApiServicePage),
-        (status = 400, body = ApiErrorBody), (status = 404, body = ApiErrorBody)))]
+        (status = 404, description = "`not_found`: no MPP with the id or slug given as `mpp`", body = ErrorEnvelope)))]
 pub async fn services(
     State(s): State<AppState>,
     c: Ctx,
@@ -172,20 +182,24 @@ pub async fn services(
     Ok(Json(ApiServicePage { total: page.total, services: page.services.iter().map(ApiService::from).collect() }))
 }
 
-#[utoipa::path(get, path = "/api/v1/services/{id}", tag = "catalogue", params(("id" = i64, Path)),
-    responses((status = 200, body = ApiService), (status = 404, body = ApiErrorBody)))]
+/// One service with its published standard (staff also see drafts).
+#[utoipa::path(get, path = "/services/{id}", tag = "catalogue", params(("id" = i64, Path)),
+    responses((status = 200, body = ApiService)))]
 pub async fn service(State(s): State<AppState>, c: Ctx, Id(id): Id) -> ApiResult<ApiService> {
     let row = s.app.service(c.actor.as_ref(), id).await.api(&c)?;
     Ok(Json(ApiService::from(&row)))
 }
 
 #[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct YearParams {
-    /// Defaults to the current year.
+    /// Defaults to the current year (1900–2200).
+    #[param(minimum = 1900, maximum = 2200)]
     year: Option<i32>,
 }
 
-#[utoipa::path(get, path = "/api/v1/holidays", tag = "calendar", params(YearParams),
+/// National holidays and cuti bersama of a year.
+#[utoipa::path(get, path = "/holidays", tag = "calendar", params(YearParams),
     responses((status = 200, description = "National holidays and cuti bersama", body = [ApiHoliday])))]
 pub async fn national_holidays(
     State(s): State<AppState>,
@@ -193,12 +207,14 @@ pub async fn national_holidays(
     ApiQuery(p): ApiQuery<YearParams>,
 ) -> ApiResult<Vec<ApiHoliday>> {
     let year = p.year.unwrap_or_else(|| s.app.now().year());
+    super::in_calendar(c.lang, "year", year)?;
     let rows = s.app.holidays(None, year).await.api(&c)?;
     Ok(Json(rows.iter().map(ApiHoliday::from).collect()))
 }
 
-#[utoipa::path(get, path = "/api/v1/mpps/{id}/holidays", tag = "calendar", params(("id" = String, Path), YearParams),
-    responses((status = 200, description = "The MPP's own closures", body = [ApiHoliday]), (status = 404, body = ApiErrorBody)))]
+/// An MPP's own closures of a year.
+#[utoipa::path(get, path = "/mpps/{id}/holidays", tag = "calendar", params(("id" = String, Path), YearParams),
+    responses((status = 200, description = "The MPP's own closures", body = [ApiHoliday])))]
 pub async fn mpp_holidays(
     State(s): State<AppState>,
     c: Ctx,
@@ -207,6 +223,7 @@ pub async fn mpp_holidays(
 ) -> ApiResult<Vec<ApiHoliday>> {
     let m = find_mpp(&s, &c, &key).await?;
     let year = p.year.unwrap_or_else(|| s.app.now().year());
+    super::in_calendar(c.lang, "year", year)?;
     let rows = s.app.holidays(Some(m.id), year).await.api(&c)?;
     Ok(Json(rows.iter().map(ApiHoliday::from).collect()))
 }

@@ -12,104 +12,87 @@ use futures::stream::{self, StreamExt};
 use satuatap_domain::queue::CounterState;
 use satuatap_service::board::sse_frame;
 use satuatap_service::queue::{
-    BoardSnapshot, ConsoleView, CounterServicesInput, FinishInput, IssueInput, QueueLine, QueueSettingsInput,
-    TicketView, TransferInput,
+    BoardSnapshot, Caller, ConsoleView, CounterServicesInput, FinishInput, IssueInput, QueueLine, QueueSettingsInput,
+    QueueSettingsView, TicketView, TransferInput,
 };
+use satuatap_store::TicketEventRow;
 use serde::{Deserialize, Serialize};
 use tokio_stream::wrappers::BroadcastStream;
 use utoipa::{IntoParams, ToSchema};
 
-use super::dto::ApiErrorBody;
 use super::{ApiJson, ApiQuery, Id};
 use crate::ctx::Ctx;
-use crate::error::ApiError;
+use crate::error::{ApiError, ErrorEnvelope};
 use crate::state::{AppState, WebResultExt};
+use crate::throttle::{Throttle, bucket};
 
 type ApiResult<T> = Result<Json<T>, ApiError>;
-
-/// A ticket as returned by the API (see the service's `TicketView`).
-#[derive(Serialize, ToSchema)]
-#[schema(as = Ticket)]
-pub struct TicketDoc {
-    id: i64,
-    code: String,
-    /// `waiting`, `called`, `serving` or `done`.
-    status: String,
-    outcome: Option<String>,
-    service_name: String,
-    provider_name: String,
-    counter_code: Option<String>,
-    ahead: i64,
-    estimate_minutes: Option<i64>,
-}
 
 /// A newly issued ticket: keep `token`; it opens the ticket's page and lets its holder cancel.
 #[derive(Serialize, ToSchema)]
 pub struct IssuedTicket {
-    #[schema(value_type = TicketDoc)]
     pub ticket: TicketView,
     pub token: String,
     /// The holder's page (also in the QR code on the printed ticket).
     pub url: String,
 }
 
-#[utoipa::path(post, path = "/api/v1/mpps/{id}/tickets", tag = "queue", request_body = IssueInput, params(("id" = i64, Path)),
-    responses((status = 201, body = IssuedTicket), (status = 409, description = "The MPP is closed", body = ApiErrorBody),
-        (status = 422, body = ApiErrorBody), (status = 429, body = ApiErrorBody)))]
+/// Take a walk-in ticket.
+///
+/// From a kiosk (`source` `kiosk`, the default) this needs a paired kiosk of the MPP
+/// (`X-Device-Token`) or its staff; a phone takes a `web` ticket without either.
+/// Sending the same `request_id` again returns the same ticket.
+#[utoipa::path(post, path = "/mpps/{id}/tickets", tag = "queue", request_body = IssueInput, params(("id" = i64, Path)),
+    security((), ("device" = []), ("session" = []), ("token" = [])),
+    responses((status = 201, body = IssuedTicket),
+        (status = 403, description = "`device_required`: a kiosk ticket from a device that is not a paired kiosk of this MPP", body = ErrorEnvelope),
+        (status = 409, description = "`queue_closed`: the MPP is not issuing tickets now", body = ErrorEnvelope),
+        (status = 429, body = ErrorEnvelope)))]
 pub async fn issue(
     State(s): State<AppState>,
     c: Ctx,
+    _: Throttle<bucket::Ticket>,
     Id(mpp): Id,
     ApiJson(input): ApiJson<IssueInput>,
 ) -> Result<impl IntoResponse, ApiError> {
-    if let Some(wait) = s.limits.check_ticket(c.ip.as_deref()) {
-        return Err(ApiError::rate_limited(c.lang, wait));
-    }
-    let (ticket, token) = s.app.issue_ticket(mpp, &input).await.api(&c)?;
+    let by = Caller { actor: c.actor.as_ref(), device: c.device.as_ref() };
+    let (ticket, token) = s.app.issue_ticket(by, mpp, &input).await.api(&c)?;
     let url = format!("/tiket/{token}");
     Ok((StatusCode::CREATED, Json(IssuedTicket { ticket, token, url })))
 }
 
-#[utoipa::path(get, path = "/api/v1/tickets/{token}", tag = "queue", params(("token" = String, Path)),
-    responses((status = 200, body = TicketDoc), (status = 404, body = ApiErrorBody)))]
+/// A ticket as its holder sees it, by the token in its QR code.
+#[utoipa::path(get, path = "/tickets/{token}", tag = "queue", params(("token" = String, Path)),
+    responses((status = 200, body = TicketView)))]
 pub async fn ticket(State(s): State<AppState>, c: Ctx, Path(token): Path<String>) -> ApiResult<TicketView> {
     Ok(Json(s.app.ticket_by_token(&token).await.api(&c)?))
 }
 
-#[utoipa::path(post, path = "/api/v1/tickets/{token}/more-time", tag = "queue", params(("token" = String, Path)),
-    responses((status = 200, body = TicketDoc), (status = 409, description = "Not called, or already used", body = ApiErrorBody)))]
+/// "I need more time": once, a called ticket goes back a few minutes.
+#[utoipa::path(post, path = "/tickets/{token}/more-time", tag = "queue", params(("token" = String, Path)),
+    responses((status = 200, body = TicketView),
+        (status = 409, description = "`more_time_unavailable`: not called, or already used", body = ErrorEnvelope)))]
 pub async fn more_time(State(s): State<AppState>, c: Ctx, Path(token): Path<String>) -> ApiResult<TicketView> {
     Ok(Json(s.app.ticket_more_time(&token).await.api(&c)?))
 }
 
-#[utoipa::path(post, path = "/api/v1/tickets/{token}/cancel", tag = "queue", params(("token" = String, Path)),
-    responses((status = 200, body = TicketDoc), (status = 409, body = ApiErrorBody)))]
+/// The holder gives up their place.
+#[utoipa::path(post, path = "/tickets/{token}/cancel", tag = "queue", params(("token" = String, Path)),
+    responses((status = 200, body = TicketView),
+        (status = 409, description = "`ticket_not_cancellable`: only a waiting or called ticket", body = ErrorEnvelope)))]
 pub async fn cancel(State(s): State<AppState>, c: Ctx, Path(token): Path<String>) -> ApiResult<TicketView> {
     Ok(Json(s.app.cancel_ticket(&token).await.api(&c)?))
 }
 
-/// Waiting tickets and estimates of one service.
-#[derive(Serialize, ToSchema)]
-#[schema(as = QueueLine)]
-pub struct QueueLineDoc {
-    service_id: i64,
-    service_name: String,
-    provider_name: String,
-    zone: Option<String>,
-    prefix: String,
-    waiting: i64,
-    open_counters: i64,
-    average_service_minutes: i64,
-    estimate_minutes: Option<i64>,
-}
-
-#[utoipa::path(get, path = "/api/v1/mpps/{id}/queue", tag = "queue", params(("id" = i64, Path)),
-    responses((status = 200, body = [QueueLineDoc])))]
+/// Waiting counts and estimates per service, for kiosks.
+#[utoipa::path(get, path = "/mpps/{id}/queue", tag = "queue", params(("id" = i64, Path)),
+    responses((status = 200, body = [QueueLine])))]
 pub async fn overview(State(s): State<AppState>, c: Ctx, Id(mpp): Id) -> ApiResult<Vec<QueueLine>> {
     Ok(Json(s.app.queue_overview(mpp).await.api(&c)?))
 }
 
 #[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ZoneParam {
     /// Show one zone (floor or provider group) only.
     zone: Option<String>,
@@ -119,21 +102,9 @@ fn zone_of(p: &ZoneParam) -> Option<&str> {
     p.zone.as_deref().map(str::trim).filter(|z| !z.is_empty())
 }
 
-#[derive(Serialize, ToSchema)]
-#[schema(as = BoardSnapshot)]
-pub struct BoardDoc {
-    mpp_name: String,
-    time_zone: String,
-    zones: Vec<String>,
-    #[schema(value_type = Vec<Object>)]
-    now_serving: Vec<serde_json::Value>,
-    #[schema(value_type = Vec<QueueLineDoc>)]
-    queues: Vec<serde_json::Value>,
-    announcement: Option<String>,
-}
-
-#[utoipa::path(get, path = "/api/v1/mpps/{id}/board", tag = "queue", params(("id" = i64, Path), ZoneParam),
-    responses((status = 200, body = BoardDoc)))]
+/// What a display board shows now.
+#[utoipa::path(get, path = "/mpps/{id}/board", tag = "queue", params(("id" = i64, Path), ZoneParam),
+    responses((status = 200, body = BoardSnapshot)))]
 pub async fn board(
     State(s): State<AppState>,
     c: Ctx,
@@ -143,11 +114,26 @@ pub async fn board(
     Ok(Json(s.app.board_snapshot(mpp, zone_of(&p)).await.api(&c)?))
 }
 
-/// Server-sent events for boards, kiosks and phones: `snapshot` first (the same
-/// body as `/board`), then `call`, `queue` and `reload` as they happen. Frames are
-/// encoded once per message and shared by every connection.
-#[utoipa::path(get, path = "/api/v1/mpps/{id}/events", tag = "queue", params(("id" = i64, Path), ZoneParam),
-    responses((status = 200, description = "text/event-stream")))]
+/// One server-sent event of `/events`, as the stream carries it.
+#[derive(ToSchema)]
+#[allow(dead_code)]
+pub struct LiveEvent {
+    /// `snapshot`, `call`, `queue` or `reload`.
+    event: Option<String>,
+    /// JSON: a `BoardSnapshot` for `snapshot`, a `CallView` for `call`, queue lines for `queue`.
+    data: String,
+    /// Milliseconds the browser waits before reconnecting (on the first event).
+    retry: Option<u64>,
+    id: Option<String>,
+}
+
+/// Live events for boards, kiosks and phones.
+///
+/// Server-sent events: `snapshot` first (the body of `/board`), then `call`, `queue`
+/// and `reload` as they happen; a `: ping` comment every 15 s. Frames are encoded
+/// once per message and shared by every connection.
+#[utoipa::path(get, path = "/mpps/{id}/events", tag = "queue", params(("id" = i64, Path), ZoneParam),
+    responses((status = 200, description = "An event stream", content_type = "text/event-stream", body = LiveEvent)))]
 pub async fn events(
     State(s): State<AppState>,
     c: Ctx,
@@ -189,6 +175,7 @@ pub async fn events(
 
 // --- consoles ------------------------------------------------------------------------------
 
+/// A counter the caller may operate.
 #[derive(Serialize, ToSchema)]
 pub struct MyCounter {
     id: i64,
@@ -196,12 +183,12 @@ pub struct MyCounter {
     name: String,
     provider_id: i64,
     provider_name: String,
-    /// `closed`, `open` or `paused`.
-    state: String,
+    state: CounterState,
 }
 
-#[utoipa::path(get, path = "/api/v1/me/counters", tag = "queue",
-    responses((status = 200, description = "Counters the caller may operate", body = [MyCounter]), (status = 401, body = ApiErrorBody)))]
+/// The counters the caller may operate.
+#[utoipa::path(get, path = "/me/counters", tag = "queue", security(("session" = []), ("token" = [])),
+    responses((status = 200, body = [MyCounter])))]
 pub async fn my_counters(State(s): State<AppState>, c: Ctx) -> ApiResult<Vec<MyCounter>> {
     let a = c.api_actor()?;
     let rows = s.app.my_counters(a).await.api(&c)?;
@@ -213,29 +200,15 @@ pub async fn my_counters(State(s): State<AppState>, c: Ctx) -> ApiResult<Vec<MyC
                 name: k.name,
                 provider_id: k.provider_id,
                 provider_name: k.provider_name,
-                state: k.state.0.as_str().into(),
+                state: k.state.0,
             })
             .collect(),
     ))
 }
 
-#[derive(Serialize, ToSchema)]
-#[schema(as = Console)]
-pub struct ConsoleDoc {
-    counter_id: i64,
-    counter_code: String,
-    state: String,
-    #[schema(value_type = Option<TicketDoc>)]
-    current: Option<serde_json::Value>,
-    #[schema(value_type = Vec<Object>)]
-    history: Vec<serde_json::Value>,
-    requirements: Vec<String>,
-    #[schema(value_type = Vec<QueueLineDoc>)]
-    queues: Vec<serde_json::Value>,
-}
-
-#[utoipa::path(get, path = "/api/v1/counters/{id}/console", tag = "queue", params(("id" = i64, Path)),
-    responses((status = 200, body = ConsoleDoc), (status = 403, body = ApiErrorBody)))]
+/// What a counter's console shows.
+#[utoipa::path(get, path = "/counters/{id}/console", tag = "queue", params(("id" = i64, Path)),
+    security(("session" = []), ("token" = [])), responses((status = 200, body = ConsoleView)))]
 pub async fn console(State(s): State<AppState>, c: Ctx, Id(id): Id) -> ApiResult<ConsoleView> {
     let a = c.api_actor()?;
     Ok(Json(s.app.console(a, id).await.api(&c)?))
@@ -246,20 +219,29 @@ async fn set_state(s: &AppState, c: &Ctx, id: i64, state: CounterState) -> ApiRe
     Ok(Json(s.app.set_counter_state(a, id, state).await.api(c)?))
 }
 
-#[utoipa::path(post, path = "/api/v1/counters/{id}/open", tag = "queue", params(("id" = i64, Path)),
-    responses((status = 200, body = ConsoleDoc), (status = 403, body = ApiErrorBody)))]
+/// Open the counter (start calling).
+#[utoipa::path(post, path = "/counters/{id}/open", tag = "queue", params(("id" = i64, Path)),
+    security(("session" = []), ("token" = [])),
+    responses((status = 200, body = ConsoleView),
+        (status = 409, description = "`counter_inactive`: switched off by an administrator", body = ErrorEnvelope)))]
 pub async fn open(State(s): State<AppState>, c: Ctx, Id(id): Id) -> ApiResult<ConsoleView> {
     set_state(&s, &c, id, CounterState::Open).await
 }
 
-#[utoipa::path(post, path = "/api/v1/counters/{id}/pause", tag = "queue", params(("id" = i64, Path)),
-    responses((status = 200, body = ConsoleDoc), (status = 403, body = ApiErrorBody)))]
+/// Pause the counter (a break): it calls no one until opened again.
+#[utoipa::path(post, path = "/counters/{id}/pause", tag = "queue", params(("id" = i64, Path)),
+    security(("session" = []), ("token" = [])),
+    responses((status = 200, body = ConsoleView),
+        (status = 409, description = "`counter_inactive`, `ticket_at_counter`", body = ErrorEnvelope)))]
 pub async fn pause(State(s): State<AppState>, c: Ctx, Id(id): Id) -> ApiResult<ConsoleView> {
     set_state(&s, &c, id, CounterState::Paused).await
 }
 
-#[utoipa::path(post, path = "/api/v1/counters/{id}/close", tag = "queue", params(("id" = i64, Path)),
-    responses((status = 200, body = ConsoleDoc), (status = 409, description = "A ticket is still at the counter", body = ApiErrorBody)))]
+/// Close the counter for the day.
+#[utoipa::path(post, path = "/counters/{id}/close", tag = "queue", params(("id" = i64, Path)),
+    security(("session" = []), ("token" = [])),
+    responses((status = 200, body = ConsoleView),
+        (status = 409, description = "`ticket_at_counter`: finish or return the current ticket first", body = ErrorEnvelope)))]
 pub async fn close(State(s): State<AppState>, c: Ctx, Id(id): Id) -> ApiResult<ConsoleView> {
     set_state(&s, &c, id, CounterState::Closed).await
 }
@@ -267,13 +249,14 @@ pub async fn close(State(s): State<AppState>, c: Ctx, Id(id): Id) -> ApiResult<C
 #[derive(Serialize, ToSchema)]
 pub struct CallResult {
     /// The ticket called, or none when nobody is waiting.
-    #[schema(value_type = Option<TicketDoc>)]
     pub ticket: Option<TicketView>,
 }
 
-#[utoipa::path(post, path = "/api/v1/counters/{id}/call-next", tag = "queue", params(("id" = i64, Path)),
-    responses((status = 200, body = CallResult), (status = 403, body = ApiErrorBody),
-        (status = 409, description = "Counter not open, or a ticket is still at it", body = ApiErrorBody)))]
+/// Call the next ticket: priority groups and bookings first, by arrival; never one twice.
+#[utoipa::path(post, path = "/counters/{id}/call-next", tag = "queue", params(("id" = i64, Path)),
+    security(("session" = []), ("token" = [])),
+    responses((status = 200, body = CallResult),
+        (status = 409, description = "`counter_not_open`, `ticket_at_counter`, `counter_inactive`", body = ErrorEnvelope)))]
 pub async fn call_next(State(s): State<AppState>, c: Ctx, Id(id): Id) -> ApiResult<CallResult> {
     let a = c.api_actor()?;
     Ok(Json(CallResult { ticket: s.app.call_next(a, id).await.api(&c)? }))
@@ -298,10 +281,13 @@ fn ids(c: &Ctx, counter: &str, ticket: &str) -> Result<(i64, i64), ApiError> {
     }
 }
 
-#[utoipa::path(post, path = "/api/v1/counters/{id}/tickets/{ticket}/{action}", tag = "queue",
-    params(("id" = i64, Path), ("ticket" = i64, Path), ("action" = String, Path, description = "`recall`, `start`, `no-show` or `return`")),
-    responses((status = 200, body = TicketDoc), (status = 403, body = ApiErrorBody),
-        (status = 409, description = "The ticket is no longer there, or needs a recall first", body = ApiErrorBody)))]
+/// Act on the ticket at the counter: `recall`, `start` serving, `no-show`, or `return` it to the queue.
+#[utoipa::path(post, path = "/counters/{id}/tickets/{ticket}/{action}", tag = "queue",
+    params(("id" = i64, Path), ("ticket" = i64, Path),
+        ("action" = String, Path, description = "`recall`, `start`, `no-show` or `return`")),
+    security(("session" = []), ("token" = [])),
+    responses((status = 200, body = TicketView),
+        (status = 409, description = "`ticket_moved`: no longer at this counter; `recall_first`: call again before a no-show", body = ErrorEnvelope)))]
 pub async fn ticket_action(
     State(s): State<AppState>,
     c: Ctx,
@@ -314,9 +300,11 @@ pub async fn ticket_action(
     act(&s, &c, counter, ticket, &action, None).await
 }
 
-#[utoipa::path(post, path = "/api/v1/counters/{id}/tickets/{ticket}/finish", tag = "queue", request_body = FinishInput,
-    params(("id" = i64, Path), ("ticket" = i64, Path)),
-    responses((status = 200, body = TicketDoc), (status = 422, description = "A reason is required when not served", body = ApiErrorBody)))]
+/// Finish the ticket at the counter, served or not (with a reason).
+#[utoipa::path(post, path = "/counters/{id}/tickets/{ticket}/finish", tag = "queue", request_body = FinishInput,
+    params(("id" = i64, Path), ("ticket" = i64, Path)), security(("session" = []), ("token" = [])),
+    responses((status = 200, body = TicketView),
+        (status = 409, description = "`ticket_moved`", body = ErrorEnvelope)))]
 pub async fn finish(
     State(s): State<AppState>,
     c: Ctx,
@@ -327,9 +315,11 @@ pub async fn finish(
     act(&s, &c, counter, ticket, "finish", Some(&input)).await
 }
 
-#[utoipa::path(post, path = "/api/v1/counters/{id}/tickets/{ticket}/transfer", tag = "queue", request_body = TransferInput,
-    params(("id" = i64, Path), ("ticket" = i64, Path)),
-    responses((status = 200, body = TicketDoc), (status = 422, body = ApiErrorBody)))]
+/// Send the ticket at the counter to another service (or counter).
+#[utoipa::path(post, path = "/counters/{id}/tickets/{ticket}/transfer", tag = "queue", request_body = TransferInput,
+    params(("id" = i64, Path), ("ticket" = i64, Path)), security(("session" = []), ("token" = [])),
+    responses((status = 200, body = TicketView),
+        (status = 409, description = "`ticket_moved`", body = ErrorEnvelope)))]
 pub async fn transfer(
     State(s): State<AppState>,
     c: Ctx,
@@ -341,15 +331,18 @@ pub async fn transfer(
     Ok(Json(s.app.transfer_ticket(a, counter, ticket, &input).await.api(&c)?))
 }
 
-#[utoipa::path(get, path = "/api/v1/ticket-history/{id}", tag = "queue", params(("id" = i64, Path)),
-    responses((status = 200, description = "Every step of the ticket", body = [Object]), (status = 404, body = ApiErrorBody)))]
-pub async fn history(State(s): State<AppState>, c: Ctx, Id(id): Id) -> Result<impl IntoResponse, ApiError> {
+/// Every step of a ticket, with who and when (staff of its MPP).
+#[utoipa::path(get, path = "/ticket-history/{id}", tag = "queue", params(("id" = i64, Path)),
+    security(("session" = []), ("token" = [])), responses((status = 200, body = [TicketEventRow])))]
+pub async fn history(State(s): State<AppState>, c: Ctx, Id(id): Id) -> ApiResult<Vec<TicketEventRow>> {
     let a = c.api_actor()?;
     Ok(Json(s.app.ticket_history(a, id).await.api(&c)?))
 }
 
-#[utoipa::path(put, path = "/api/v1/counters/{id}/services", tag = "queue", request_body = CounterServicesInput, params(("id" = i64, Path)),
-    responses((status = 200, body = [i64]), (status = 403, body = ApiErrorBody), (status = 422, body = ApiErrorBody)))]
+/// Choose which of its provider's services a counter calls.
+#[utoipa::path(put, path = "/counters/{id}/services", tag = "queue", request_body = CounterServicesInput,
+    params(("id" = i64, Path)), security(("session" = []), ("token" = [])),
+    responses((status = 200, description = "The services the counter calls now", body = [i64])))]
 pub async fn set_services(
     State(s): State<AppState>,
     c: Ctx,
@@ -360,14 +353,24 @@ pub async fn set_services(
     Ok(Json(s.app.set_counter_services(a, id, &input).await.api(&c)?))
 }
 
-#[utoipa::path(put, path = "/api/v1/mpps/{id}/queue-settings", tag = "queue", request_body = QueueSettingsInput, params(("id" = i64, Path)),
-    responses((status = 200, body = Object), (status = 403, body = ApiErrorBody), (status = 422, body = ApiErrorBody)))]
+/// An MPP's queue policy and board announcement (its staff).
+#[utoipa::path(get, path = "/mpps/{id}/queue-settings", tag = "queue", params(("id" = i64, Path)),
+    security(("session" = []), ("token" = [])), responses((status = 200, body = QueueSettingsView)))]
+pub async fn settings(State(s): State<AppState>, c: Ctx, Id(id): Id) -> ApiResult<QueueSettingsView> {
+    let a = c.api_actor()?;
+    Ok(Json(s.app.queue_settings(a, id).await.api(&c)?))
+}
+
+/// Set an MPP's queue policy and board announcement (its manager); takes what `GET` returns.
+#[utoipa::path(put, path = "/mpps/{id}/queue-settings", tag = "queue", request_body = QueueSettingsInput,
+    params(("id" = i64, Path)), security(("session" = []), ("token" = [])),
+    responses((status = 200, body = QueueSettingsView)))]
 pub async fn set_settings(
     State(s): State<AppState>,
     c: Ctx,
     Id(id): Id,
     ApiJson(input): ApiJson<QueueSettingsInput>,
-) -> Result<impl IntoResponse, ApiError> {
+) -> ApiResult<QueueSettingsView> {
     let a = c.api_actor()?;
     Ok(Json(s.app.set_queue_settings(a, id, &input).await.api(&c)?))
 }

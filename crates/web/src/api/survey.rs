@@ -8,14 +8,15 @@ use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use satuatap_domain::survey::{ELEMENTS, Period};
 use satuatap_service::survey::{FollowupInput, IkmReport, SurveyInput, SurveyTarget};
+use satuatap_store::{FollowupRow, SuggestionRow};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::dto::ApiErrorBody;
 use super::{ApiJson, ApiQuery, Id};
 use crate::ctx::Ctx;
-use crate::error::ApiError;
+use crate::error::{ApiError, ErrorEnvelope};
 use crate::state::{AppState, WebResultExt};
+use crate::throttle::{Throttle, bucket};
 
 type ApiResult<T> = Result<Json<T>, ApiError>;
 
@@ -31,7 +32,8 @@ pub struct ElementDoc {
     labels_en: [&'static str; 4],
 }
 
-#[utoipa::path(get, path = "/api/v1/survey/elements", tag = "survey",
+/// The nine survey elements U1–U9 with their official answers.
+#[utoipa::path(get, path = "/survey/elements", tag = "survey",
     responses((status = 200, description = "U1–U9 as PermenPANRB 14/2017 defines them", body = [ElementDoc])))]
 pub async fn elements() -> Json<Vec<ElementDoc>> {
     Json(
@@ -51,67 +53,56 @@ pub async fn elements() -> Json<Vec<ElementDoc>> {
 }
 
 #[derive(Serialize, ToSchema)]
-#[schema(as = SurveyTarget)]
-pub struct TargetDoc {
-    mpp_name: String,
-    provider_name: String,
-    service_name: String,
-    /// Already answered: a second response is refused.
-    answered: bool,
-    ticket_code: Option<String>,
-}
-
-#[derive(Serialize, ToSchema)]
 pub struct Submitted {
     id: i64,
 }
 
-fn limited(s: &AppState, c: &Ctx) -> Result<(), ApiError> {
-    match s.limits.check_survey(c.ip.as_deref()) {
-        Some(wait) => Err(ApiError::rate_limited(c.lang, wait)),
-        None => Ok(()),
-    }
-}
-
-#[utoipa::path(get, path = "/api/v1/tickets/{token}/survey", tag = "survey", params(("token" = String, Path)),
-    responses((status = 200, body = TargetDoc), (status = 409, description = "`survey_not_open`: the visit was not served, or too long ago", body = ApiErrorBody)))]
+/// What the survey of a served visit is about.
+#[utoipa::path(get, path = "/tickets/{token}/survey", tag = "survey", params(("token" = String, Path)),
+    responses((status = 200, body = SurveyTarget), (status = 409, description = "`survey_not_open`: the visit was not served, or too long ago", body = ErrorEnvelope)))]
 pub async fn ticket_target(State(s): State<AppState>, c: Ctx, Path(token): Path<String>) -> ApiResult<SurveyTarget> {
     Ok(Json(s.app.survey_for_ticket(&token).await.api(&c)?))
 }
 
-#[utoipa::path(post, path = "/api/v1/tickets/{token}/survey", tag = "survey", params(("token" = String, Path)),
+/// Answer the survey of a served visit (once).
+#[utoipa::path(post, path = "/tickets/{token}/survey", tag = "survey", params(("token" = String, Path)),
     request_body = SurveyInput,
-    responses((status = 201, body = Submitted), (status = 409, description = "`survey_answered`, `survey_not_open`", body = ApiErrorBody),
-        (status = 422, body = ApiErrorBody), (status = 429, body = ApiErrorBody)))]
+    responses((status = 201, body = Submitted), (status = 409, description = "`survey_answered`, `survey_not_open`", body = ErrorEnvelope), (status = 429, body = ErrorEnvelope)))]
 pub async fn answer_ticket(
     State(s): State<AppState>,
     c: Ctx,
+    _: Throttle<bucket::Survey>,
     Path(token): Path<String>,
     ApiJson(input): ApiJson<SurveyInput>,
 ) -> Result<impl IntoResponse, ApiError> {
-    limited(&s, &c)?;
     let id = s.app.submit_survey_for_ticket(&token, &input).await.api(&c)?;
     Ok((StatusCode::CREATED, Json(Submitted { id })))
 }
 
-#[utoipa::path(get, path = "/api/v1/survey-codes/{code}", tag = "survey", params(("code" = String, Path)),
-    responses((status = 200, body = TargetDoc), (status = 404, body = ApiErrorBody)))]
-pub async fn code_target(State(s): State<AppState>, c: Ctx, Path(code): Path<String>) -> ApiResult<SurveyTarget> {
-    limited(&s, &c)?;
+/// What the survey of a one-time code is about.
+#[utoipa::path(get, path = "/survey-codes/{code}", tag = "survey", params(("code" = String, Path)),
+    responses((status = 200, body = SurveyTarget), (status = 429, body = ErrorEnvelope)))]
+pub async fn code_target(
+    State(s): State<AppState>,
+    c: Ctx,
+    _: Throttle<bucket::Survey>,
+    Path(code): Path<String>,
+) -> ApiResult<SurveyTarget> {
     Ok(Json(s.app.survey_for_code(&code).await.api(&c)?.0))
 }
 
-#[utoipa::path(post, path = "/api/v1/survey-codes/{code}/response", tag = "survey", params(("code" = String, Path)),
+/// Answer the survey with a one-time code (once).
+#[utoipa::path(post, path = "/survey-codes/{code}/response", tag = "survey", params(("code" = String, Path)),
     request_body = SurveyInput,
-    responses((status = 201, body = Submitted), (status = 404, body = ApiErrorBody),
-        (status = 409, description = "`survey_answered`: the code was used", body = ApiErrorBody), (status = 422, body = ApiErrorBody)))]
+    responses((status = 201, body = Submitted),
+        (status = 409, description = "`survey_answered`: the code was used", body = ErrorEnvelope), (status = 429, body = ErrorEnvelope)))]
 pub async fn answer_code(
     State(s): State<AppState>,
     c: Ctx,
+    _: Throttle<bucket::Survey>,
     Path(code): Path<String>,
     ApiJson(input): ApiJson<SurveyInput>,
 ) -> Result<impl IntoResponse, ApiError> {
-    limited(&s, &c)?;
     let id = s.app.submit_survey_for_code(&code, &input).await.api(&c)?;
     Ok((StatusCode::CREATED, Json(Submitted { id })))
 }
@@ -120,11 +111,11 @@ pub async fn answer_code(
 pub struct TabletDoc {
     /// The visit's ticket token, to send back with the answers; null while none waits.
     token: Option<String>,
-    #[schema(value_type = Option<TargetDoc>)]
     target: Option<SurveyTarget>,
 }
 
-#[utoipa::path(get, path = "/api/v1/counters/{id}/survey", tag = "survey", params(("id" = i64, Path)),
+/// The visit just finished at this counter, for its survey tablet.
+#[utoipa::path(get, path = "/counters/{id}/survey", tag = "survey", security(("session" = []), ("token" = [])), params(("id" = i64, Path)),
     responses((status = 200, description = "The visit just finished at this counter, for its survey tablet", body = TabletDoc)))]
 pub async fn tablet(State(s): State<AppState>, c: Ctx, Id(id): Id) -> ApiResult<TabletDoc> {
     let a = c.api_actor()?;
@@ -144,9 +135,10 @@ pub struct TabletAnswer {
     pub answers: SurveyInput,
 }
 
-#[utoipa::path(post, path = "/api/v1/counters/{id}/survey", tag = "survey", params(("id" = i64, Path)),
+/// Answer on the counter's survey tablet.
+#[utoipa::path(post, path = "/counters/{id}/survey", tag = "survey", security(("session" = []), ("token" = [])), params(("id" = i64, Path)),
     request_body = TabletAnswer,
-    responses((status = 201, body = Submitted), (status = 409, body = ApiErrorBody), (status = 422, body = ApiErrorBody)))]
+    responses((status = 201, body = Submitted), (status = 409, body = ErrorEnvelope)))]
 pub async fn answer_tablet(
     State(s): State<AppState>,
     c: Ctx,
@@ -165,9 +157,10 @@ pub struct CodesBody {
     pub note: Option<String>,
 }
 
-#[utoipa::path(post, path = "/api/v1/services/{id}/survey-codes", tag = "survey", params(("id" = i64, Path)),
+/// Make one-time survey codes for applications finished later.
+#[utoipa::path(post, path = "/services/{id}/survey-codes", tag = "survey", security(("session" = []), ("token" = [])), params(("id" = i64, Path)),
     request_body = CodesBody,
-    responses((status = 201, description = "One-time codes `SKM-XXXX-XXXX`", body = [String]), (status = 403, body = ApiErrorBody)))]
+    responses((status = 201, description = "One-time codes `SKM-XXXX-XXXX`", body = [String])))]
 pub async fn create_codes(
     State(s): State<AppState>,
     c: Ctx,
@@ -179,10 +172,10 @@ pub async fn create_codes(
     Ok((StatusCode::CREATED, Json(codes)))
 }
 
-#[utoipa::path(post, path = "/api/v1/services/{id}/paper-surveys", tag = "survey", params(("id" = i64, Path)),
+/// Type in a paper survey.
+#[utoipa::path(post, path = "/services/{id}/paper-surveys", tag = "survey", security(("session" = []), ("token" = [])), params(("id" = i64, Path)),
     request_body = SurveyInput,
-    responses((status = 201, description = "Stored with channel `paper` and who typed it in", body = Submitted),
-        (status = 403, body = ApiErrorBody), (status = 422, body = ApiErrorBody)))]
+    responses((status = 201, description = "Stored with channel `paper` and who typed it in", body = Submitted)))]
 pub async fn paper(
     State(s): State<AppState>,
     c: Ctx,
@@ -195,6 +188,7 @@ pub async fn paper(
 }
 
 #[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct IkmParams {
     /// `2026-Q4`, `2026-S2`, `2026`, or `2026-01-01..2026-03-31` (default: the current quarter).
     pub period: Option<String>,
@@ -210,30 +204,9 @@ pub fn period_of(s: &AppState, c: &Ctx, p: Option<&str>, tz: &str) -> Result<Per
     }
 }
 
-#[derive(Serialize, ToSchema)]
-#[schema(as = IkmReport)]
-pub struct IkmDoc {
-    period: String,
-    respondents: u64,
-    served: u64,
-    required_sample: u64,
-    sample_reached: bool,
-    /// `88.31`: (Σ NRR × 1/9) × 25 with the exact weight, rounded half up.
-    ikm: Option<String>,
-    /// `A`–`D`.
-    grade: Option<String>,
-    grade_label: Option<String>,
-    /// `[{code, name, name_en, nrr, score}]` for U1–U9.
-    #[schema(value_type = Vec<Object>)]
-    elements: Vec<serde_json::Value>,
-    weakest: Vec<String>,
-    /// Per provider (or per service within a provider; per MPP nationally).
-    #[schema(value_type = Vec<Object>)]
-    breakdown: Vec<serde_json::Value>,
-}
-
-#[utoipa::path(get, path = "/api/v1/mpps/{id}/ikm", tag = "survey", params(("id" = i64, Path), IkmParams),
-    responses((status = 200, body = IkmDoc), (status = 400, body = ApiErrorBody)))]
+/// An MPP's IKM for a period, per provider or service.
+#[utoipa::path(get, path = "/mpps/{id}/ikm", tag = "survey", params(("id" = i64, Path), IkmParams),
+    responses((status = 200, body = IkmReport)))]
 pub async fn mpp_ikm(
     State(s): State<AppState>,
     c: Ctx,
@@ -245,15 +218,17 @@ pub async fn mpp_ikm(
     Ok(Json(s.app.mpp_ikm(id, p.provider, p.service, &period).await.api(&c)?))
 }
 
-#[utoipa::path(get, path = "/api/v1/ikm", tag = "survey", params(IkmParams),
-    responses((status = 200, description = "Every MPP together, with a breakdown per MPP", body = IkmDoc)))]
+/// The IKM of every MPP together, with a breakdown per MPP.
+#[utoipa::path(get, path = "/ikm", tag = "survey", params(IkmParams),
+    responses((status = 200, description = "Every MPP together, with a breakdown per MPP", body = IkmReport)))]
 pub async fn national_ikm(State(s): State<AppState>, c: Ctx, ApiQuery(p): ApiQuery<IkmParams>) -> ApiResult<IkmReport> {
     let period = period_of(&s, &c, p.period.as_deref(), "Asia/Jakarta")?;
     Ok(Json(s.app.national_ikm(&period).await.api(&c)?))
 }
 
-#[utoipa::path(get, path = "/api/v1/mpps/{id}/survey-suggestions", tag = "survey", params(("id" = i64, Path), IkmParams),
-    responses((status = 200, body = [Object]), (status = 403, body = ApiErrorBody)))]
+/// Suggestions respondents left in a period (staff).
+#[utoipa::path(get, path = "/mpps/{id}/survey-suggestions", tag = "survey", security(("session" = []), ("token" = [])), params(("id" = i64, Path), IkmParams),
+    responses((status = 200, body = [SuggestionRow])))]
 pub async fn suggestions(
     State(s): State<AppState>,
     c: Ctx,
@@ -266,16 +241,18 @@ pub async fn suggestions(
     Ok(Json(s.app.survey_suggestions(a, id, &period).await.api(&c)?))
 }
 
-#[utoipa::path(get, path = "/api/v1/mpps/{id}/followups", tag = "survey", params(("id" = i64, Path)),
-    responses((status = 200, body = [Object]), (status = 403, body = ApiErrorBody)))]
-pub async fn followups(State(s): State<AppState>, c: Ctx, Id(id): Id) -> Result<impl IntoResponse, ApiError> {
+/// Follow-up items for suggestions (staff).
+#[utoipa::path(get, path = "/mpps/{id}/followups", tag = "survey", security(("session" = []), ("token" = [])), params(("id" = i64, Path)),
+    responses((status = 200, body = [FollowupRow])))]
+pub async fn followups(State(s): State<AppState>, c: Ctx, Id(id): Id) -> ApiResult<Vec<FollowupRow>> {
     let a = c.api_actor()?;
     Ok(Json(s.app.followups(a, id).await.api(&c)?))
 }
 
-#[utoipa::path(post, path = "/api/v1/mpps/{id}/followups", tag = "survey", params(("id" = i64, Path)),
+/// Turn a suggestion into a follow-up with an owner.
+#[utoipa::path(post, path = "/mpps/{id}/followups", tag = "survey", security(("session" = []), ("token" = [])), params(("id" = i64, Path)),
     request_body = FollowupInput,
-    responses((status = 201, body = Object), (status = 403, body = ApiErrorBody), (status = 422, body = ApiErrorBody)))]
+    responses((status = 201, body = FollowupRow)))]
 pub async fn create_followup(
     State(s): State<AppState>,
     c: Ctx,
@@ -287,9 +264,10 @@ pub async fn create_followup(
     Ok((StatusCode::CREATED, Json(f)))
 }
 
-#[utoipa::path(put, path = "/api/v1/followups/{id}", tag = "survey", params(("id" = i64, Path)),
+/// Change a follow-up (owner, status, note).
+#[utoipa::path(put, path = "/followups/{id}", tag = "survey", security(("session" = []), ("token" = [])), params(("id" = i64, Path)),
     request_body = FollowupInput,
-    responses((status = 200, body = Object), (status = 404, body = ApiErrorBody), (status = 422, body = ApiErrorBody)))]
+    responses((status = 200, body = FollowupRow)))]
 pub async fn update_followup(
     State(s): State<AppState>,
     c: Ctx,

@@ -13,6 +13,7 @@ use super::{FormErrors, PageResult, render};
 use crate::ctx::{Ctx, SESSION_COOKIE, set_cookie};
 use crate::error::WebError;
 use crate::state::{AppState, WebResultExt};
+use crate::throttle::{Throttle, bucket};
 
 #[derive(Template)]
 #[template(path = "login.html")]
@@ -60,10 +61,12 @@ pub struct LoginForm {
     next: Option<String>,
 }
 
-pub async fn login(State(s): State<AppState>, c: Ctx, Form(f): Form<LoginForm>) -> PageResult {
-    if let Some(wait) = s.limits.check_login(c.ip.as_deref()) {
-        return Err(WebError::RateLimited(c.lang, wait));
-    }
+pub async fn login(
+    State(s): State<AppState>,
+    c: Ctx,
+    _: Throttle<bucket::Login>,
+    Form(f): Form<LoginForm>,
+) -> PageResult {
     let next = safe_next(f.next.as_deref());
     match s.app.login(&f.email, &f.password, c.ip.as_deref(), c.user_agent.as_deref()).await {
         Ok(session) => {
@@ -120,10 +123,12 @@ pub async fn register_form(c: Ctx) -> PageResult {
     render(RegisterPage { c: &c, name: String::new(), email: String::new(), errors: FormErrors::default() })
 }
 
-pub async fn register(State(s): State<AppState>, c: Ctx, Form(f): Form<RegisterInput>) -> PageResult {
-    if let Some(wait) = s.limits.check_register(c.ip.as_deref()) {
-        return Err(WebError::RateLimited(c.lang, wait));
-    }
+pub async fn register(
+    State(s): State<AppState>,
+    c: Ctx,
+    _: Throttle<bucket::Register>,
+    Form(f): Form<RegisterInput>,
+) -> PageResult {
     match s.app.register_citizen(&f, c.ip.as_deref()).await {
         Ok(_) => Ok(Redirect::to("/masuk?registered=1").into_response()),
         Err(Error::Invalid(errs)) => {

@@ -26,6 +26,7 @@ use crate::api::booking::{page_admitted, pass_of};
 use crate::ctx::Ctx;
 use crate::error::WebError;
 use crate::state::{AppState, WebResultExt};
+use crate::throttle::{Throttle, bucket};
 
 fn request_id() -> String {
     satuatap_service::crypto::random_token(12).unwrap_or_default()
@@ -113,13 +114,11 @@ pub async fn book_form(
 pub async fn book(
     State(s): State<AppState>,
     c: Ctx,
+    _: Throttle<bucket::Booking>,
     headers: HeaderMap,
     Path((slug, code)): Path<(String, String)>,
     Form(f): Form<BookingForm>,
 ) -> PageResult {
-    if let Some(wait) = s.limits.check_booking(c.ip.as_deref()) {
-        return Err(WebError::RateLimited(c.lang, wait));
-    }
     let _permit = match s.admission.admit(&s.app.keys, pass_of(&headers).as_deref()).await {
         Admit::Go(p) => p,
         Admit::Busy | Admit::Wait => return Ok(waiting_room(&c.path)),
@@ -242,10 +241,12 @@ async fn manage_page(s: &AppState, c: &Ctx, code: String, nik: String, done: Opt
     }
 }
 
-pub async fn manage(State(s): State<AppState>, c: Ctx, Form(f): Form<ManageForm>) -> PageResult {
-    if let Some(wait) = s.limits.check_booking(c.ip.as_deref()) {
-        return Err(WebError::RateLimited(c.lang, wait));
-    }
+pub async fn manage(
+    State(s): State<AppState>,
+    c: Ctx,
+    _: Throttle<bucket::Booking>,
+    Form(f): Form<ManageForm>,
+) -> PageResult {
     manage_page(&s, &c, f.kode, f.nik, None).await
 }
 

@@ -20,6 +20,7 @@ use super::{FormErrors, PageResult, render};
 use crate::ctx::Ctx;
 use crate::error::WebError;
 use crate::state::{AppState, WebResultExt};
+use crate::throttle::{Throttle, bucket};
 
 /// A multipart form: its text fields and its files (empty file inputs skipped).
 pub(crate) async fn read_form(
@@ -162,10 +163,13 @@ struct FiledPage<'a> {
     filed: Filed,
 }
 
-pub async fn submit(State(s): State<AppState>, c: Ctx, Path(slug): Path<String>, form: Multipart) -> PageResult {
-    if let Some(wait) = s.limits.check_complaint(c.ip.as_deref()) {
-        return Err(WebError::RateLimited(c.lang, wait));
-    }
+pub async fn submit(
+    State(s): State<AppState>,
+    c: Ctx,
+    _: Throttle<bucket::Complaint>,
+    Path(slug): Path<String>,
+    form: Multipart,
+) -> PageResult {
     let (fields, files) = read_form(&c, form).await?;
     let m = s.app.mpp_by_slug(&slug).await.web(&c)?;
     let input: ComplaintInput = parse_fields(&fields);
@@ -197,10 +201,12 @@ pub struct EntryForm {
     kode: String,
 }
 
-pub async fn track_lookup(State(s): State<AppState>, c: Ctx, axum::Form(f): axum::Form<EntryForm>) -> PageResult {
-    if let Some(wait) = s.limits.check_read(c.ip.as_deref()) {
-        return Err(WebError::RateLimited(c.lang, wait));
-    }
+pub async fn track_lookup(
+    State(s): State<AppState>,
+    c: Ctx,
+    _: Throttle<bucket::Read>,
+    axum::Form(f): axum::Form<EntryForm>,
+) -> PageResult {
     let code = normalize_tracking_code(&f.kode);
     match s.app.complaint_by_code(&code).await {
         Ok(_) => Ok(Redirect::to(&format!("/pengaduan/{code}")).into_response()),
@@ -235,16 +241,18 @@ impl TrackPage<'_> {
 }
 
 async fn track_page(s: &AppState, c: &Ctx, code: &str, done: Option<String>, errors: FormErrors) -> PageResult {
-    if let Some(wait) = s.limits.check_read(c.ip.as_deref()) {
-        return Err(WebError::RateLimited(c.lang, wait));
-    }
     let code = normalize_tracking_code(code);
     let v = s.app.complaint_by_code(&code).await.web(c)?;
     let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
     render(TrackPage { c, code, v, done, errors }).map(|r| (status, r).into_response())
 }
 
-pub async fn track(State(s): State<AppState>, c: Ctx, Path(code): Path<String>) -> PageResult {
+pub async fn track(
+    State(s): State<AppState>,
+    c: Ctx,
+    _: Throttle<bucket::Read>,
+    Path(code): Path<String>,
+) -> PageResult {
     track_page(&s, &c, &code, None, FormErrors::default()).await
 }
 
@@ -260,10 +268,13 @@ async fn after(s: &AppState, c: &Ctx, code: &str, r: Result<ComplaintView, Error
     }
 }
 
-pub async fn comment(State(s): State<AppState>, c: Ctx, Path(code): Path<String>, form: Multipart) -> PageResult {
-    if let Some(wait) = s.limits.check_complaint(c.ip.as_deref()) {
-        return Err(WebError::RateLimited(c.lang, wait));
-    }
+pub async fn comment(
+    State(s): State<AppState>,
+    c: Ctx,
+    _: Throttle<bucket::Complaint>,
+    Path(code): Path<String>,
+    form: Multipart,
+) -> PageResult {
     let (fields, files) = read_form(&c, form).await?;
     let input = CommentInput { internal: false, ..parse_fields(&fields) };
     let r = s.app.reporter_comment(&code, &input, &files).await;
@@ -273,12 +284,10 @@ pub async fn comment(State(s): State<AppState>, c: Ctx, Path(code): Path<String>
 pub async fn rate(
     State(s): State<AppState>,
     c: Ctx,
+    _: Throttle<bucket::Complaint>,
     Path(code): Path<String>,
     axum::Form(f): axum::Form<HashMap<String, String>>,
 ) -> PageResult {
-    if let Some(wait) = s.limits.check_complaint(c.ip.as_deref()) {
-        return Err(WebError::RateLimited(c.lang, wait));
-    }
     let input: RatingInput = parse_fields(&f);
     let r = s.app.rate_complaint(&code, &input).await;
     after(&s, &c, &code, r, "cp-rated").await
@@ -287,12 +296,10 @@ pub async fn rate(
 pub async fn reopen(
     State(s): State<AppState>,
     c: Ctx,
+    _: Throttle<bucket::Complaint>,
     Path(code): Path<String>,
     axum::Form(f): axum::Form<HashMap<String, String>>,
 ) -> PageResult {
-    if let Some(wait) = s.limits.check_complaint(c.ip.as_deref()) {
-        return Err(WebError::RateLimited(c.lang, wait));
-    }
     let input: ReopenInput = parse_fields(&f);
     let r = s.app.reopen_complaint(&code, &input).await;
     after(&s, &c, &code, r, "cp-reopened").await
@@ -301,11 +308,9 @@ pub async fn reopen(
 pub async fn attachment(
     State(s): State<AppState>,
     c: Ctx,
+    _: Throttle<bucket::Read>,
     Path((code, id)): Path<(String, String)>,
 ) -> Result<Response, WebError> {
-    if let Some(wait) = s.limits.check_read(c.ip.as_deref()) {
-        return Err(WebError::RateLimited(c.lang, wait));
-    }
     let id = id.parse().map_err(|_| WebError::In(c.lang, Error::NotFound))?;
     let a = s.app.attachment_for_reporter(&code, id).await.web(&c)?;
     Ok(crate::api::complaint::download(a))

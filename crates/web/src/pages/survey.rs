@@ -21,6 +21,7 @@ use crate::ctx::Ctx;
 use crate::error::WebError;
 use crate::i18n::Lang;
 use crate::state::{AppState, WebResultExt};
+use crate::throttle::{Throttle, bucket};
 
 /// The regulation the survey and its index follow.
 pub const REGULATION: &str = "PermenPANRB 14/2017";
@@ -183,18 +184,14 @@ fn notice(c: &Ctx, kind: &'static str, t: Option<SurveyTarget>, status: StatusCo
 /// A refusal of the service as the page a visitor can act on.
 fn refused(c: &Ctx, e: Error, t: Option<SurveyTarget>) -> PageResult {
     match e {
-        Error::Refused { code: "survey_answered", .. } => notice(c, "answered", t, StatusCode::CONFLICT),
-        Error::Refused { code: "survey_not_open", .. } => notice(c, "closed", t, StatusCode::CONFLICT),
+        Error::Refused { why: satuatap_service::Refusal::SurveyAnswered, .. } => {
+            notice(c, "answered", t, StatusCode::CONFLICT)
+        }
+        Error::Refused { why: satuatap_service::Refusal::SurveyNotOpen, .. } => {
+            notice(c, "closed", t, StatusCode::CONFLICT)
+        }
         Error::NotFound => notice(c, "unknown", None, StatusCode::NOT_FOUND),
         e => Err(WebError::In(c.lang, e)),
-    }
-}
-
-/// Public answers pass the same per-address limit as the API.
-fn limited(s: &AppState, c: &Ctx) -> Result<(), WebError> {
-    match s.limits.check_survey(c.ip.as_deref()) {
-        Some(wait) => Err(WebError::RateLimited(c.lang, wait)),
-        None => Ok(()),
     }
 }
 
@@ -219,10 +216,10 @@ pub async fn ticket_form(State(s): State<AppState>, c: Ctx, Path(token): Path<St
 pub async fn ticket_submit(
     State(s): State<AppState>,
     c: Ctx,
+    _: Throttle<bucket::Survey>,
     Path(token): Path<String>,
     Form(f): Form<SurveyInput>,
 ) -> PageResult {
-    limited(&s, &c)?;
     let t = match s.app.survey_for_ticket(&token).await {
         Ok(t) if t.answered => return notice(&c, "answered", Some(t), StatusCode::CONFLICT),
         Ok(t) => t,
@@ -270,12 +267,16 @@ fn unknown_code(c: &Ctx, typed: &str) -> PageResult {
         .map(|r| (StatusCode::NOT_FOUND, r).into_response())
 }
 
-pub async fn code_lookup(State(s): State<AppState>, c: Ctx, Form(f): Form<CodeForm>) -> PageResult {
+pub async fn code_lookup(
+    State(s): State<AppState>,
+    c: Ctx,
+    _: Throttle<bucket::Survey>,
+    Form(f): Form<CodeForm>,
+) -> PageResult {
     if f.kode.trim().is_empty() {
         return render(CodePage { c: &c, code: String::new(), error: Some(c.t("sv-code-required")) })
             .map(|r| (StatusCode::UNPROCESSABLE_ENTITY, r).into_response());
     }
-    limited(&s, &c)?;
     match s.app.survey_for_code(&f.kode).await {
         Ok((_, row)) => Ok(Redirect::to(&format!("/survei/kode/{}", super::q(&row.code))).into_response()),
         Err(Error::NotFound) => unknown_code(&c, &f.kode),
@@ -287,8 +288,12 @@ fn code_action(code: &str) -> String {
     format!("/survei/kode/{}", super::q(code))
 }
 
-pub async fn code_form(State(s): State<AppState>, c: Ctx, Path(code): Path<String>) -> PageResult {
-    limited(&s, &c)?;
+pub async fn code_form(
+    State(s): State<AppState>,
+    c: Ctx,
+    _: Throttle<bucket::Survey>,
+    Path(code): Path<String>,
+) -> PageResult {
     match s.app.survey_for_code(&code).await {
         Ok((_, row)) if row.code != code => Ok(Redirect::to(&code_action(&row.code)).into_response()),
         Ok((t, _)) if t.answered => notice(&c, "answered", Some(t), StatusCode::OK),
@@ -301,10 +306,10 @@ pub async fn code_form(State(s): State<AppState>, c: Ctx, Path(code): Path<Strin
 pub async fn code_submit(
     State(s): State<AppState>,
     c: Ctx,
+    _: Throttle<bucket::Survey>,
     Path(code): Path<String>,
     Form(f): Form<SurveyInput>,
 ) -> PageResult {
-    limited(&s, &c)?;
     let (t, row) = match s.app.survey_for_code(&code).await {
         Ok((t, _)) if t.answered => return notice(&c, "answered", Some(t), StatusCode::CONFLICT),
         Ok(found) => found,
