@@ -196,6 +196,7 @@ async fn raw_calls(app: &App, mpp_id: i64, lanes: &[Lane]) -> Result<(usize, f64
 
 async fn http_issue(
     base: &str,
+    kiosk: &str,
     mpp_id: i64,
     lanes: &[Lane],
     tickets: usize,
@@ -207,6 +208,7 @@ async fn http_issue(
     for _ in 0..clients {
         let (lanes, next, url) = (lanes.to_vec(), next.clone(), format!("{base}/api/v1/mpps/{mpp_id}/tickets"));
         let client = reqwest::Client::new();
+        let kiosk = kiosk.to_string();
         tasks.push(tokio::spawn(async move {
             let mut lat = Vec::new();
             loop {
@@ -217,7 +219,12 @@ async fn http_issue(
                 let lane = &lanes[i % lanes.len()];
                 let (service_id, _) = &lane.services[i % lane.services.len()];
                 let t0 = Instant::now();
-                let r = client.post(&url).json(&serde_json::json!({"service_id": service_id})).send().await?;
+                let r = client
+                    .post(&url)
+                    .header("x-device-token", &kiosk)
+                    .json(&serde_json::json!({"service_id": service_id}))
+                    .send()
+                    .await?;
                 anyhow::ensure!(r.status().as_u16() == 201, "issue failed: {}", r.status());
                 lat.push(t0.elapsed().as_secs_f64() * 1000.0);
             }
@@ -295,8 +302,9 @@ pub async fn run(c: &Common, a: &Args) -> Result<()> {
     let (raw_called, raw_call_rate) = raw_calls(&app, mpp_id, &lanes).await?;
     anyhow::ensure!(raw_called == a.tickets, "direct calls drained {raw_called} of {}", a.tickets);
 
+    let kiosk = crate::setup::kiosk_credential(&app, mpp_id).await?;
     let server = Server::start(c, &url, &dir).await?;
-    let (http_issue_rate, issue_lat) = http_issue(&server.url, mpp_id, &lanes, a.tickets, a.clients).await?;
+    let (http_issue_rate, issue_lat) = http_issue(&server.url, &kiosk, mpp_id, &lanes, a.tickets, a.clients).await?;
     let (called, http_call_rate, call_lat) = http_calls(&server.url, &lanes).await?;
     anyhow::ensure!(called == a.tickets, "HTTP calls drained {called} of {}", a.tickets);
     server.stop().await;

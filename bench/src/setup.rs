@@ -99,6 +99,22 @@ impl Server {
     }
 }
 
+/// The credential of a kiosk paired with an MPP (sent as `X-Device-Token`):
+/// kiosks issue tickets the way the load generator does.
+pub async fn kiosk_credential(app: &satuatap_service::App, mpp_id: i64) -> Result<String> {
+    let input = satuatap_service::devices::DeviceInput {
+        name: "Kios beban".into(),
+        kind: "kiosk".into(),
+        ..Default::default()
+    };
+    let made = app
+        .register_device(&satuatap_service::Actor::system(), mpp_id, &input)
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let paired = app.pair_device(&made.pairing_code, None).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+    Ok(paired.credential)
+}
+
 /// A signed-in API client.
 pub async fn session(base: &str, email: &str) -> Result<(reqwest::Client, String)> {
     let client = reqwest::Client::builder().cookie_store(true).pool_max_idle_per_host(64).build()?;

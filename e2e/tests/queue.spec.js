@@ -3,6 +3,7 @@
 // phone says "called at counter N".
 const { test, expect, devices } = require('@playwright/test');
 const { shot } = require('./shots');
+const { pairKiosk } = require('./helpers');
 
 test('kiosk → console → board → my ticket', async ({ browser, page }, info) => {
   test.skip(info.project.name !== 'desktop', 'one run is enough; it uses phone and board sizes itself');
@@ -16,8 +17,12 @@ test('kiosk → console → board → my ticket', async ({ browser, page }, info
   // The kiosk, touch-sized.
   const kioskCtx = await browser.newContext({ viewport: { width: 1080, height: 1920 }, hasTouch: true });
   const kiosk = await kioskCtx.newPage();
+  // Unpaired, the kiosk page is a phone's: no check-in, tickets followed on the phone.
   await kiosk.goto('/mpp/kota-bogor/kiosk');
+  await expect(kiosk.locator('#unpaired')).toBeVisible();
+  await pairKiosk(browser, kiosk, 'Kios pintu masuk Lantai 1');
   await expect(kiosk.locator('h1')).toHaveText('Pilih instansi');
+  await expect(kiosk.locator('#unpaired')).toHaveCount(0);
   await shot(kiosk, info, 'kiosk-providers');
   await kiosk.getByRole('button', { name: /Kantor Imigrasi/ }).click();
   await kiosk.getByRole('button', { name: /Penerbitan Paspor Biasa Baru \(Elektronik\)/ }).click();

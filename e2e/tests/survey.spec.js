@@ -32,13 +32,13 @@ async function signIn(page, email, next) {
   await page.getByRole('button', { name: 'Masuk' }).click();
 }
 
-/** A walk-in ticket for BPJS Kesehatan at Kota Bogor, as a kiosk takes it over the API. */
+/** A walk-in ticket for BPJS Kesehatan at Kota Bogor, as a phone takes it over the API. */
 async function takeTicket(request) {
   const mpp = await (await request.get('/api/v1/mpps/kota-bogor')).json();
   const providers = await (await request.get('/api/v1/mpps/kota-bogor/providers')).json();
   const provider = providers.find((p) => p.slug === 'bpjs-kesehatan');
   const page = await (await request.get(`/api/v1/services?mpp=kota-bogor&provider=${provider.id}&limit=1`)).json();
-  const r = await request.post(`/api/v1/mpps/${mpp.id}/tickets`, { data: { service_id: page.services[0].id } });
+  const r = await request.post(`/api/v1/mpps/${mpp.id}/tickets`, { data: { service_id: page.services[0].id, source: 'web' } });
   expect(r.status()).toBe(201);
   const body = await r.json();
   return { token: body.token, code: body.ticket.code };

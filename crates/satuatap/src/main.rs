@@ -78,7 +78,7 @@ struct Global {
     complaints_per_hour: u32,
     /// Lookups by booking code (its page, QR code, check-in) one address may make per minute;
     /// paired kiosks are not counted.
-    #[arg(long, env = "SATUATAP_CODE_LOOKUPS_PER_MINUTE", default_value_t = 30, global = true)]
+    #[arg(long, env = "SATUATAP_CODE_LOOKUPS_PER_MINUTE", default_value_t = 60, global = true)]
     code_lookups_per_minute: u32,
     /// Connections one address may hold open at once (0: no limit). Phones on an MPP's
     /// own Wi-Fi share its address: keep it well above the visitors following their tickets.
@@ -245,6 +245,12 @@ async fn main() -> Result<()> {
                 println!(
                     "Try the queue: kiosk {url}mpp/kota-bogor/kiosk · board {url}mpp/kota-bogor/papan · console {url}konsol"
                 );
+                match running.app.demo_kiosk_code().await {
+                    Ok((mpp, code)) => println!(
+                        "Make this browser a kiosk of {mpp} (it prints tickets and checks bookings in): open {url}perangkat and type {code}"
+                    ),
+                    Err(e) => eprintln!("demo kiosk: {e}"),
+                }
             }
             println!("Press Ctrl+C to stop.");
             shutdown_signal().await;

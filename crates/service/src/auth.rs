@@ -12,6 +12,17 @@ use crate::crypto::{hash_password, random_token, token_hash, verify_password};
 use crate::{Actor, App, Error, Result, audit};
 
 pub const MIN_PASSWORD: usize = 10;
+
+/// How long failures of one account from one address are remembered.
+const PAIR_WINDOW: Duration = Duration::hours(1);
+
+/// The wait after `failures` failures of one account from one address: none
+/// below `after`, then one minute, doubling with each further failure, at most
+/// an hour.
+pub fn lock_for(failures: usize, after: usize) -> Option<Duration> {
+    let extra = failures.checked_sub(after)?;
+    Some(Duration::minutes(1i64 << extra.min(6)).min(Duration::hours(1)))
+}
 pub const MAX_PASSWORD: usize = 200;
 
 /// A new session: give `token` to the browser (cookie); only its hash is stored.
@@ -80,18 +91,25 @@ pub fn check_new_password(c: &mut Checker, field: &str, password: &str, confirm:
 }
 
 impl App {
-    /// Seconds until the lockout for any of `keys` ends, if one applies.
-    async fn lockout(&self, keys: &[(String, usize)]) -> Result<Option<u64>> {
+    /// Seconds until `ip` may try `email` again, if it must wait: a growing wait
+    /// for this account from this address, or a flat block of the address.
+    async fn lockout(&self, pair_key: &str, ip_key: Option<&str>) -> Result<Option<u64>> {
         let now = self.now();
-        let since = now - self.config.lockout_window;
         let mut tx = self.store.read().await?;
         let mut wait = None::<u64>;
-        for (key, limit) in keys {
-            let failures = tx.login_failures(key, since).await?;
-            if failures.len() >= *limit {
-                // Locked until the oldest of the last `limit` failures leaves the window.
-                let oldest = failures[*limit - 1];
-                let until = oldest + self.config.lockout_window;
+        let pair = tx.login_failures(pair_key, now - PAIR_WINDOW).await?;
+        if let (Some(last), Some(lock)) = (pair.first(), lock_for(pair.len(), self.config.lockout_after)) {
+            let secs = (*last + lock - now).num_seconds();
+            if secs > 0 {
+                wait = Some(secs as u64);
+            }
+        }
+        if let Some(key) = ip_key {
+            let limit = self.config.ip_lockout_after;
+            let failures = tx.login_failures(key, now - self.config.lockout_window).await?;
+            if failures.len() >= limit {
+                // Blocked until the oldest of the last `limit` failures leaves the window.
+                let until = failures[limit - 1] + self.config.lockout_window;
                 let secs = (until - now).num_seconds().max(1) as u64;
                 wait = Some(wait.map_or(secs, |w| w.max(secs)));
             }
@@ -99,8 +117,10 @@ impl App {
         Ok(wait)
     }
 
-    /// Sign in with e-mail and password. Failed attempts count per account and
-    /// per address; past the limits the answer is [`Error::LockedOut`].
+    /// Sign in with e-mail and password. Failures count per account and address
+    /// (a growing wait for that address only) and per address (a block against
+    /// guessing many accounts); past them the answer is [`Error::LockedOut`].
+    /// The owner is told by e-mail when someone starts failing at their account.
     pub async fn login(
         &self,
         email: &str,
@@ -110,12 +130,9 @@ impl App {
     ) -> Result<NewSession> {
         let email = email.trim().to_lowercase();
         let email_key = format!("email:{email}");
+        let pair_key = format!("pair:{email}|{}", ip.unwrap_or("-"));
         let ip_key = ip.map(|ip| format!("ip:{ip}"));
-        let mut keys = vec![(email_key.clone(), self.config.lockout_after)];
-        if let Some(k) = &ip_key {
-            keys.push((k.clone(), self.config.ip_lockout_after));
-        }
-        if let Some(retry_after) = self.lockout(&keys).await? {
+        if let Some(retry_after) = self.lockout(&pair_key, ip_key.as_deref()).await? {
             return Err(Error::LockedOut { retry_after });
         }
         let user = {
@@ -133,10 +150,18 @@ impl App {
         };
         let now = self.now();
         let mut tx = self.store.begin().await?;
-        let Some(user) = user.filter(|_| ok) else {
+        let Some(user) = user.clone().filter(|_| ok) else {
             tx.record_login_failure(&email_key, now).await?;
+            tx.record_login_failure(&pair_key, now).await?;
             if let Some(k) = &ip_key {
                 tx.record_login_failure(k, now).await?;
+            }
+            if let Some(u) = user.as_ref().filter(|u| u.active) {
+                let from_here = tx.login_failures(&pair_key, now - PAIR_WINDOW).await?.len();
+                let everywhere = tx.login_failures(&email_key, now - self.config.lockout_window).await?.len();
+                if from_here == self.config.lockout_after || everywhere == self.config.notify_after {
+                    self.tell_owner_of_failures(&mut tx, u, ip, from_here.max(everywhere)).await?;
+                }
             }
             tx.commit().await?;
             return Err(Error::BadCredentials);
@@ -157,13 +182,49 @@ impl App {
                 .as_deref(),
         )
         .await?;
-        tx.clear_login_failures(&email_key).await?;
+        tx.clear_login_failures(&pair_key).await?;
         tx.note_login(user.id, now).await?;
         tx.commit().await?;
         let mut actor = Actor::from_user(&user);
         actor.session = Some(id_hash);
         actor.ip = ip.map(str::to_string);
         Ok(NewSession { token, actor })
+    }
+
+    /// Tell an account's owner that sign-ins are failing: which address, how many,
+    /// and what to do. Through the outbox, in the transaction that counts them.
+    async fn tell_owner_of_failures(
+        &self,
+        tx: &mut satuatap_store::Tx,
+        user: &satuatap_store::UserRow,
+        ip: Option<&str>,
+        failures: usize,
+    ) -> Result<()> {
+        let tz: chrono_tz::Tz = chrono_tz::Asia::Jakarta;
+        let when = self.now().with_timezone(&tz).format("%d-%m-%Y %H:%M WIB");
+        let from = ip.unwrap_or("?");
+        let text = format!(
+            "Ada {failures} percobaan masuk yang gagal ke akun satuatap Anda ({email}), terakhir dari alamat {from} \
+             pada {when}. Alamat itu harus menunggu sebelum mencoba lagi; Anda tetap dapat masuk seperti biasa. \
+             Jika itu bukan Anda, ganti kata sandi Anda.\n\n\
+             {failures} failed sign-ins to your satuatap account ({email}), the last from {from} at {when}. \
+             That address must wait before trying again; you can still sign in as usual. \
+             If it was not you, change your password.",
+            email = user.email,
+        );
+        let message = satuatap_store::NewMessage {
+            mpp_id: user.mpp_id,
+            booking_id: None,
+            kind: "login_failures".into(),
+            channel: self.email_channel().into(),
+            recipient_sealed: self.keys.seal(&user.email)?,
+            recipient_masked: satuatap_domain::booking::mask_email(&user.email),
+            subject: "Percobaan masuk gagal / Failed sign-ins".into(),
+            body_sealed: self.keys.seal(&text)?,
+            send_at: self.now(),
+        };
+        tx.enqueue_message(&message, self.now()).await?;
+        Ok(())
     }
 
     /// The actor behind a session cookie, if the session is live. Sliding

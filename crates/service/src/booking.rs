@@ -81,6 +81,8 @@ impl BookingRulesInput {
 }
 
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+#[schema(example = json!({"slot_id": 1201, "name": "Budi Santoso", "nik": "3271051205850001",
+    "phone": "0812 3456 7890", "request_id": "a3f1c9e2-book"}))]
 pub struct BookingInput {
     #[serde(default, deserialize_with = "loose")]
     #[schema(value_type = i64)]

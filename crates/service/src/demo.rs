@@ -268,6 +268,29 @@ impl App {
         Ok(())
     }
 
+    /// A fresh pairing code for the demo's entrance kiosk at MPP Kota Bogor (a
+    /// code works once, for a day, so each start makes a new one): typed at
+    /// `/perangkat`, it turns a browser into that kiosk. The MPP's name and the code.
+    pub async fn demo_kiosk_code(&self) -> Result<(String, String)> {
+        const NAME: &str = "Kios demo · pintu masuk";
+        let system = Actor::system();
+        let m = self.mpp_by_slug("kota-bogor").await?;
+        let existing = self
+            .devices(&system, m.id)
+            .await?
+            .into_iter()
+            .find(|d| d.name == NAME && d.state != crate::devices::DeviceState::Revoked);
+        let made = match existing {
+            Some(d) => self.repair_device(&system, d.id).await?,
+            None => {
+                let input =
+                    crate::devices::DeviceInput { name: NAME.into(), kind: "kiosk".into(), ..Default::default() };
+                self.register_device(&system, m.id, &input).await?
+            }
+        };
+        Ok((m.name, made.pairing_code))
+    }
+
     async fn create_demo_users(&self, mpps: &HashMap<String, i64>) -> Result<()> {
         let system = Actor::system();
         let bogor = mpps.get("kota-bogor").copied();

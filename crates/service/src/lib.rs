@@ -10,6 +10,7 @@ pub mod booking;
 pub mod catalog;
 pub mod complaint;
 pub mod crypto;
+pub mod csv;
 pub mod demo;
 pub mod demo_history;
 pub mod devices;
@@ -40,11 +41,17 @@ pub use error::{Error, Refusal, Result};
 pub struct Config {
     /// Sessions end after this long without use.
     pub session_idle: chrono::Duration,
-    /// Failed logins for one account within `lockout_window` before it is locked.
+    /// Failed logins for one account *from one address* (within an hour) before
+    /// that address must wait; each further failure doubles the wait. The owner
+    /// signing in from elsewhere is not affected.
     pub lockout_after: usize,
-    pub lockout_window: chrono::Duration,
-    /// Failed logins from one address within `lockout_window` before it is blocked.
+    /// Failed logins from one address, to any accounts, within `lockout_window`
+    /// before the address is blocked for the rest of it (credential stuffing).
     pub ip_lockout_after: usize,
+    pub lockout_window: chrono::Duration,
+    /// Failed logins to one account from anywhere within `lockout_window` after
+    /// which its owner is told (once), though nobody is locked out by them.
+    pub notify_after: usize,
 }
 
 impl Default for Config {
@@ -52,8 +59,9 @@ impl Default for Config {
         Config {
             session_idle: chrono::Duration::hours(12),
             lockout_after: 5,
-            lockout_window: chrono::Duration::minutes(15),
             ip_lockout_after: 30,
+            lockout_window: chrono::Duration::minutes(15),
+            notify_after: 20,
         }
     }
 }

@@ -241,6 +241,14 @@ impl App {
     }
 
     /// The latest messages, readable (the demo's page; staff outbox view).
+    /// The demo's messages, shown instead of sent: staff only (they name visitors
+    /// and codes), each of their own MPP; national admins see all.
+    pub async fn demo_outbox(&self, actor: &crate::Actor, limit: i64) -> Result<Vec<ShownMessage>> {
+        actor.require(actor.role.is_staff())?;
+        let scope = if actor.is_national() { None } else { Some(actor.mpp_id.ok_or(crate::Error::Forbidden)?) };
+        self.shown_messages(scope, Some("demo"), limit).await
+    }
+
     pub async fn shown_messages(
         &self,
         mpp_id: Option<i64>,

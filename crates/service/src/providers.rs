@@ -321,6 +321,13 @@ impl App {
         c.finish(CounterData { code, name, active: input.active }).map_err(Error::Invalid)
     }
 
+    /// Every counter of an MPP (its staff).
+    pub async fn mpp_counters(&self, actor: &Actor, mpp_id: i64) -> Result<Vec<CounterRow>> {
+        actor.require(actor.is_staff_of(mpp_id))?;
+        let mut tx = self.store.read().await?;
+        Ok(tx.counters_of_mpp(mpp_id).await?)
+    }
+
     pub async fn counters(&self, actor: &Actor, provider_id: i64) -> Result<Vec<CounterRow>> {
         let p = self.provider(provider_id).await?;
         actor.require(actor.is_staff_of(p.mpp_id))?;

@@ -55,6 +55,7 @@ impl Averages {
 }
 
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+#[schema(example = json!({"service_id": 12, "priority": "elderly", "source": "kiosk", "request_id": "press-7f3a"}))]
 pub struct IssueInput {
     #[serde(default, deserialize_with = "loose")]
     #[schema(value_type = i64)]
@@ -764,9 +765,10 @@ impl App {
         let target = match &input.counter_id {
             None => None,
             Some(Ok(id)) => Some(
+                // The counter must call the target service: one of that service's provider.
                 tx.counter(*id)
                     .await?
-                    .filter(|k| k.mpp_id == c.mpp_id && k.active)
+                    .filter(|k| k.mpp_id == c.mpp_id && k.provider_id == service.provider_id && k.active)
                     .ok_or_else(|| Error::field("counter_id", Invalid::Unknown))?
                     .id,
             ),

@@ -21,6 +21,8 @@ const TICKET_SURVEY_DAYS: i64 = 14;
 const TABLET_WINDOW_MINUTES: i64 = 20;
 
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+#[schema(example = json!({"u1": 4, "u2": 3, "u3": 3, "u4": 4, "u5": 4, "u6": 4, "u7": 4, "u8": 3, "u9": 3,
+    "suggestion": "Kursi ruang tunggu kurang."}))]
 pub struct SurveyInput {
     /// U1–U9, each 1–4 (the official answer labels, in order).
     #[serde(default, deserialize_with = "loose")]
@@ -638,7 +640,7 @@ impl App {
             }
             None => own_provider(actor),
         };
-        let owner = self.check_owner(&mut r, mpp_id, input.owner_id).await?;
+        let owner = self.check_owner(&mut r, mpp_id, provider_id, input.owner_id).await?;
         drop(r);
         let now = self.now();
         let mut tx = self.store.begin().await?;
@@ -673,9 +675,24 @@ impl App {
         r.followup(id).await?.ok_or(Error::NotFound)
     }
 
-    async fn check_owner(&self, r: &mut satuatap_store::Tx, mpp_id: i64, owner: Option<i64>) -> Result<Option<i64>> {
+    /// An owner for a follow-up: active staff of its MPP and, for a provider's
+    /// follow-up, of that provider (or the MPP's managers).
+    async fn check_owner(
+        &self,
+        r: &mut satuatap_store::Tx,
+        mpp_id: i64,
+        provider_id: Option<i64>,
+        owner: Option<i64>,
+    ) -> Result<Option<i64>> {
         let Some(id) = owner else { return Ok(None) };
-        let u = r.user(id).await?.filter(|u| u.mpp_id == Some(mpp_id) && u.active);
+        let u = r.user(id).await?.filter(|u| {
+            u.mpp_id == Some(mpp_id)
+                && u.active
+                && u.role.0.is_staff()
+                && (provider_id.is_none()
+                    || u.provider_id == provider_id
+                    || u.role.0 == satuatap_domain::role::Role::MppManager)
+        });
         match u {
             Some(u) => Ok(Some(u.id)),
             None => Err(Error::field("owner_id", Invalid::Unknown)),
@@ -696,7 +713,7 @@ impl App {
             return Err(Error::field("status", Invalid::NotAllowed));
         }
         let owner = match input.owner_id {
-            Some(_) => self.check_owner(&mut r, before.mpp_id, input.owner_id).await?,
+            Some(_) => self.check_owner(&mut r, before.mpp_id, before.provider_id, input.owner_id).await?,
             None => before.owner_id,
         };
         drop(r);

@@ -201,6 +201,55 @@ impl Store {
         Ok(())
     }
 
+    /// How commits reach the disk: SQLite's `synchronous` on the write
+    /// connection, PostgreSQL's `synchronous_commit`.
+    pub async fn durability(&self) -> Result<(String, String)> {
+        match &self.pools {
+            Pools::Sqlite { write, .. } => {
+                let v: i64 = sqlx::query_scalar("PRAGMA synchronous").fetch_one(write).await?;
+                Ok(("synchronous".into(), v.to_string()))
+            }
+            Pools::Postgres(pool) => {
+                let v: String = sqlx::query_scalar("SHOW synchronous_commit").fetch_one(pool).await?;
+                Ok(("synchronous_commit".into(), v))
+            }
+        }
+    }
+
+    /// Every unique constraint of the schema as the engine reports a violation of
+    /// it: PostgreSQL by name, SQLite by `table.column, …` (or `index 'name'` for
+    /// an index on an expression). Tests check [`crate::Constraint`] against it.
+    pub async fn unique_constraints(&self) -> Result<Vec<String>> {
+        match &self.pools {
+            Pools::Postgres(pool) => Ok(sqlx::query_scalar(
+                "SELECT conname::text FROM pg_constraint WHERE contype = 'u'
+                 UNION SELECT indexname::text FROM pg_indexes WHERE schemaname = 'public' AND indexdef LIKE 'CREATE UNIQUE%'",
+            )
+            .fetch_all(pool)
+            .await?),
+            Pools::Sqlite { read, .. } => {
+                let mut out = Vec::new();
+                let tables: Vec<String> =
+                    sqlx::query_scalar("SELECT name FROM sqlite_master WHERE type = 'table'").fetch_all(read).await?;
+                for table in tables {
+                    let sql = sqlx::AssertSqlSafe(format!("SELECT name, \"unique\" FROM pragma_index_list('{table}')"));
+                    let indexes: Vec<(String, i64)> = sqlx::query_as(sql).fetch_all(read).await?;
+                    for (index, _) in indexes.into_iter().filter(|(_, u)| *u == 1) {
+                        let sql = sqlx::AssertSqlSafe(format!("SELECT name FROM pragma_index_info('{index}') ORDER BY seqno"));
+                        let cols: Vec<Option<String>> = sqlx::query_scalar(sql).fetch_all(read).await?;
+                        if cols.iter().any(Option::is_none) {
+                            out.push(format!("index '{index}'"));
+                        } else {
+                            let cols: Vec<String> = cols.into_iter().flatten().map(|c| format!("{table}.{c}")).collect();
+                            out.push(cols.join(", "));
+                        }
+                    }
+                }
+                Ok(out)
+            }
+        }
+    }
+
     /// Listen for notifications on `channel` (PostgreSQL); `None` on SQLite,
     /// where one process owns the database and events stay in memory.
     pub async fn listen(&self, channel: &str) -> Result<Option<Listener>> {

@@ -111,9 +111,8 @@ impl Tx {
         pairing_hash: &str,
         expires_at: DateTime<Utc>,
     ) -> Result<bool> {
-        let n =
-            on_conn!(self, |c| {
-                sqlx::query(
+        let n = on_conn!(self, |c| {
+            sqlx::query(
             "UPDATE devices SET pairing_hash = $2, pairing_expires_at = $3, credential_hash = NULL, paired_at = NULL
              WHERE id = $1 AND revoked_at IS NULL"
         )
@@ -123,14 +122,13 @@ impl Tx {
         .execute(c)
         .await
         .map(|r| r.rows_affected())
-            })?;
+        })?;
         Ok(n == 1)
     }
 
     pub async fn revoke_device(&mut self, id: i64, now: DateTime<Utc>) -> Result<bool> {
-        let n =
-            on_conn!(self, |c| {
-                sqlx::query(
+        let n = on_conn!(self, |c| {
+            sqlx::query(
             "UPDATE devices SET revoked_at = $2, credential_hash = NULL, pairing_hash = NULL, pairing_expires_at = NULL
              WHERE id = $1 AND revoked_at IS NULL"
         )
@@ -139,7 +137,7 @@ impl Tx {
         .execute(c)
         .await
         .map(|r| r.rows_affected())
-            })?;
+        })?;
         Ok(n == 1)
     }
 

@@ -48,7 +48,19 @@
           "<small>" + esc(p.booth || "") + (p.booth ? " · " : "") + waiting + " " + esc(t("q-people")) + "</small></button>";
       }).join("") + "</div>";
     app.querySelectorAll("[data-p]").forEach((b) => b.addEventListener("click", () => provider(D.providers[+b.dataset.p])));
-    document.getElementById("have-booking").addEventListener("click", () => checkIn(""));
+    document.getElementById("have-booking").addEventListener("click", () => (D.paired ? checkIn("") : kioskOnly()));
+    if (!D.paired) {
+      app.insertAdjacentHTML("beforeend", "<p class='k-unpaired' id='unpaired'>" + esc(t("q-unpaired-note")) +
+        " <a href='/perangkat'>" + esc(t("q-pair-link")) + "</a></p>");
+    }
+  }
+
+  // Check-in hands out the visitor's ticket: only the MPP's own kiosks do it.
+  function kioskOnly() {
+    resetIdle(20000);
+    app.innerHTML = "<div class='notice' role='status' id='check-in-message'>" + esc(t("q-check-in-kiosk-only")) + "</div>" +
+      "<div class='k-actions'><button class='k-btn secondary' id='back'>← " + esc(t("q-back")) + "</button></div>";
+    document.getElementById("back").addEventListener("click", start);
   }
 
   // Check-in with a booking: a QR scanner types the code and Enter into the
@@ -161,7 +173,7 @@
     let r = null;
     const key = pressKey();
     for (let attempt = 0; attempt < 4; attempt++) {
-      r = await S.api("POST", "/api/v1/mpps/" + D.mpp.id + "/tickets", { service_id: chosen.service.id, priority: group, source: "kiosk", request_id: key });
+      r = await S.api("POST", "/api/v1/mpps/" + D.mpp.id + "/tickets", { service_id: chosen.service.id, priority: group, source: D.paired ? "kiosk" : "web", request_id: key });
       if (r.status !== 0 && r.status < 500) break;
       offline.classList.remove("hidden");
       await new Promise((ok) => setTimeout(ok, 1500 * (attempt + 1)));
@@ -174,6 +186,8 @@
       return;
     }
     offline.classList.add("hidden");
+    // A phone follows its ticket on its own page (live, with the call and the survey).
+    if (!D.paired) { location.href = r.body.url; return; }
     show(r.body);
   }
 

@@ -6,7 +6,7 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
 /// Bumped when an asset changes, so browsers refetch despite long caching.
-pub const VERSION: &str = "9";
+pub const VERSION: &str = "10";
 
 macro_rules! files {
     ($($name:literal => $ty:literal),+ $(,)?) => {
@@ -18,6 +18,7 @@ static FILES: &[(&str, &str, &[u8])] = files! {
     "app.css" => "text/css; charset=utf-8",
     "queue.css" => "text/css; charset=utf-8",
     "common.js" => "text/javascript; charset=utf-8",
+    "page.js" => "text/javascript; charset=utf-8",
     "kiosk.js" => "text/javascript; charset=utf-8",
     "ticket.js" => "text/javascript; charset=utf-8",
     "board.js" => "text/javascript; charset=utf-8",

@@ -7,6 +7,7 @@ pub mod api;
 pub mod assets;
 pub mod ctx;
 pub mod error;
+pub mod flash;
 pub mod i18n;
 pub mod pages;
 pub mod state;
@@ -24,7 +25,7 @@ use tower_http::trace::TraceLayer;
 
 pub use state::{AppState, WebConfig};
 
-use pages::{account, admin, booking, complaint, public, queue, survey};
+use pages::{account, admin, booking, complaint, device, public, queue, survey};
 
 /// The largest request body accepted (forms and JSON).
 pub const MAX_BODY: usize = 1024 * 1024;
@@ -130,6 +131,10 @@ pub fn router(state: AppState) -> Router {
         .route("/admin/token/{id}/cabut", post(admin::people::revoke_token))
         .route("/admin/audit", get(admin::people::audit))
         .route("/admin/mpp/{id}/antrean", get(admin::queue::settings).post(admin::queue::save_settings))
+        .route("/admin/mpp/{id}/perangkat", get(admin::devices::list).post(admin::devices::create))
+        .route("/admin/perangkat/{id}/kode", post(admin::devices::repair))
+        .route("/admin/perangkat/{id}/cabut", post(admin::devices::revoke))
+        .route("/perangkat", get(device::form).post(device::pair))
         .route(
             "/admin/loket/{id}/layanan",
             get(admin::queue::counter_services).post(admin::queue::save_counter_services),
@@ -152,7 +157,7 @@ pub fn router(state: AppState) -> Router {
         ))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::CONTENT_SECURITY_POLICY,
-            HeaderValue::from_static("default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self' 'unsafe-inline'; frame-ancestors 'none'; form-action 'self'"),
+            HeaderValue::from_static("default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; form-action 'self'"),
         ))
         // A client gets `read_timeout` between two pieces of its body and two
         // minutes for all of it (three attachments over a slow phone line).

@@ -62,7 +62,7 @@ impl Default for WebConfig {
             reads_per_minute: 240,
             surveys_per_minute: 30,
             complaints_per_hour: 20,
-            code_lookups_per_minute: 30,
+            code_lookups_per_minute: 60,
             max_connections_per_address: 512,
             read_timeout: std::time::Duration::from_secs(10),
             max_inflight_bookings: 64,

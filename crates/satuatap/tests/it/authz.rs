@@ -203,6 +203,33 @@ async fn every_write_route_allows_exactly_the_roles_it_should() {
             (Method::GET, "/api/v1/audit".into(), None, "nmM"),
             (Method::GET, "/api/v1/users".into(), None, "nmpM"),
             (Method::GET, format!("/api/v1/providers/{}/counters", c.imigrasi), None, "nmpo"),
+            // Link-writes, with ends inside one provider: who may make them at all.
+            (
+                Method::PUT,
+                format!("/api/v1/counters/{}/services", c.counter),
+                Some(json!({"service_ids": [c.service["id"]]})),
+                "nmp",
+            ),
+            (Method::GET, format!("/api/v1/mpps/{}/queue-settings", c.bogor), None, "nmpo"),
+            (
+                Method::PUT,
+                format!("/api/v1/mpps/{}/queue-settings", c.bogor),
+                Some(json!({"announcement": format!("Pengumuman {tag}")})),
+                "nm",
+            ),
+            (Method::GET, format!("/api/v1/mpps/{}/devices", c.bogor), None, "nm"),
+            (
+                Method::POST,
+                format!("/api/v1/mpps/{}/devices", c.bogor),
+                Some(json!({"name": format!("Kios {tag}"), "kind": "kiosk"})),
+                "nm",
+            ),
+            (
+                Method::PUT,
+                format!("/api/v1/services/{}/booking-rules", c.service["id"]),
+                Some(json!({"capacity_per_slot": 5 + i})),
+                "nmp",
+            ),
         ];
         for (method, path, body, spec) in cases {
             let ok = allowed(spec)[i];
@@ -328,5 +355,132 @@ async fn admin_pages_follow_the_same_rules() {
     let officer = t.session("petugas.imigrasi.bogor@demo.satuatap.id").await;
     assert_eq!(officer.page("/admin").await.0, StatusCode::OK);
     assert_eq!(officer.page("/admin/pengguna/baru").await.0, StatusCode::FORBIDDEN);
+    t.stop().await;
+}
+
+/// Writes that link two records: each must keep both ends within one provider
+/// (or one MPP), whoever makes it. Refused for every role, the national admin too.
+#[tokio::test]
+async fn link_writes_never_reach_across_a_provider_or_an_mpp() {
+    let t = TestApp::spawn().await;
+    // Monday 30 November 2026, 09:00 WIB: the MPP is open.
+    t.app.clock.set(Some(chrono::TimeZone::with_ymd_and_hms(&chrono::Utc, 2026, 11, 30, 2, 0, 0).unwrap()));
+    let national = t.session("admin@demo.satuatap.id").await;
+    let manager = t.session("manajer.bogor@demo.satuatap.id").await;
+    let padmin = t.session("admin.imigrasi.bogor@demo.satuatap.id").await;
+    let bogor = t.mpp_id("kota-bogor").await;
+    let makassar = t.mpp_id("kota-makassar").await;
+    let imigrasi = t.provider_id("kota-bogor", "imigrasi").await;
+    let dukcapil = t.provider_id("kota-bogor", "disdukcapil").await;
+    let services = |p: i64| {
+        let t = &t;
+        async move {
+            let (_, page) = t.get_json(&format!("/api/v1/services?mpp=kota-bogor&provider={p}&limit=5")).await;
+            page["services"].as_array().unwrap().iter().map(|s| s["id"].as_i64().unwrap()).collect::<Vec<_>>()
+        }
+    };
+    let (ours, theirs) = (services(imigrasi).await, services(dukcapil).await);
+    let (_, counters) = national.get(&format!("/api/v1/providers/{imigrasi}/counters")).await;
+    let counter = counters[0]["id"].as_i64().unwrap();
+    let (_, dk_counters) = national.get(&format!("/api/v1/providers/{dukcapil}/counters")).await;
+    let dk_counter = dk_counters[0]["id"].as_i64().unwrap();
+
+    // A counter calls only its own provider's services: over the API…
+    for who in [&padmin, &manager, &national] {
+        let (s, e) = who
+            .put(&format!("/api/v1/counters/{counter}/services"), json!({"service_ids": [ours[0], theirs[0]]}))
+            .await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{e}");
+        assert_eq!(e["error"]["fields"][0]["field"], "service_ids");
+    }
+    // …and through the admin form.
+    let r = padmin
+        .form(
+            &format!("/admin/loket/{counter}/layanan"),
+            &format!("/admin/loket/{counter}/layanan"),
+            &[("service_id", &theirs[0].to_string())],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let (_, chosen) = padmin.get(&format!("/api/v1/counters/{counter}/console")).await;
+    assert!(chosen["queues"].as_array().unwrap().iter().all(|q| q["provider_id"] == imigrasi), "{chosen}");
+    // Its own provider's services are fine.
+    let (s, ids) = padmin.put(&format!("/api/v1/counters/{counter}/services"), json!({"service_ids": [ours[0]]})).await;
+    assert_eq!(s, StatusCode::OK, "{ids}");
+
+    // So the Imigrasi officer never calls a Dukcapil visitor.
+    let kiosk = t.kiosk_of(bogor).await;
+    let (s, issued) = kiosk.post(&format!("/api/v1/mpps/{bogor}/tickets"), json!({"service_id": theirs[0]})).await;
+    assert_eq!(s, StatusCode::CREATED, "{issued}");
+    let officer = t.session("petugas.imigrasi.bogor@demo.satuatap.id").await;
+    officer.post(&format!("/api/v1/counters/{counter}/open"), json!({})).await;
+    let (s, called) = officer.post(&format!("/api/v1/counters/{counter}/call-next"), json!({})).await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(called["ticket"].is_null() || called["ticket"]["provider_id"] == imigrasi, "{called}");
+    // Nor can that officer open, or act at, Dukcapil's counter.
+    let (s, _) = officer.post(&format!("/api/v1/counters/{dk_counter}/open"), json!({})).await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+
+    // A ticket sent on to a Dukcapil service cannot be pinned to an Imigrasi counter.
+    let (_, mine) = kiosk.post(&format!("/api/v1/mpps/{bogor}/tickets"), json!({"service_id": ours[0]})).await;
+    let (_, at) = officer.post(&format!("/api/v1/counters/{counter}/call-next"), json!({})).await;
+    let ticket = at["ticket"]["id"].as_i64().unwrap_or_else(|| mine["ticket"]["id"].as_i64().unwrap());
+    let (s, e) = officer
+        .post(
+            &format!("/api/v1/counters/{counter}/tickets/{ticket}/transfer"),
+            json!({"service_id": theirs[0], "counter_id": counter}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{e}");
+    assert_eq!(e["error"]["fields"][0]["field"], "counter_id");
+
+    // A provider's follow-up is owned by that provider's staff (or the MPP's managers).
+    let (_, users) = national.get("/api/v1/users").await;
+    let id_of =
+        |email: &str| users.as_array().unwrap().iter().find(|u| u["email"] == email).unwrap()["id"].as_i64().unwrap();
+    let dk_officer = id_of("petugas.disdukcapil.bogor@demo.satuatap.id");
+    let (s, e) = padmin
+        .post(&format!("/api/v1/mpps/{bogor}/followups"), json!({"title": "Kursi tambahan", "owner_id": dk_officer}))
+        .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{e}");
+    assert_eq!(e["error"]["fields"][0]["field"], "owner_id");
+    let (s, f) = padmin
+        .post(
+            &format!("/api/v1/mpps/{bogor}/followups"),
+            json!({"title": "Kursi tambahan", "owner_id": id_of("petugas.imigrasi.bogor@demo.satuatap.id")}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{f}");
+
+    // A survey tablet stands at a counter of its own MPP.
+    let (_, mks_providers) = t.get_json("/api/v1/mpps/kota-makassar/providers").await;
+    let (_, mks_counters) = national.get(&format!("/api/v1/providers/{}/counters", mks_providers[0]["id"])).await;
+    let (s, e) = manager
+        .post(
+            &format!("/api/v1/mpps/{bogor}/devices"),
+            json!({"name": "Tablet", "kind": "tablet", "counter_id": mks_counters[0]["id"]}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{e}");
+    assert_eq!(e["error"]["fields"][0]["field"], "counter_id");
+    // And a complaint is forwarded only to a provider of its own MPP.
+    let (s, filed) = t
+        .anonymous()
+        .post(
+            &format!("/api/v1/mpps/{bogor}/complaints"),
+            json!({"kind": "pengaduan", "title": "Antrean paspor lama", "body": "Saya menunggu dua jam di loket paspor.", "anonymous": true}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{filed}");
+    let report = filed["id"].clone();
+    let (s, e) = manager
+        .post(
+            &format!("/api/v1/complaints/{report}/steps"),
+            json!({"action": "forward", "provider_id": mks_providers[0]["id"]}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{e} {filed}");
+    assert_eq!(e["error"]["fields"][0]["field"], "provider_id");
+    let _ = makassar;
     t.stop().await;
 }

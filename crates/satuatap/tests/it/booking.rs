@@ -817,3 +817,82 @@ async fn the_manager_sets_the_no_show_policy_on_the_queue_page() {
     assert_eq!(t.app.mpp(mpp).await.unwrap().queue_settings.0.no_show_limit, 1);
     t.stop().await;
 }
+
+#[tokio::test]
+async fn copies_of_one_request_racing_for_the_last_seat_all_get_that_booking() {
+    let t = spawn().await;
+    let s = setup(&t, 1).await;
+    let slot = open_slot(&t, s.service, 0).await["id"].as_i64().unwrap();
+    let mut b = body(slot, 41);
+    b["request_id"] = json!("last-seat-41");
+    let mut tasks = Vec::new();
+    for _ in 0..8 {
+        let (c, b) = (t.anonymous(), b.clone());
+        tasks.push(tokio::spawn(async move { c.post("/api/v1/bookings", b).await }));
+    }
+    let mut codes = HashSet::new();
+    for task in tasks {
+        let (status, b) = task.await.unwrap();
+        assert_eq!(status, StatusCode::CREATED, "a copy of the request was told: {b}");
+        codes.insert(b["code"].as_str().unwrap().to_string());
+    }
+    assert_eq!(codes.len(), 1, "every copy answers with the one booking: {codes:?}");
+    // The seat is taken once; someone else is told the slot is full.
+    let (status, e) = t.anonymous().post("/api/v1/bookings", body(slot, 42)).await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert_eq!(e["error"]["code"], "slot_full");
+    balanced(&t).await;
+    t.stop().await;
+}
+
+#[tokio::test]
+async fn a_booking_code_alone_neither_checks_in_nor_cancels_the_visit() {
+    let t = TestApp::spawn_with(satuatap_web::WebConfig { code_lookups_per_minute: 10, ..Default::default() }).await;
+    let s = setup(&t, 3).await;
+    let slot = open_slot(&t, s.service, 0).await;
+    let (_, b) = t.anonymous().post("/api/v1/bookings", body(slot["id"].as_i64().unwrap(), 5)).await;
+    let code = b["code"].as_str().unwrap().to_string();
+    let start: DateTime<Utc> = b["starts_at"].as_str().unwrap().parse().unwrap();
+    t.app.clock.set(Some(start - chrono::Duration::minutes(10)));
+    let url = format!("/api/v1/mpps/{}/check-in", s.mpp);
+    // Whoever knows the code cannot check in (and so never gets the ticket's token).
+    let (st, e) = t.anonymous().post(&url, json!({"code": code})).await;
+    assert_eq!(st, StatusCode::FORBIDDEN, "{e}");
+    assert_eq!(e["error"]["code"], "device_required");
+    // The MPP's own kiosk can; the holder may cancel the ticket from its page…
+    let kiosk = t.kiosk_of(s.mpp).await;
+    let (st, done) = kiosk.post(&url, json!({"code": code})).await;
+    assert_eq!(st, StatusCode::OK, "{done}");
+    let token = done["token"].as_str().unwrap();
+    let (st, _) = t.anonymous().post(&format!("/api/v1/tickets/{token}/cancel"), json!({})).await;
+    assert_eq!(st, StatusCode::OK);
+    // …and scanning the code again hands out no cancelled ticket.
+    let (st, e) = kiosk.post(&url, json!({"code": code})).await;
+    assert_eq!(st, StatusCode::CONFLICT, "{e}");
+    assert_eq!(e["error"]["code"], "check_in_used");
+    // Lookups by code are limited per address (ten a minute here; the refused
+    // check-in above was one), the kiosk's are not.
+    let mut statuses = Vec::new();
+    for _ in 0..12 {
+        statuses.push(t.anonymous().page(&format!("/pemesanan/{code}")).await.0);
+    }
+    assert!(statuses[..9].iter().all(|s| *s == StatusCode::OK), "{statuses:?}");
+    assert!(statuses[9..].iter().all(|s| *s == StatusCode::TOO_MANY_REQUESTS), "{statuses:?}");
+    for _ in 0..12 {
+        assert_ne!(kiosk.post(&url, json!({"code": code})).await.0, StatusCode::TOO_MANY_REQUESTS);
+    }
+    t.stop().await;
+}
+
+#[tokio::test]
+async fn booking_rules_read_back_as_the_update_takes_them() {
+    let t = spawn().await;
+    let s = setup(&t, 4).await;
+    let (st, rules) = s.admin.get(&format!("/api/v1/services/{}/booking-rules", s.service)).await;
+    assert_eq!(st, StatusCode::OK);
+    assert_eq!(rules["opens_at"], "06:00");
+    let (st, again) = s.admin.put(&format!("/api/v1/services/{}/booking-rules", s.service), rules.clone()).await;
+    assert_eq!(st, StatusCode::OK, "{again}");
+    assert_eq!(again, rules);
+    t.stop().await;
+}

@@ -141,7 +141,7 @@ async fn the_service_page_publishes_the_six_components() {
     }
     let (s, print) = t.get_text(&format!("{url}/cetak")).await;
     assert_eq!(s, StatusCode::OK);
-    assert!(print.contains("window.print()"));
+    assert!(print.contains("data-print-on-load"));
     t.stop().await;
 }
 

@@ -169,6 +169,11 @@ impl TestApp {
     }
 
     pub async fn spawn_with(web: WebConfig) -> TestApp {
+        Self::spawn_custom(web, |_| {}).await
+    }
+
+    /// The server with its settings changed by `tune` (pool size, timeouts).
+    pub async fn spawn_custom(web: WebConfig, tune: impl FnOnce(&mut Settings)) -> TestApp {
         let template = template().await;
         let n = COUNTER.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
         let tag = format!("{}_{}_{}", std::process::id(), n, chrono::Utc::now().timestamp_micros() % 1_000_000);
@@ -191,8 +196,9 @@ impl TestApp {
         let (db_url_copy, dir_copy) = (db_url.clone(), dir.clone());
         let mut s = settings(dir, Some(db_url));
         s.web = web.clone();
+        tune(&mut s);
         let app = satuatap::open(&s).await.expect("open");
-        let running = satuatap::start(app.clone(), "127.0.0.1:0", web).await.expect("start");
+        let running = satuatap::start(app.clone(), "127.0.0.1:0", s.web.clone()).await.expect("start");
         TestApp {
             url: running.url(),
             app,

@@ -305,7 +305,7 @@ async fn the_results_page_its_print_view_and_csv_show_the_ikm() {
         let (st, html, _) = v.page(path).await;
         assert_eq!(st, StatusCode::OK);
         assert!(html.contains("class=\"report-head\"") && html.contains("Nomor 14 Tahun 2017"));
-        assert!(html.contains("window.print()") && html.contains("Dicetak"));
+        assert!(html.contains("data-print-on-load") && html.contains("Dicetak"));
     }
 
     // The CSV: a file to download, one total row, U1–U9, per provider and per service.

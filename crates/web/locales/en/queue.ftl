@@ -121,6 +121,9 @@ q-last-calls = Earlier calls
 # Booking check-in at the kiosk
 q-have-booking = I have a booking
 q-have-booking-note = Scan the QR code or type the booking code
+q-check-in-kiosk-only = Bookings are checked in at the MPP's queue kiosk: scan your booking's QR code there when you arrive, within the check-in time shown on your booking page.
+q-unpaired-note = The ticket is taken from this phone and can be followed on its page.
+q-pair-link = Staff: pair this kiosk
 q-check-in-title = Booking check-in
 q-check-in-help = Hold the QR code to the scanner, or type the booking code (e.g. K7QD-3M9X).
 q-check-in-submit = Check in

@@ -122,6 +122,9 @@ q-last-calls = Panggilan sebelumnya
 # Check-in pemesanan di kios
 q-have-booking = Saya sudah pesan jadwal
 q-have-booking-note = Pindai kode QR atau ketik kode pemesanan
+q-check-in-kiosk-only = Check-in pemesanan dilakukan di kios antrean MPP: pindai kode QR pemesanan Anda di kios saat tiba, dalam waktu check-in yang tertera di halaman pemesanan Anda.
+q-unpaired-note = Nomor antrean diambil dari ponsel ini dan dapat diikuti di halamannya.
+q-pair-link = Petugas: pasangkan kios ini
 q-check-in-title = Check-in pemesanan
 q-check-in-help = Arahkan kode QR ke pemindai, atau ketik kode pemesanan (contoh: K7QD-3M9X).
 q-check-in-submit = Check-in

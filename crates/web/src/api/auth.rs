@@ -17,6 +17,7 @@ use crate::state::{AppState, WebResultExt};
 use crate::throttle::{Throttle, bucket};
 
 #[derive(Debug, Deserialize, ToSchema)]
+#[schema(example = json!({"email": "manajer.bogor@demo.satuatap.id", "password": "satuatap-demo"}))]
 pub struct LoginBody {
     pub email: String,
     pub password: String,

@@ -143,6 +143,7 @@ pub async fn reschedule(
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct CheckInBody {
     /// The booking code, typed or scanned from its QR code.
+    #[schema(example = "7KQ2-M9XD")]
     pub code: String,
 }
 

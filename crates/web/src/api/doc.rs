@@ -125,7 +125,7 @@ fn codes() -> (Vec<Value>, String) {
 /// One line on each refusal (the English message without its variables).
 fn refusal_doc(r: Refusal) -> String {
     let text = crate::i18n::Lang::En.t(r.key());
-    text.replace('\u{2068}', "").replace('\u{2069}', "")
+    text.replace(['\u{2068}', '\u{2069}'], "")
 }
 
 /// The document as served: shared refusals on every operation, unique
@@ -185,4 +185,113 @@ pub fn finish(doc: OpenApi) -> String {
         }
     }
     serde_json::to_string_pretty(&v).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashSet;
+
+    use super::*;
+
+    fn doc() -> Value {
+        serde_json::from_str(&crate::api::openapi_json()).expect("the document is JSON")
+    }
+
+    fn operations(v: &Value) -> Vec<(String, String, Value)> {
+        let mut out = Vec::new();
+        for (path, item) in v["paths"].as_object().into_iter().flatten() {
+            for (method, op) in item.as_object().into_iter().flatten() {
+                out.push((path.clone(), method.clone(), op.clone()));
+            }
+        }
+        out
+    }
+
+    /// Integrators build on this file: a change to it is a change to the contract.
+    /// Review the diff, then `UPDATE_OPENAPI=1 cargo test -p satuatap-web openapi`.
+    #[test]
+    fn the_openapi_document_matches_its_snapshot() {
+        let json = crate::api::openapi_json();
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/openapi.json");
+        if std::env::var_os("UPDATE_OPENAPI").is_some() {
+            std::fs::write(path, format!("{json}\n")).expect("write docs/openapi.json");
+            return;
+        }
+        let want = std::fs::read_to_string(path).unwrap_or_default();
+        assert!(
+            want.trim_end() == json.as_str(),
+            "docs/openapi.json differs from the routes' document: review, then UPDATE_OPENAPI=1 cargo test -p satuatap-web openapi"
+        );
+    }
+
+    #[test]
+    fn every_operation_is_named_summarised_and_refuses_in_the_documented_shape() {
+        let v = doc();
+        let mut ids = HashSet::new();
+        for (path, method, op) in operations(&v) {
+            let id = op["operationId"].as_str().unwrap_or_default().to_string();
+            assert!(ids.insert(id.clone()), "{method} {path}: operationId {id} twice");
+            assert!(op["summary"].as_str().is_some_and(|s| !s.is_empty()), "{method} {path}: no summary");
+            assert!(op["tags"][0].is_string(), "{method} {path}: no tag");
+            for (status, r) in op["responses"].as_object().into_iter().flatten() {
+                if status.starts_with('4') || status.starts_with('5') {
+                    assert_eq!(
+                        r["content"]["application/json"]["schema"]["$ref"], ERROR_REF,
+                        "{method} {path} {status}: not the error body"
+                    );
+                    assert!(r["description"].as_str().is_some_and(|d| d.contains('`')), "{method} {path} {status}");
+                }
+            }
+            assert!(op["responses"]["503"].is_object(), "{method} {path}: 503 undocumented");
+            if path.contains('{') {
+                assert!(op["responses"]["404"].is_object(), "{method} {path}: 404 undocumented");
+            }
+            if op["requestBody"].is_object() {
+                for s in ["400", "413", "415", "422"] {
+                    assert!(op["responses"][s].is_object(), "{method} {path}: {s} undocumented");
+                }
+            }
+            for p in op["parameters"].as_array().into_iter().flatten() {
+                let name = p["name"].as_str().unwrap_or_default();
+                if p["in"] == "path" {
+                    assert!(path.contains(&format!("{{{name}}}")), "{method} {path}: {name} is not in the path");
+                }
+            }
+        }
+        assert!(ids.len() > 90, "{} operations", ids.len());
+    }
+
+    #[test]
+    fn the_error_codes_list_every_refusal() {
+        let v = doc();
+        let listed: HashSet<&str> = v["components"]["schemas"]["ApiErrorDetail"]["properties"]["code"]["enum"]
+            .as_array()
+            .expect("the codes are an enum")
+            .iter()
+            .filter_map(Value::as_str)
+            .collect();
+        for r in Refusal::ALL {
+            assert!(listed.contains(r.code()), "{} not listed", r.code());
+        }
+        for (code, _) in GENERIC_CODES {
+            assert!(listed.contains(code), "{code} not listed");
+        }
+    }
+
+    /// A handler limited per address must say it may answer 429.
+    #[test]
+    fn throttled_operations_document_429() {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/src/api");
+        for entry in std::fs::read_dir(dir).expect("api sources") {
+            let path = entry.expect("entry").path();
+            let src = std::fs::read_to_string(&path).expect("source");
+            for chunk in src.split("#[utoipa::path(").skip(1) {
+                let (attr, rest) = chunk.split_once(")]\n").unwrap_or((chunk, ""));
+                let signature = rest.split('{').next().unwrap_or_default();
+                if signature.contains("Throttle<") {
+                    assert!(attr.contains("status = 429"), "{}: {}", path.display(), signature.trim());
+                }
+            }
+        }
+    }
 }

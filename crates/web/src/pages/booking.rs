@@ -167,17 +167,25 @@ pub struct Fresh {
 pub async fn booking(
     State(s): State<AppState>,
     c: Ctx,
+    _: Throttle<bucket::BookingCode>,
     Path(code): Path<String>,
     Query(q): Query<Fresh>,
 ) -> PageResult {
     let b = s.app.booking_by_code_public(&code).await.web(&c)?;
     let m = s.app.mpp(b.mpp_id).await.web(&c)?;
     let day = super::fmt_date(c.lang, b.day);
-    render(BookingPage { c: &c, fresh: q.baru.is_some(), day, address: m.address, b, demo: s.app.messaging.demo })
+    // The demo's message page is for staff: only they see the link to it.
+    let demo = s.app.messaging.demo && c.actor.as_ref().is_some_and(|a| a.role.is_staff());
+    render(BookingPage { c: &c, fresh: q.baru.is_some(), day, address: m.address, b, demo })
 }
 
 /// The QR code of a booking: its code, for the kiosk's scanner.
-pub async fn booking_qr(State(s): State<AppState>, c: Ctx, Path(code): Path<String>) -> PageResult {
+pub async fn booking_qr(
+    State(s): State<AppState>,
+    c: Ctx,
+    _: Throttle<bucket::BookingCode>,
+    Path(code): Path<String>,
+) -> PageResult {
     let b = s.app.booking_by_code_public(&code).await.web(&c)?;
     let qr = QrCode::new(b.code.as_bytes()).map_err(|e| WebError::In(c.lang, Error::Internal(e.to_string())))?;
     let svg = qr.render::<svg::Color<'_>>().min_dimensions(200, 200).quiet_zone(true).build();
@@ -442,8 +450,9 @@ pub async fn demo_messages(State(s): State<AppState>, c: Ctx) -> PageResult {
     if !s.app.messaging.demo {
         return Err(WebError::In(c.lang, Error::NotFound));
     }
-    let mut messages = s.app.shown_messages(None, Some("demo"), 50).await.web(&c)?;
-    // Anyone may open the demo's page: recipients stay masked here too.
+    let a = c.actor()?;
+    let mut messages = s.app.demo_outbox(a, 50).await.web(&c)?;
+    // Recipients stay masked here too.
     for m in &mut messages {
         m.to = if m.to.contains('@') { mask_email(&m.to) } else { mask_phone(&m.to) };
     }

@@ -5,6 +5,7 @@ pub mod account;
 pub mod admin;
 pub mod booking;
 pub mod complaint;
+pub mod device;
 pub mod public;
 pub mod queue;
 pub mod survey;

@@ -61,6 +61,9 @@ const QUEUE_TEXTS: &[&str] = &[
     "q-priority-none",
     "q-have-booking",
     "q-have-booking-note",
+    "q-check-in-kiosk-only",
+    "q-unpaired-note",
+    "q-pair-link",
     "q-check-in-title",
     "q-check-in-help",
     "q-check-in-submit",
@@ -213,8 +216,12 @@ pub async fn kiosk(
         .collect();
     let priorities: Vec<(&str, String)> =
         PriorityGroup::ALL.iter().map(|g| (g.as_str(), lang.t(&format!("prio-{}", g.as_str())))).collect();
+    // A paired kiosk of this MPP (or its staff) prints tickets and checks bookings in;
+    // any other browser (a phone) takes its own ticket and follows it on its page.
+    let paired = satuatap_service::devices::require_kiosk(c.device.as_ref(), c.actor.as_ref(), m.id).is_ok();
     let data = script_json(&serde_json::json!({
         "mpp": {"id": m.id, "slug": m.slug, "name": m.name, "time_zone": m.time_zone},
+        "paired": paired,
         "providers": kiosk,
         "priorities": priorities,
         "lang": lang.code(),

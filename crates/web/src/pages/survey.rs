@@ -684,46 +684,30 @@ pub struct Scoped {
     pub name: String,
 }
 
-/// A CSV field: quoted when needed, and never read as a formula by a spreadsheet.
-fn csv_field(v: &str) -> String {
-    let v = if v.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{v}") } else { v.to_string() };
-    if v.contains([',', '"', '\n', '\r']) { format!("\"{}\"", v.replace('"', "\"\"")) } else { v }
-}
-
-fn csv_line(out: &mut String, fields: &[&str]) {
-    let line: Vec<String> = fields.iter().map(|f| csv_field(f)).collect();
-    out.push_str(&line.join(","));
-    out.push_str("\r\n");
-}
-
 /// The report as CSV: one total row, U1–U9, then each breakdown row (dot decimals,
 /// stable English column names).
 fn report_csv(r: &IkmReport, scope: (&str, &str), groups: &[(&str, &GroupResult, Option<&str>)]) -> String {
-    let mut out = String::new();
-    csv_line(
-        &mut out,
-        &[
-            "period",
-            "from",
-            "to",
-            "section",
-            "id",
-            "name",
-            "provider",
-            "respondents",
-            "served",
-            "required_sample",
-            "sample_reached",
-            "nrr",
-            "ikm",
-            "grade",
-        ],
-    );
+    let mut out = satuatap_service::csv::Sheet::new(&[
+        "period",
+        "from",
+        "to",
+        "section",
+        "id",
+        "name",
+        "provider",
+        "respondents",
+        "served",
+        "required_sample",
+        "sample_reached",
+        "nrr",
+        "ikm",
+        "grade",
+    ]);
     let (from, to) = (r.from.to_string(), r.to.to_string());
-    let row = |out: &mut String, section: &str, id: &str, name: &str, rest: [&str; 8]| {
+    let row = |out: &mut satuatap_service::csv::Sheet, section: &str, id: &str, name: &str, rest: [&str; 8]| {
         let mut all = vec![r.period.as_str(), from.as_str(), to.as_str(), section, id, name];
         all.extend(rest);
-        csv_line(out, &all);
+        out.row(all);
     };
     let (respondents, served, required) =
         (r.respondents.to_string(), r.served.to_string(), r.required_sample.to_string());
@@ -767,7 +751,7 @@ fn report_csv(r: &IkmReport, scope: (&str, &str), groups: &[(&str, &GroupResult,
             ],
         );
     }
-    out
+    out.into_string()
 }
 
 fn csv_response(filename: &str, body: String) -> Response {
@@ -998,14 +982,6 @@ mod tests {
         assert_eq!(int(Lang::Id, 1_234_567), "1.234.567");
         assert_eq!(int(Lang::En, 1_234), "1,234");
         assert_eq!(int(Lang::Id, 384), "384");
-    }
-
-    #[test]
-    fn csv_fields_are_quoted_and_never_formulas() {
-        assert_eq!(csv_field("Kantor, Bogor"), "\"Kantor, Bogor\"");
-        assert_eq!(csv_field("a \"b\""), "\"a \"\"b\"\"\"");
-        assert_eq!(csv_field("=SUM(A1)"), "'=SUM(A1)");
-        assert_eq!(csv_field("84.26"), "84.26");
     }
 
     #[test]

@@ -89,7 +89,10 @@ pub async fn list(State(s): State<AppState>, c: Ctx, Query(p): Query<ListParams>
         });
     };
     let m = s.app.mpp(mpp_id).await.web(&c)?;
-    let q = ListQuery { status: p.status.clone(), overdue: overdue_only };
+    let q = ListQuery {
+        status: p.status.as_deref().and_then(satuatap_domain::complaint::Status::parse),
+        overdue: overdue_only,
+    };
     let items = s.app.complaints(&a, mpp_id, &q).await.web(&c)?;
     let late = s.app.complaints(&a, mpp_id, &ListQuery { status: None, overdue: true }).await.web(&c)?.len();
     let operator = a.manages_mpp(mpp_id);

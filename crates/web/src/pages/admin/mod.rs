@@ -2,6 +2,7 @@
 
 pub mod catalog;
 pub mod complaint;
+pub mod devices;
 pub mod mpps;
 pub mod people;
 pub mod providers;
@@ -48,6 +49,7 @@ pub fn nav(a: &Actor, current: &str) -> Vec<NavItem> {
                 items.push(("/admin/layanan".into(), "admin-services"));
                 items.push((format!("/admin/mpp/{m}/libur"), "admin-closures"));
                 items.push((format!("/admin/mpp/{m}/antrean"), "admin-queue"));
+                items.push((format!("/admin/mpp/{m}/perangkat"), "admin-devices"));
             }
             items.push(("/admin/pengguna".into(), "admin-users"));
             items.push(("/admin/token".into(), "admin-tokens"));
