@@ -47,6 +47,9 @@ pub async fn fresh(c: &Common, name: &str) -> Result<(String, PathBuf, satuatap_
         secret_key: Some(SECRET.into()),
         max_connections: 32,
         acquire_timeout: std::time::Duration::from_secs(10),
+        // SATUATAP_UNSAFE_NO_FSYNC=1 measures the same run without durable commits;
+        // the server process reads the same variable.
+        durable: std::env::var_os("SATUATAP_UNSAFE_NO_FSYNC").is_none(),
         web: Default::default(),
     };
     let app = satuatap::open(&settings).await?;
@@ -71,6 +74,8 @@ impl Server {
         let mut child = tokio::process::Command::new(&c.server)
             .args(["serve", "--listen", "127.0.0.1:0", "--database-url", db_url, "--secret-key", SECRET])
             .args(["--tickets-per-minute", "100000000", "--logins-per-minute", "100000", "--max-connections", "32"])
+            // All load comes from 127.0.0.1: no cap on one address's connections.
+            .args(["--max-connections-per-address", "0"])
             .args(extra)
             .arg("--data-dir")
             .arg(dir.join("server"))

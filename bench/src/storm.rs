@@ -558,7 +558,8 @@ async fn crash(
     let mut missing = 0;
     let mut r = app.store.read().await?;
     for code in &acknowledged {
-        if r.booking_by_code(code).await?.is_none_or(|b| b.status != "active") {
+        if r.booking_by_code(code).await?.is_none_or(|b| b.status.0 != satuatap_domain::booking::BookingStatus::Active)
+        {
             missing += 1;
         }
     }

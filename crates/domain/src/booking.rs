@@ -109,6 +109,27 @@ pub fn parse_phone(input: &str) -> Option<String> {
     (d.starts_with('0') && (9..=14).contains(&d.len()) && d.bytes().all(|b| b.is_ascii_digit())).then_some(d)
 }
 
+crate::catalog::string_enum! {
+    /// Where a booking stands: kept for its slot, turned into a queue ticket at
+    /// the kiosk, given up by its holder, or missed.
+    BookingStatus {
+        Active = "active",
+        CheckedIn = "checked_in",
+        Cancelled = "cancelled",
+        NoShow = "no_show",
+    }
+}
+
+crate::catalog::string_enum! {
+    /// Where a message in the outbox stands: waiting (and retried) until sent, or
+    /// withdrawn (a reminder of a cancelled or moved booking).
+    MessageStatus {
+        Pending = "pending",
+        Sent = "sent",
+        Withdrawn = "withdrawn",
+    }
+}
+
 /// A local time as `HH:MM` (read also as `HH:MM:SS`, as earlier versions stored it).
 mod hhmm {
     use chrono::NaiveTime;

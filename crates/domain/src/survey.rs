@@ -8,6 +8,15 @@
 
 use serde::{Deserialize, Serialize};
 
+crate::catalog::string_enum! {
+    /// Where a follow-up of a suggestion stands.
+    FollowupStatus {
+        Open = "open",
+        InProgress = "in_progress",
+        Done = "done",
+    }
+}
+
 /// One of the nine elements, by its official code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum Element {

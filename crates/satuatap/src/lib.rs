@@ -24,6 +24,8 @@ pub struct Settings {
     pub max_connections: u32,
     /// How long a request may wait for a database connection before it is refused as busy.
     pub acquire_timeout: std::time::Duration,
+    /// SQLite's `synchronous = FULL`; false only to measure its cost (see StoreOptions).
+    pub durable: bool,
     pub web: WebConfig,
 }
 
@@ -74,7 +76,11 @@ pub async fn open(settings: &Settings) -> Result<App> {
     std::fs::create_dir_all(&settings.data_dir)
         .with_context(|| format!("creating data directory {}", settings.data_dir.display()))?;
     let url = settings.database_url();
-    let opts = StoreOptions { max_connections: settings.max_connections, acquire_timeout: settings.acquire_timeout };
+    let opts = StoreOptions {
+        max_connections: settings.max_connections,
+        acquire_timeout: settings.acquire_timeout,
+        durable: settings.durable,
+    };
     let store = Store::connect(&url, &opts).await.with_context(|| format!("opening database {}", redact(&url)))?;
     store.migrate().await.context("applying migrations")?;
     let keys = Keys::from_secret(&load_secret(settings)?);
@@ -106,6 +112,13 @@ pub struct Running {
 impl Running {
     pub fn url(&self) -> String {
         format!("http://{}", self.addr)
+    }
+
+    /// Ask the server and the background tasks to end, without waiting for them
+    /// (for a `Drop`; prefer [`Running::stop`]).
+    pub fn signal_stop(&self) {
+        let _ = self.shutdown.send(true);
+        self.app.shutdown();
     }
 
     /// Stop serving, end the background tasks and close the database.

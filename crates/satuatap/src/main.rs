@@ -45,6 +45,11 @@ struct Global {
     /// refused with 503 and `Retry-After` (the database is saturated).
     #[arg(long, env = "SATUATAP_DB_WAIT_MS", default_value_t = 10_000, global = true)]
     db_wait_ms: u64,
+    /// Benchmarks only: SQLite commits without waiting for the disk (`synchronous =
+    /// NORMAL`), to measure what durability costs. A power cut may then lose bookings
+    /// already confirmed to visitors. Never in production.
+    #[arg(long, env = "SATUATAP_UNSAFE_NO_FSYNC", global = true, hide = true)]
+    unsafe_no_fsync: bool,
     /// Mark cookies Secure; set when served over HTTPS.
     #[arg(long, env = "SATUATAP_SECURE_COOKIES", global = true)]
     secure_cookies: bool,
@@ -170,6 +175,7 @@ fn settings(g: &Global) -> Settings {
         secret_key: g.secret_key.clone(),
         max_connections: g.max_connections,
         acquire_timeout: std::time::Duration::from_millis(g.db_wait_ms),
+        durable: !g.unsafe_no_fsync,
         web: WebConfig {
             secure_cookies: g.secure_cookies,
             trust_proxy: g.trust_proxy,

@@ -8,7 +8,8 @@ use std::sync::{Arc, Mutex};
 use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Utc};
 use chrono_tz::Tz;
 use satuatap_domain::booking::{
-    BookingRules, CheckIn, Nik, NikError, booking_code, mask_email, mask_phone, normalize_code, parse_phone,
+    BookingRules, BookingStatus, CheckIn, Nik, NikError, booking_code, mask_email, mask_phone, normalize_code,
+    parse_phone,
 };
 use satuatap_domain::catalog::ServiceStatus;
 use satuatap_domain::validate::Checker;
@@ -106,7 +107,7 @@ pub struct BookingInput {
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct BookingView {
     pub code: String,
-    pub status: String,
+    pub status: BookingStatus,
     pub mpp_id: i64,
     pub mpp_slug: String,
     pub mpp_name: String,
@@ -175,7 +176,7 @@ pub struct Availability {
 pub struct BookingListRow {
     pub id: i64,
     pub code: String,
-    pub status: String,
+    pub status: BookingStatus,
     pub starts_local: String,
     pub service_code: String,
     pub service_name: String,
@@ -514,7 +515,7 @@ impl App {
         let tz: Tz = b.time_zone.parse().unwrap_or(Tz::Asia__Jakarta);
         BookingView {
             code: b.code.clone(),
-            status: b.status.clone(),
+            status: b.status.0,
             mpp_id: b.mpp_id,
             mpp_slug: b.mpp_slug.clone(),
             mpp_name: b.mpp_name.clone(),
@@ -746,7 +747,7 @@ impl App {
         let b = self.owned_booking(code, nik).await?;
         let now = self.now();
         let mut tx = self.store.begin().await?;
-        if !tx.set_booking_status(b.id, &["active"], "cancelled", now).await? {
+        if !tx.set_booking_status(b.id, &[BookingStatus::Active], BookingStatus::Cancelled, now).await? {
             return Err(Error::refused(Refusal::NotActive));
         }
         tx.free_seat(b.slot_id).await?;
@@ -841,7 +842,7 @@ impl App {
         let b = r.booking_by_code(&code).await?.filter(|b| b.mpp_id == mpp_id).ok_or(Error::NotFound)?;
         let rules = r.booking_rules(b.service_id).await?.map(|j| Self::rules_of(&j)).unwrap_or_default();
         let tz: Tz = b.time_zone.parse().unwrap_or(Tz::Asia__Jakarta);
-        if b.status == "checked_in"
+        if b.status.0 == BookingStatus::CheckedIn
             && let Some(t) = b.ticket_id
         {
             let row = r.ticket(t).await?.ok_or(Error::NotFound)?;
@@ -855,7 +856,7 @@ impl App {
             return Ok(CheckedIn { ticket, token: row.token, booked_local: hhmm(b.starts_at, tz) });
         }
         drop(r);
-        if b.status != "active" {
+        if b.status.0 != BookingStatus::Active {
             return Err(Error::refused(Refusal::NotActive));
         }
         match rules.check_in(b.starts_at, now) {
@@ -879,7 +880,7 @@ impl App {
         };
         let (ticket, token) = self.issue_from_booking(b.mpp_id, &input, b.starts_at).await?;
         let mut tx = self.store.begin().await?;
-        if tx.set_booking_status(b.id, &["active"], "checked_in", now).await? {
+        if tx.set_booking_status(b.id, &[BookingStatus::Active], BookingStatus::CheckedIn, now).await? {
             tx.set_booking_ticket(b.id, ticket.id).await?;
         }
         tx.commit().await?;
@@ -906,7 +907,7 @@ impl App {
                 id: b.id,
                 name: self.keys.open(&b.name_sealed).unwrap_or_default(),
                 code: b.code,
-                status: b.status,
+                status: b.status.0,
                 starts_local: hhmm(b.starts_at, tz),
                 service_code: b.service_code,
                 service_name: b.service_name,

@@ -5,7 +5,8 @@
 use chrono::{Duration, NaiveDate};
 use satuatap_domain::Invalid;
 use satuatap_domain::survey::{
-    AGE_BANDS, Answers, EDUCATION, ELEMENTS, Element, OCCUPATIONS, Period, SEXES, Tally, required_sample,
+    AGE_BANDS, Answers, EDUCATION, ELEMENTS, Element, FollowupStatus, OCCUPATIONS, Period, SEXES, Tally,
+    required_sample,
 };
 use satuatap_domain::validate::Checker;
 use satuatap_store::survey::{GroupBy, Scope};
@@ -624,10 +625,13 @@ impl App {
         let mut c = Checker::new();
         let title = c.text("title", input.title.as_deref().unwrap_or(""), 300);
         let note = c.opt_text("note", input.note.as_deref(), 2000);
-        let status = input.status.as_deref().map(str::trim).filter(|s| !s.is_empty()).unwrap_or("open");
-        if !["open", "in_progress", "done"].contains(&status) {
-            c.push("status", Invalid::NotAllowed);
-        }
+        let status = match input.status.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+            None => FollowupStatus::Open,
+            Some(s) => FollowupStatus::parse(s).unwrap_or_else(|| {
+                c.push("status", Invalid::NotAllowed);
+                FollowupStatus::Open
+            }),
+        };
         c.finish(()).map_err(Error::Invalid)?;
         let mut r = self.store.read().await?;
         let provider_id = match input.response_id {
@@ -708,10 +712,10 @@ impl App {
         {
             return Err(Error::NotFound);
         }
-        let status = input.status.as_deref().unwrap_or(&before.status);
-        if !["open", "in_progress", "done"].contains(&status) {
-            return Err(Error::field("status", Invalid::NotAllowed));
-        }
+        let status = match input.status.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+            None => before.status.0,
+            Some(s) => FollowupStatus::parse(s).ok_or_else(|| Error::field("status", Invalid::NotAllowed))?,
+        };
         let owner = match input.owner_id {
             Some(_) => self.check_owner(&mut r, before.mpp_id, before.provider_id, input.owner_id).await?,
             None => before.owner_id,

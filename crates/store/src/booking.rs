@@ -1,6 +1,7 @@
 //! Booking rules, slots, bookings and the message outbox.
 
 use chrono::{DateTime, NaiveDate, Utc};
+use satuatap_domain::booking::BookingStatus;
 
 use crate::model::{BookingRow, NewBooking, NewMessage, OutboxRow, SlotRow};
 use crate::{Result, Tx, on_conn};
@@ -245,8 +246,15 @@ impl Tx {
     }
 
     /// Change a booking's status if it is in one of `from`.
-    pub async fn set_booking_status(&mut self, id: i64, from: &[&str], to: &str, now: DateTime<Utc>) -> Result<bool> {
-        let list: Vec<String> = from.iter().map(|s| format!("'{}'", s.replace('\'', ""))).collect();
+    pub async fn set_booking_status(
+        &mut self,
+        id: i64,
+        from: &[BookingStatus],
+        to: BookingStatus,
+        now: DateTime<Utc>,
+    ) -> Result<bool> {
+        // The values are the enum's own words, never input.
+        let list: Vec<String> = from.iter().map(|s| format!("'{}'", s.as_str())).collect();
         let sql = sqlx::AssertSqlSafe(format!(
             "UPDATE bookings SET status = $2, updated_at = $3,
                 cancelled_at = CASE WHEN $2 = 'cancelled' THEN $3 ELSE cancelled_at END,
@@ -256,7 +264,7 @@ impl Tx {
         ));
         let n = on_conn!(self, |c| sqlx::query(sql)
             .bind(id)
-            .bind(to)
+            .bind(to.as_str())
             .bind(now)
             .execute(c)
             .await

@@ -3,6 +3,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 
+use crate::model::{ComplaintKindCol, ComplaintStatusCol};
 use crate::{Result, Tx, on_conn};
 
 const SELECT: &str = "SELECT c.id, c.mpp_id, m.name AS mpp_name, c.provider_id, p.name AS provider_name, c.service_id,
@@ -30,7 +31,8 @@ pub struct ComplaintRow {
     pub provider_name: Option<String>,
     pub service_id: Option<i64>,
     pub service_name: Option<String>,
-    pub kind: String,
+    #[sqlx(try_from = "String")]
+    pub kind: ComplaintKindCol,
     pub title: String,
     pub body: String,
     pub happened_on: Option<NaiveDate>,
@@ -45,7 +47,8 @@ pub struct ComplaintRow {
     #[serde(skip)]
     pub phone_sealed: Option<String>,
     pub phone_masked: Option<String>,
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    pub status: ComplaintStatusCol,
     pub verify_due_at: Option<DateTime<Utc>>,
     pub answer_due_at: Option<DateTime<Utc>>,
     pub escalated_at: Option<DateTime<Utc>>,
@@ -63,7 +66,7 @@ pub struct NewComplaint {
     pub provider_id: Option<i64>,
     pub service_id: Option<i64>,
     pub code_hash: String,
-    pub kind: String,
+    pub kind: satuatap_domain::complaint::Kind,
     pub title: String,
     pub body: String,
     pub happened_on: Option<NaiveDate>,
@@ -82,8 +85,8 @@ pub struct NewComplaint {
 #[derive(Debug, Clone)]
 pub struct ComplaintState {
     pub id: i64,
-    pub from: String,
-    pub status: String,
+    pub from: satuatap_domain::complaint::Status,
+    pub status: satuatap_domain::complaint::Status,
     pub provider_id: Option<i64>,
     pub service_id: Option<i64>,
     pub verify_due_at: Option<DateTime<Utc>>,
@@ -177,7 +180,7 @@ impl Tx {
         .bind(n.provider_id)
         .bind(n.service_id)
         .bind(&n.code_hash)
-        .bind(&n.kind)
+        .bind(n.kind.as_str())
         .bind(&n.title)
         .bind(&n.body)
         .bind(n.happened_on)
@@ -258,8 +261,8 @@ impl Tx {
              WHERE id = $1 AND status = $2"
         )
         .bind(s.id)
-        .bind(&s.from)
-        .bind(&s.status)
+        .bind(s.from.as_str())
+        .bind(s.status.as_str())
         .bind(s.provider_id)
         .bind(s.service_id)
         .bind(s.verify_due_at)

@@ -27,11 +27,15 @@ pub struct StoreOptions {
     /// How long a request waits for a free connection before the database
     /// counts as saturated (the request is then refused with "busy", not queued on).
     pub acquire_timeout: Duration,
+    /// SQLite commits reach the disk before they return (`synchronous = FULL`).
+    /// Off (`NORMAL`) only to measure what durability costs: a power cut may then
+    /// lose the last commits a person was told about.
+    pub durable: bool,
 }
 
 impl Default for StoreOptions {
     fn default() -> Self {
-        StoreOptions { max_connections: 16, acquire_timeout: Duration::from_secs(10) }
+        StoreOptions { max_connections: 16, acquire_timeout: Duration::from_secs(10), durable: true }
     }
 }
 
@@ -137,7 +141,7 @@ impl Store {
             .filename(path)
             .create_if_missing(true)
             .journal_mode(SqliteJournalMode::Wal)
-            .synchronous(SqliteSynchronous::Full)
+            .synchronous(if opts.durable { SqliteSynchronous::Full } else { SqliteSynchronous::Normal })
             .foreign_keys(true)
             .busy_timeout(Duration::from_secs(10))
             .pragma("temp_store", "memory");

@@ -2,16 +2,20 @@
 //! the way out (`try_from`), so a bad stored value is an error, not a panic.
 
 use chrono::{DateTime, NaiveDate, Utc};
+use satuatap_domain::booking::{BookingStatus, MessageStatus};
 use satuatap_domain::catalog::{Category, MppStatus, ProviderKind, ServiceStatus, Standard};
+use satuatap_domain::complaint::{Kind as ComplaintKind, Status as ComplaintStatus};
 use satuatap_domain::hours::OpeningHours;
 use satuatap_domain::queue::{CounterState, QueueSettings, TicketStatus};
 use satuatap_domain::role::Role;
+use satuatap_domain::survey::FollowupStatus;
 use serde::Serialize;
 
 /// Text columns holding domain values decode through these wrappers.
 macro_rules! text_column {
     ($wrapper:ident, $ty:ty, $parse:expr) => {
-        #[derive(Debug, Clone, PartialEq)]
+        #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+        #[serde(transparent)]
         pub struct $wrapper(pub $ty);
         impl TryFrom<String> for $wrapper {
             type Error = String;
@@ -35,6 +39,11 @@ text_column!(StandardCol, Standard, |s| serde_json::from_str(s).ok());
 text_column!(QueueSettingsCol, QueueSettings, |s| Some(QueueSettings::from_json(s)));
 text_column!(TicketStatusCol, TicketStatus, TicketStatus::parse);
 text_column!(CounterStateCol, CounterState, CounterState::parse);
+text_column!(BookingStatusCol, BookingStatus, BookingStatus::parse);
+text_column!(MessageStatusCol, MessageStatus, MessageStatus::parse);
+text_column!(FollowupStatusCol, FollowupStatus, FollowupStatus::parse);
+text_column!(ComplaintKindCol, ComplaintKind, ComplaintKind::parse);
+text_column!(ComplaintStatusCol, ComplaintStatus, ComplaintStatus::parse);
 
 #[derive(Debug, Clone, Serialize, sqlx::FromRow)]
 pub struct Province {
@@ -457,7 +466,8 @@ pub struct BookingRow {
     pub slot_id: i64,
     pub day: NaiveDate,
     pub code: String,
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    pub status: BookingStatusCol,
     pub name_sealed: String,
     pub nik_sealed: String,
     pub nik_index: String,
@@ -514,7 +524,8 @@ pub struct OutboxRow {
     pub recipient_masked: String,
     pub subject: String,
     pub body_sealed: String,
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    pub status: MessageStatusCol,
     pub attempts: i64,
     pub next_attempt_at: DateTime<Utc>,
     pub last_error: Option<String>,
@@ -616,7 +627,9 @@ pub struct FollowupRow {
     pub note: Option<String>,
     pub owner_id: Option<i64>,
     pub owner_name: Option<String>,
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    #[schema(value_type = FollowupStatus)]
+    pub status: FollowupStatusCol,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub suggestion: Option<String>,

@@ -2,6 +2,7 @@
 //! figure, and follow-up items.
 
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
+use satuatap_domain::survey::FollowupStatus;
 
 use crate::model::{FollowupRow, NewSurveyResponse, SuggestionRow, SurveyCodeRow, TallyRow};
 use crate::{Result, Tx, on_conn};
@@ -338,7 +339,7 @@ impl Tx {
         response_id: Option<i64>,
         title: &str,
         owner_id: Option<i64>,
-        status: &str,
+        status: FollowupStatus,
         note: Option<&str>,
         created_by: i64,
         now: DateTime<Utc>,
@@ -353,7 +354,7 @@ impl Tx {
         .bind(response_id)
         .bind(title)
         .bind(owner_id)
-        .bind(status)
+        .bind(status.as_str())
         .bind(note)
         .bind(created_by)
         .bind(now)
@@ -365,7 +366,7 @@ impl Tx {
     pub async fn update_followup(
         &mut self,
         id: i64,
-        status: &str,
+        status: FollowupStatus,
         owner_id: Option<i64>,
         note: Option<&str>,
         now: DateTime<Utc>,
@@ -374,7 +375,7 @@ impl Tx {
             "UPDATE followups SET status = $2, owner_id = $3, note = $4, updated_at = $5 WHERE id = $1"
         )
         .bind(id)
-        .bind(status)
+        .bind(status.as_str())
         .bind(owner_id)
         .bind(note)
         .bind(now)

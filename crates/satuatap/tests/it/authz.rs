@@ -3,19 +3,19 @@
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
-use crate::support::{Session, TestApp, service_body};
+use crate::support::{Session, TestApp, accounts, service_body};
 
 const ROLES: [&str; 7] = ["anonymous", "citizen", "officer", "provider_admin", "manager", "other_manager", "national"];
 
 async fn sessions(t: &TestApp) -> Vec<Session> {
     vec![
         t.anonymous(),
-        t.session("warga@demo.satuatap.id").await,
-        t.session("petugas.imigrasi.bogor@demo.satuatap.id").await,
-        t.session("admin.imigrasi.bogor@demo.satuatap.id").await,
-        t.session("manajer.bogor@demo.satuatap.id").await,
-        t.session("manajer.makassar@demo.satuatap.id").await,
-        t.session("admin@demo.satuatap.id").await,
+        t.session(accounts::CITIZEN).await,
+        t.session(accounts::OFFICER).await,
+        t.session(accounts::PROVIDER_ADMIN).await,
+        t.session(accounts::MANAGER).await,
+        t.session(accounts::MANAGER_MAKASSAR).await,
+        t.session(accounts::NATIONAL).await,
     ]
 }
 
@@ -93,14 +93,8 @@ async fn every_write_route_allows_exactly_the_roles_it_should() {
         b
     };
     let (_, officer) = national.get("/api/v1/users").await;
-    let officer_id = officer
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|u| u["email"] == "petugas.imigrasi.bogor@demo.satuatap.id")
-        .unwrap()["id"]
-        .as_i64()
-        .unwrap();
+    let officer_id =
+        officer.as_array().unwrap().iter().find(|u| u["email"] == accounts::OFFICER).unwrap()["id"].as_i64().unwrap();
 
     for (i, role) in ROLES.iter().enumerate() {
         let me = &s[i];
@@ -194,7 +188,7 @@ async fn every_write_route_allows_exactly_the_roles_it_should() {
                 Method::PUT,
                 format!("/api/v1/users/{officer_id}"),
                 Some(
-                    json!({"email": "petugas.imigrasi.bogor@demo.satuatap.id", "name": format!("Petugas {tag}"), "role": "counter_officer", "mpp_id": c.bogor, "provider_id": c.imigrasi, "active": true}),
+                    json!({"email": accounts::OFFICER, "name": format!("Petugas {tag}"), "role": "counter_officer", "mpp_id": c.bogor, "provider_id": c.imigrasi, "active": true}),
                 ),
                 "nmp",
             ),
@@ -253,8 +247,8 @@ async fn every_write_route_allows_exactly_the_roles_it_should() {
 #[tokio::test]
 async fn an_mpp_manager_cannot_read_or_change_another_mpps_data() {
     let t = TestApp::spawn().await;
-    let national = t.session("admin@demo.satuatap.id").await;
-    let bogor_mgr = t.session("manajer.bogor@demo.satuatap.id").await;
+    let national = t.session(accounts::NATIONAL).await;
+    let bogor_mgr = t.session(accounts::MANAGER).await;
     let makassar = t.mpp_id("kota-makassar").await;
     let (_, mks_providers) = t.get_json("/api/v1/mpps/kota-makassar/providers").await;
     let mks_provider = mks_providers[0]["id"].as_i64().unwrap();
@@ -264,7 +258,7 @@ async fn an_mpp_manager_cannot_read_or_change_another_mpps_data() {
         .await;
     assert_eq!(s, StatusCode::CREATED);
     let draft_id = draft["id"].as_i64().unwrap();
-    let mks_mgr = t.session("manajer.makassar@demo.satuatap.id").await;
+    let mks_mgr = t.session(accounts::MANAGER_MAKASSAR).await;
     assert_eq!(mks_mgr.get(&format!("/api/v1/services/{draft_id}")).await.0, StatusCode::OK);
     assert_eq!(bogor_mgr.get(&format!("/api/v1/services/{draft_id}")).await.0, StatusCode::NOT_FOUND);
     assert_eq!(t.get_json(&format!("/api/v1/services/{draft_id}")).await.0, StatusCode::NOT_FOUND);
@@ -308,7 +302,7 @@ async fn an_mpp_manager_cannot_read_or_change_another_mpps_data() {
 #[tokio::test]
 async fn a_provider_admin_cannot_touch_another_provider() {
     let t = TestApp::spawn().await;
-    let padmin = t.session("admin.imigrasi.bogor@demo.satuatap.id").await;
+    let padmin = t.session(accounts::PROVIDER_ADMIN).await;
     let bogor = t.mpp_id("kota-bogor").await;
     let dukcapil = t.provider_id("kota-bogor", "disdukcapil").await;
     let (_, page) = t.get_json(&format!("/api/v1/services?mpp=kota-bogor&provider={dukcapil}&limit=1")).await;
@@ -346,13 +340,13 @@ async fn admin_pages_follow_the_same_rules() {
     // Anonymous visitors are sent to sign in.
     let r = t.anonymous().client.get(t.at("/admin")).send().await.unwrap();
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
-    let mgr = t.session("manajer.bogor@demo.satuatap.id").await;
+    let mgr = t.session(accounts::MANAGER).await;
     assert_eq!(mgr.page(&format!("/admin/mpp/{bogor}")).await.0, StatusCode::OK);
     assert_eq!(mgr.page(&format!("/admin/mpp/{makassar}")).await.0, StatusCode::FORBIDDEN);
     assert_eq!(mgr.page("/admin/mpp/baru").await.0, StatusCode::FORBIDDEN);
-    let citizen = t.session("warga@demo.satuatap.id").await;
+    let citizen = t.session(accounts::CITIZEN).await;
     assert_eq!(citizen.page("/admin").await.0, StatusCode::FORBIDDEN);
-    let officer = t.session("petugas.imigrasi.bogor@demo.satuatap.id").await;
+    let officer = t.session(accounts::OFFICER).await;
     assert_eq!(officer.page("/admin").await.0, StatusCode::OK);
     assert_eq!(officer.page("/admin/pengguna/baru").await.0, StatusCode::FORBIDDEN);
     t.stop().await;
@@ -365,9 +359,9 @@ async fn link_writes_never_reach_across_a_provider_or_an_mpp() {
     let t = TestApp::spawn().await;
     // Monday 30 November 2026, 09:00 WIB: the MPP is open.
     t.app.clock.set(Some(chrono::TimeZone::with_ymd_and_hms(&chrono::Utc, 2026, 11, 30, 2, 0, 0).unwrap()));
-    let national = t.session("admin@demo.satuatap.id").await;
-    let manager = t.session("manajer.bogor@demo.satuatap.id").await;
-    let padmin = t.session("admin.imigrasi.bogor@demo.satuatap.id").await;
+    let national = t.session(accounts::NATIONAL).await;
+    let manager = t.session(accounts::MANAGER).await;
+    let padmin = t.session(accounts::PROVIDER_ADMIN).await;
     let bogor = t.mpp_id("kota-bogor").await;
     let makassar = t.mpp_id("kota-makassar").await;
     let imigrasi = t.provider_id("kota-bogor", "imigrasi").await;
@@ -412,7 +406,7 @@ async fn link_writes_never_reach_across_a_provider_or_an_mpp() {
     let kiosk = t.kiosk_of(bogor).await;
     let (s, issued) = kiosk.post(&format!("/api/v1/mpps/{bogor}/tickets"), json!({"service_id": theirs[0]})).await;
     assert_eq!(s, StatusCode::CREATED, "{issued}");
-    let officer = t.session("petugas.imigrasi.bogor@demo.satuatap.id").await;
+    let officer = t.session(accounts::OFFICER).await;
     officer.post(&format!("/api/v1/counters/{counter}/open"), json!({})).await;
     let (s, called) = officer.post(&format!("/api/v1/counters/{counter}/call-next"), json!({})).await;
     assert_eq!(s, StatusCode::OK);
@@ -438,7 +432,7 @@ async fn link_writes_never_reach_across_a_provider_or_an_mpp() {
     let (_, users) = national.get("/api/v1/users").await;
     let id_of =
         |email: &str| users.as_array().unwrap().iter().find(|u| u["email"] == email).unwrap()["id"].as_i64().unwrap();
-    let dk_officer = id_of("petugas.disdukcapil.bogor@demo.satuatap.id");
+    let dk_officer = id_of(accounts::OFFICER_DUKCAPIL);
     let (s, e) = padmin
         .post(&format!("/api/v1/mpps/{bogor}/followups"), json!({"title": "Kursi tambahan", "owner_id": dk_officer}))
         .await;
@@ -447,7 +441,7 @@ async fn link_writes_never_reach_across_a_provider_or_an_mpp() {
     let (s, f) = padmin
         .post(
             &format!("/api/v1/mpps/{bogor}/followups"),
-            json!({"title": "Kursi tambahan", "owner_id": id_of("petugas.imigrasi.bogor@demo.satuatap.id")}),
+            json!({"title": "Kursi tambahan", "owner_id": id_of(accounts::OFFICER)}),
         )
         .await;
     assert_eq!(s, StatusCode::CREATED, "{f}");

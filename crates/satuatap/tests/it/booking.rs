@@ -8,7 +8,7 @@ use chrono::{DateTime, TimeZone, Utc};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-use crate::support::{Session, TestApp};
+use crate::support::{Session, TestApp, accounts};
 
 /// Generous per-address limits: the tests send many requests from one address.
 async fn spawn() -> TestApp {
@@ -41,7 +41,7 @@ struct Setup {
 /// The Bogor passport service with `capacity` per slot.
 async fn setup(t: &TestApp, capacity: i64) -> Setup {
     t.app.clock.set(Some(monday()));
-    let admin = t.session("admin.imigrasi.bogor@demo.satuatap.id").await;
+    let admin = t.session(accounts::PROVIDER_ADMIN).await;
     let mpp = t.mpp_id("kota-bogor").await;
     let (_, page) = t.get_json("/api/v1/services?q=paspor+biasa+baru+elektronik&mpp=kota-bogor&limit=1").await;
     let service = page["services"][0]["id"].as_i64().unwrap();
@@ -359,7 +359,7 @@ async fn capacity_cannot_drop_below_what_is_booked() {
         .unwrap();
     assert_eq!((this["capacity"].as_i64(), this["left"].as_i64()), (Some(3), Some(0)));
     // Another provider's admin cannot change these rules.
-    let other = t.session("manajer.makassar@demo.satuatap.id").await;
+    let other = t.session(accounts::MANAGER_MAKASSAR).await;
     let (st, _) =
         other.put(&format!("/api/v1/services/{}/booking-rules", s.service), json!({"capacity_per_slot": 9})).await;
     assert_eq!(st, StatusCode::FORBIDDEN);
@@ -439,7 +439,7 @@ async fn a_checked_in_booking_is_called_by_its_slot_time_ahead_of_later_walk_ins
     let late = walk_in(10).await;
     t.app.clock.set(Some(start - chrono::Duration::minutes(5)));
     let (_, checked) = kiosk.post(&format!("/api/v1/mpps/{}/check-in", s.mpp), json!({"code": b["code"]})).await;
-    let officer = t.session("petugas.imigrasi.bogor@demo.satuatap.id").await;
+    let officer = t.session(accounts::OFFICER).await;
     let imigrasi = t.provider_id("kota-bogor", "imigrasi").await;
     let (_, counters) = officer.get(&format!("/api/v1/providers/{imigrasi}/counters")).await;
     let counter = counters[0]["id"].as_i64().unwrap();
@@ -489,11 +489,11 @@ async fn personal_data_is_sealed_masked_and_every_reveal_is_recorded() {
     let (st, full) = s.admin.post(&format!("/api/v1/booking-records/{}/personal-data", entry["id"]), json!({})).await;
     assert_eq!(st, StatusCode::OK);
     assert_eq!(full["nik"], nik(5));
-    let manager = t.session("manajer.bogor@demo.satuatap.id").await;
+    let manager = t.session(accounts::MANAGER).await;
     let (_, audit) = manager.get("/api/v1/audit?entity=booking").await;
     assert_eq!(audit[0]["action"], "view_personal_data");
-    assert_eq!(audit[0]["actor_email"], "admin.imigrasi.bogor@demo.satuatap.id");
-    let other = t.session("petugas.disdukcapil.bogor@demo.satuatap.id").await;
+    assert_eq!(audit[0]["actor_email"], accounts::PROVIDER_ADMIN);
+    let other = t.session(accounts::OFFICER_DUKCAPIL).await;
     let (st, _) = other.post(&format!("/api/v1/booking-records/{}/personal-data", entry["id"]), json!({})).await;
     assert_eq!(st, StatusCode::NOT_FOUND);
     let (_, theirs) = other.get(&format!("/api/v1/mpps/{}/bookings?day={}", s.mpp, b["day"].as_str().unwrap())).await;
@@ -508,7 +508,7 @@ async fn personal_data_is_sealed_masked_and_every_reveal_is_recorded() {
 async fn bookings_never_checked_in_become_no_shows_and_repeated_no_shows_are_limited() {
     let t = spawn().await;
     let s = setup(&t, 3).await;
-    let national = t.session("admin@demo.satuatap.id").await;
+    let national = t.session(accounts::NATIONAL).await;
     national
         .put(&format!("/api/v1/mpps/{}/queue-settings", s.mpp), json!({"no_show_limit": 1, "no_show_days": 30}))
         .await;
@@ -565,7 +565,7 @@ async fn messages_wait_in_the_outbox_until_they_can_be_sent() {
     assert_eq!((sent, failed), (0, 1));
     let pending = app.shown_messages(Some(s.mpp), None, 10).await.unwrap();
     let confirmation = pending.iter().find(|m| m.kind == "booked").unwrap();
-    assert_eq!(confirmation.status, "pending");
+    assert_eq!(confirmation.status.as_str(), "pending");
     assert_eq!(confirmation.attempts, 1);
     assert!(confirmation.last_error.as_deref().unwrap().contains("502"));
     assert!(confirmation.body.contains(b["code"].as_str().unwrap()));
@@ -578,8 +578,11 @@ async fn messages_wait_in_the_outbox_until_they_can_be_sent() {
     assert_eq!(got["to"], "081234567890");
     assert!(got["text"].as_str().unwrap().contains(b["code"].as_str().unwrap()));
     let after = app.shown_messages(Some(s.mpp), None, 10).await.unwrap();
-    assert_eq!(after.iter().find(|m| m.kind == "booked").unwrap().status, "sent");
-    assert!(after.iter().any(|m| m.kind == "reminder" && m.status == "pending"), "the reminder waits for its time");
+    assert_eq!(after.iter().find(|m| m.kind == "booked").unwrap().status.as_str(), "sent");
+    assert!(
+        after.iter().any(|m| m.kind == "reminder" && m.status.as_str() == "pending"),
+        "the reminder waits for its time"
+    );
 
     // Moving the booking withdraws the old reminder and tells the holder; a new reminder follows the new time.
     let code = b["code"].as_str().unwrap();
@@ -592,8 +595,8 @@ async fn messages_wait_in_the_outbox_until_they_can_be_sent() {
     let msgs = app.shown_messages(Some(s.mpp), None, 20).await.unwrap();
     let reminders: Vec<_> = msgs.iter().filter(|m| m.kind == "reminder").collect();
     assert_eq!(reminders.len(), 2);
-    assert_eq!(reminders.iter().filter(|m| m.status == "withdrawn").count(), 1);
-    let fresh = reminders.iter().find(|m| m.status == "pending").unwrap();
+    assert_eq!(reminders.iter().filter(|m| m.status.as_str() == "withdrawn").count(), 1);
+    let fresh = reminders.iter().find(|m| m.status.as_str() == "pending").unwrap();
     let starts: DateTime<Utc> = moved["starts_at"].as_str().unwrap().parse().unwrap();
     assert_eq!(fresh.send_at, starts - chrono::Duration::days(1), "the reminder follows the new time");
     assert!(msgs.iter().any(|m| m.kind == "rescheduled" && m.body.contains(code)));
@@ -602,10 +605,10 @@ async fn messages_wait_in_the_outbox_until_they_can_be_sent() {
     assert_eq!(st, StatusCode::OK);
     let msgs = app.shown_messages(Some(s.mpp), None, 20).await.unwrap();
     assert!(
-        msgs.iter().filter(|m| m.kind == "reminder").all(|m| m.status == "withdrawn"),
+        msgs.iter().filter(|m| m.kind == "reminder").all(|m| m.status.as_str() == "withdrawn"),
         "no reminder for a cancelled visit"
     );
-    assert!(msgs.iter().any(|m| m.kind == "cancelled" && m.status == "pending"));
+    assert!(msgs.iter().any(|m| m.kind == "cancelled" && m.status.as_str() == "pending"));
     // Withdrawn reminders are never sent, even when their time comes.
     t.app.clock.set(Some(starts));
     let (sent, _) = app.send_due_messages().await.unwrap();
@@ -761,7 +764,7 @@ async fn booking_through_the_pages_with_clear_errors_masked_data_and_manage_by_c
     let staff = t.client();
     let login = staff
         .post(t.at("/api/v1/session"))
-        .json(&json!({"email": "petugas.imigrasi.bogor@demo.satuatap.id", "password": crate::support::PASSWORD}))
+        .json(&json!({"email": accounts::OFFICER, "password": crate::support::PASSWORD}))
         .send()
         .await
         .unwrap();
@@ -772,7 +775,7 @@ async fn booking_through_the_pages_with_clear_errors_masked_data_and_manage_by_c
     let citizen = t.client();
     citizen
         .post(t.at("/api/v1/session"))
-        .json(&json!({"email": "warga@demo.satuatap.id", "password": crate::support::PASSWORD}))
+        .json(&json!({"email": accounts::CITIZEN, "password": crate::support::PASSWORD}))
         .send()
         .await
         .unwrap();
@@ -792,7 +795,7 @@ async fn booking_through_the_pages_with_clear_errors_masked_data_and_manage_by_c
 async fn the_manager_sets_the_no_show_policy_on_the_queue_page() {
     let t = spawn().await;
     let mpp = t.mpp_id("kota-bogor").await;
-    let manager = t.session("manajer.bogor@demo.satuatap.id").await;
+    let manager = t.session(accounts::MANAGER).await;
     let page = format!("/admin/mpp/{mpp}/antrean");
     let (st, html, _) = manager.page(&page).await;
     assert_eq!(st, StatusCode::OK);

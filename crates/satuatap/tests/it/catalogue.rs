@@ -3,7 +3,7 @@
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-use crate::support::{TestApp, service_body};
+use crate::support::{TestApp, accounts, service_body};
 
 fn mpps_of(page: &Value) -> std::collections::BTreeSet<String> {
     page["services"].as_array().unwrap().iter().map(|s| s["mpp_slug"].as_str().unwrap().to_string()).collect()
@@ -75,7 +75,7 @@ async fn filters_by_provider_and_category() {
 #[tokio::test]
 async fn a_service_missing_a_public_component_cannot_be_published() {
     let t = TestApp::spawn().await;
-    let admin = t.session("admin.imigrasi.bogor@demo.satuatap.id").await;
+    let admin = t.session(accounts::PROVIDER_ADMIN).await;
     let bogor = t.mpp_id("kota-bogor").await;
     let provider = t.provider_id("kota-bogor", "imigrasi").await;
     let mut body = service_body(provider, "IMI-99", "Layanan Uji Paspor Khusus");

@@ -9,7 +9,7 @@ use chrono::{DateTime, TimeZone, Utc};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-use crate::support::{Session, TestApp};
+use crate::support::{Session, TestApp, accounts};
 
 const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0\x1f\x15\xc4\x89";
 
@@ -41,7 +41,7 @@ fn report(provider: i64) -> Value {
 }
 
 async fn complaints_in(t: &TestApp, mpp: i64) -> usize {
-    let manager = t.session("manajer.bogor@demo.satuatap.id").await;
+    let manager = t.session(accounts::MANAGER).await;
     let (s, list) = manager.get(&format!("/api/v1/mpps/{mpp}/complaints")).await;
     assert_eq!(s, StatusCode::OK, "{list}");
     list.as_array().unwrap().len()
@@ -65,7 +65,7 @@ async fn the_whole_lifecycle_with_working_day_deadlines() {
     // A local closure on Tuesday 29 December, beside the demo's own on Monday 28 December,
     // 24 Dec (cuti bersama), 25 Dec (Christmas) and 1 Jan (New Year).
     t.app.clock.set(Some(at("2026-12-01T02:00:00Z")));
-    let manager = t.session("manajer.bogor@demo.satuatap.id").await;
+    let manager = t.session(accounts::MANAGER).await;
     let (s, b) = manager
         .post(&format!("/api/v1/mpps/{mpp}/holidays"), json!({"date": "2026-12-29", "name": "Penutupan gedung"}))
         .await;
@@ -75,8 +75,8 @@ async fn the_whole_lifecycle_with_working_day_deadlines() {
     // 30 (1), 31 (2), 1 Jan closed, 2–3 weekend, 4 (3) → verification due by the end
     // of Monday 4 January 2027, WIB.
     t.app.clock.set(Some(at("2026-12-23T03:00:00Z")));
-    let manager = t.session("manajer.bogor@demo.satuatap.id").await;
-    let padmin = t.session("admin.imigrasi.bogor@demo.satuatap.id").await;
+    let manager = t.session(accounts::MANAGER).await;
+    let padmin = t.session(accounts::PROVIDER_ADMIN).await;
     let before = complaints_in(&t, mpp).await;
     let mut bad = report(imigrasi);
     bad["attachments"] = json!([{"filename": "x.html", "data_base64": b64(b"<html><script>alert(1)</script>")}]);
@@ -134,8 +134,8 @@ async fn the_whole_lifecycle_with_working_day_deadlines() {
     // Forwarded Monday 28 Dec 09:00 WIB: 29 closed, 30 (1), 31 (2), 1 Jan closed,
     // 2–3 weekend, 4 (3), 5 (4), 6 (5) → answer due by the end of Wednesday 6 Jan 2027.
     t.app.clock.set(Some(at("2026-12-28T02:00:00Z")));
-    let manager = t.session("manajer.bogor@demo.satuatap.id").await;
-    let padmin = t.session("admin.imigrasi.bogor@demo.satuatap.id").await;
+    let manager = t.session(accounts::MANAGER).await;
+    let padmin = t.session(accounts::PROVIDER_ADMIN).await;
     let (s, v) = manager
         .post(&format!("/api/v1/complaints/{id}/steps"), json!({"action": "forward", "provider_id": imigrasi}))
         .await;
@@ -162,7 +162,7 @@ async fn the_whole_lifecycle_with_working_day_deadlines() {
     let (s, e) = padmin.post(&format!("/api/v1/complaints/{id}/steps"), json!({"action": "answer"})).await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "an answer needs its text: {e}");
     t.app.clock.set(Some(at("2026-12-30T04:00:00Z")));
-    let padmin = t.session("admin.imigrasi.bogor@demo.satuatap.id").await;
+    let padmin = t.session(accounts::PROVIDER_ADMIN).await;
     let answer =
         "Mohon maaf. Nomor Anda terlewat karena gangguan panggilan; petugas sudah kami tegur dan sistem diperbaiki.";
     let (s, v) =
@@ -187,8 +187,8 @@ async fn the_whole_lifecycle_with_working_day_deadlines() {
     let (s, e) = reporter.post(&format!("/api/v1/complaint-tracking/{code}/comments"), json!({"body": "Halo?"})).await;
     assert_eq!((s, e["error"]["code"].as_str()), (StatusCode::CONFLICT, Some("complaint_closed")));
     t.app.clock.set(Some(at("2026-12-31T02:00:00Z")));
-    let manager = t.session("manajer.bogor@demo.satuatap.id").await;
-    let padmin = t.session("admin.imigrasi.bogor@demo.satuatap.id").await;
+    let manager = t.session(accounts::MANAGER).await;
+    let padmin = t.session(accounts::PROVIDER_ADMIN).await;
     let (s, v) = reporter
         .post(
             &format!("/api/v1/complaint-tracking/{code}/reopen"),
@@ -255,7 +255,7 @@ async fn late_reports_are_escalated_listed_and_notified() {
 
     // The second is archived in time, on Thursday.
     t.app.clock.set(Some(at("2026-12-10T05:00:00Z")));
-    let manager = t.session("manajer.bogor@demo.satuatap.id").await;
+    let manager = t.session(accounts::MANAGER).await;
     let (s, _) = manager
         .post(
             &format!("/api/v1/complaints/{fresh_id}/steps"),
@@ -265,7 +265,7 @@ async fn late_reports_are_escalated_listed_and_notified() {
     assert_eq!(s, StatusCode::OK);
     // Still on time at 23:59 WIB Thursday.
     t.app.clock.set(Some(at("2026-12-10T16:59:00Z")));
-    let manager = t.session("manajer.bogor@demo.satuatap.id").await;
+    let manager = t.session(accounts::MANAGER).await;
     t.app.escalate_overdue().await.unwrap();
     let (_, list) = manager.get(&format!("/api/v1/mpps/{mpp}/complaints?overdue=true")).await;
     assert_eq!(list.as_array().unwrap().len(), 0, "{list}");
@@ -273,7 +273,7 @@ async fn late_reports_are_escalated_listed_and_notified() {
 
     // Friday 09:00 WIB: the first one is late.
     t.app.clock.set(Some(at("2026-12-11T02:00:00Z")));
-    let manager = t.session("manajer.bogor@demo.satuatap.id").await;
+    let manager = t.session(accounts::MANAGER).await;
     t.app.escalate_overdue().await.unwrap();
     t.app.escalate_overdue().await.unwrap();
     let (_, list) = manager.get(&format!("/api/v1/mpps/{mpp}/complaints?overdue=true")).await;
@@ -301,7 +301,7 @@ async fn late_reports_are_escalated_listed_and_notified() {
     // Friday 11 Dec + 5 working days → end of Friday 18 Dec.
     assert_eq!(at(v["due_at"].as_str().unwrap()), at("2026-12-18T17:00:00Z"));
     t.app.clock.set(Some(at("2026-12-21T01:00:00Z")));
-    let padmin = t.session("admin.imigrasi.bogor@demo.satuatap.id").await;
+    let padmin = t.session(accounts::PROVIDER_ADMIN).await;
     t.app.escalate_overdue().await.unwrap();
     let (_, list) = padmin.get(&format!("/api/v1/mpps/{mpp}/complaints?overdue=true")).await;
     assert_eq!(list.as_array().unwrap().len(), 1);
@@ -339,7 +339,7 @@ async fn complaints_stay_within_their_mpp_and_provider() {
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(e["error"]["fields"][0]["field"], "provider_id");
 
-    let foreign = t.session("manajer.makassar@demo.satuatap.id").await;
+    let foreign = t.session(accounts::MANAGER_MAKASSAR).await;
     let (s, _) = foreign.get(&format!("/api/v1/complaints/{id}")).await;
     assert_eq!(s, StatusCode::NOT_FOUND);
     let (s, _) = foreign.get(&format!("/api/v1/mpps/{bogor}/complaints")).await;
@@ -352,14 +352,14 @@ async fn complaints_stay_within_their_mpp_and_provider() {
     assert_eq!(s, StatusCode::NOT_FOUND);
     let (s, mine) = foreign.get(&format!("/api/v1/mpps/{makassar}/complaints")).await;
     assert_eq!((s, mine.as_array().unwrap().len()), (StatusCode::OK, 0));
-    let officer: Session = t.session("petugas.imigrasi.bogor@demo.satuatap.id").await;
+    let officer: Session = t.session(accounts::OFFICER).await;
     let (s, _) = officer.get(&format!("/api/v1/mpps/{bogor}/complaints")).await;
     assert_eq!(s, StatusCode::FORBIDDEN);
     let (s, _) = t.anonymous().get(&format!("/api/v1/complaints/{id}")).await;
     assert_eq!(s, StatusCode::UNAUTHORIZED);
 
     // Forwarded to another provider of the same MPP: the immigration admin does not see it.
-    let manager = t.session("manajer.bogor@demo.satuatap.id").await;
+    let manager = t.session(accounts::MANAGER).await;
     let (_, providers) = t.get_json(&format!("/api/v1/mpps/{bogor}/providers")).await;
     let other =
         providers.as_array().unwrap().iter().map(|p| p["id"].as_i64().unwrap()).find(|p| *p != imigrasi).unwrap();
@@ -367,7 +367,7 @@ async fn complaints_stay_within_their_mpp_and_provider() {
         .post(&format!("/api/v1/complaints/{id}/steps"), json!({"action": "forward", "provider_id": other}))
         .await;
     assert_eq!(s, StatusCode::OK, "{v}");
-    let padmin = t.session("admin.imigrasi.bogor@demo.satuatap.id").await;
+    let padmin = t.session(accounts::PROVIDER_ADMIN).await;
     let (s, _) = padmin.get(&format!("/api/v1/complaints/{id}")).await;
     assert_eq!(s, StatusCode::NOT_FOUND);
     let (s, _) = padmin
@@ -418,7 +418,7 @@ async fn the_public_form_takes_files_and_checks_its_token() {
     let r = post(form(&token, BIG.as_slice())).await.unwrap();
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.text().await.unwrap().contains("2 MB"));
-    let manager = t.session("manajer.bogor@demo.satuatap.id").await;
+    let manager = t.session(accounts::MANAGER).await;
     let mpp = t.mpp_id("kota-bogor").await;
     let (_, list) = manager.get(&format!("/api/v1/mpps/{mpp}/complaints")).await;
     assert_eq!(list.as_array().unwrap().len(), 0, "refused forms leave nothing behind");
@@ -446,7 +446,7 @@ async fn hold_return_and_not_our_authority() {
     let imigrasi = t.provider_id("kota-bogor", "imigrasi").await;
     // Filed Tuesday 1 Dec 2026 10:00 WIB; verification due by the end of Friday 4 Dec.
     t.app.clock.set(Some(at("2026-12-01T03:00:00Z")));
-    let manager = t.session("manajer.bogor@demo.satuatap.id").await;
+    let manager = t.session(accounts::MANAGER).await;
     let filed = file(&t, mpp, report(imigrasi)).await;
     let (id, code) = (filed["id"].as_i64().unwrap(), filed["tracking_code"].as_str().unwrap().to_string());
     let reporter = t.anonymous();
@@ -460,7 +460,7 @@ async fn hold_return_and_not_our_authority() {
     assert!(v["due_at"].is_null(), "a held report runs no deadline");
     // Days later it is not late: it waits for the reporter.
     t.app.clock.set(Some(at("2026-12-09T03:00:00Z")));
-    let manager = t.session("manajer.bogor@demo.satuatap.id").await;
+    let manager = t.session(accounts::MANAGER).await;
     t.app.escalate_overdue().await.unwrap();
     let (_, late) = manager.get(&format!("/api/v1/mpps/{mpp}/complaints?overdue=true")).await;
     assert_eq!(late.as_array().unwrap().len(), 0);
@@ -479,7 +479,7 @@ async fn hold_return_and_not_our_authority() {
         .post(&format!("/api/v1/complaints/{id}/steps"), json!({"action": "forward", "provider_id": imigrasi}))
         .await;
     assert_eq!(s, StatusCode::OK);
-    let padmin = t.session("admin.imigrasi.bogor@demo.satuatap.id").await;
+    let padmin = t.session(accounts::PROVIDER_ADMIN).await;
     let (s, v) = padmin
         .post(&format!("/api/v1/complaints/{id}/steps"), json!({"action": "return", "note": "Ini urusan Disdukcapil."}))
         .await;

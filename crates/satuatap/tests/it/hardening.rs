@@ -9,7 +9,7 @@ use serde_json::{Value, json};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
-use crate::support::TestApp;
+use crate::support::{TestApp, accounts};
 
 fn addr(t: &TestApp) -> String {
     t.url.trim_start_matches("http://").to_string()
@@ -97,7 +97,7 @@ async fn a_saturated_database_answers_busy_with_retry_after_not_a_failure() {
 #[tokio::test]
 async fn oversized_nul_and_out_of_range_input_is_a_client_error() {
     let t = TestApp::spawn().await;
-    let admin = t.session("admin@demo.satuatap.id").await;
+    let admin = t.session(accounts::NATIONAL).await;
     // Larger than a JSON body may be.
     let huge = "x".repeat(2 * 1024 * 1024);
     let (s, e) = admin.post("/api/v1/mpps", json!({"name": huge})).await;
@@ -126,7 +126,7 @@ async fn oversized_nul_and_out_of_range_input_is_a_client_error() {
 #[tokio::test]
 async fn pages_run_no_inline_script_and_the_policy_forbids_it() {
     let t = TestApp::spawn().await;
-    let manager = t.session("manajer.bogor@demo.satuatap.id").await;
+    let manager = t.session(accounts::MANAGER).await;
     let (_, page) = t.get_json("/api/v1/services?mpp=kota-bogor&limit=1").await;
     let service = page["services"][0]["code"].as_str().unwrap().to_string();
     let bogor = t.mpp_id("kota-bogor").await;

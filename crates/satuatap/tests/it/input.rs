@@ -3,10 +3,10 @@
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-use crate::support::{TestApp, service_body};
+use crate::support::{TestApp, accounts, service_body};
 
 async fn count_services(t: &TestApp, mpp: &str) -> i64 {
-    let national = t.session("admin@demo.satuatap.id").await;
+    let national = t.session(accounts::NATIONAL).await;
     let (_, all) = national.get("/api/v1/audit?entity=service&limit=500").await;
     let _ = all;
     let (_, page) = t.get_json(&format!("/api/v1/services?mpp={mpp}&limit=1")).await;
@@ -23,7 +23,7 @@ fn assert_error(status: StatusCode, body: &Value, want: StatusCode, code: &str) 
 #[tokio::test]
 async fn malformed_bodies_and_wrong_types_are_clear_client_errors() {
     let t = TestApp::spawn().await;
-    let admin = t.session("admin@demo.satuatap.id").await;
+    let admin = t.session(accounts::NATIONAL).await;
     let bogor = t.mpp_id("kota-bogor").await;
     let path = format!("/api/v1/mpps/{bogor}/services");
     // Malformed JSON.
@@ -63,7 +63,7 @@ async fn malformed_bodies_and_wrong_types_are_clear_client_errors() {
 #[tokio::test]
 async fn overlong_strings_unknown_ids_and_duplicates_are_refused_without_writing() {
     let t = TestApp::spawn().await;
-    let admin = t.session("admin@demo.satuatap.id").await;
+    let admin = t.session(accounts::NATIONAL).await;
     let bogor = t.mpp_id("kota-bogor").await;
     let imigrasi = t.provider_id("kota-bogor", "imigrasi").await;
     let before = count_services(&t, "kota-bogor").await;
@@ -125,7 +125,7 @@ async fn overlong_strings_unknown_ids_and_duplicates_are_refused_without_writing
 #[tokio::test]
 async fn form_errors_are_shown_next_to_the_field_and_keep_the_input() {
     let t = TestApp::spawn().await;
-    let mgr = t.session("manajer.bogor@demo.satuatap.id").await;
+    let mgr = t.session(accounts::MANAGER).await;
     let bogor = t.mpp_id("kota-bogor").await;
     let r = mgr
         .form(

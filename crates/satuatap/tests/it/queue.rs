@@ -8,7 +8,7 @@ use chrono::{TimeZone, Utc};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-use crate::support::{Session, TestApp};
+use crate::support::{Session, TestApp, accounts};
 
 /// A server with generous per-address limits: the tests issue many tickets from one address.
 async fn spawn() -> TestApp {
@@ -66,7 +66,7 @@ async fn counters_calling_at_the_same_time_never_share_or_skip_a_ticket() {
     t.app.clock.set(Some(monday_morning()));
     let bogor = t.mpp_id("kota-bogor").await;
     let imigrasi = t.provider_id("kota-bogor", "imigrasi").await;
-    let manager = t.session("manajer.bogor@demo.satuatap.id").await;
+    let manager = t.session(accounts::MANAGER).await;
     // Six counters in all.
     for i in 0..3 {
         let (s, _) = manager
@@ -86,7 +86,7 @@ async fn counters_calling_at_the_same_time_never_share_or_skip_a_ticket() {
     assert_eq!(ids.len(), 6);
     let mut tasks = Vec::new();
     for counter in ids {
-        let officer = t.session("petugas.imigrasi.bogor@demo.satuatap.id").await;
+        let officer = t.session(accounts::OFFICER).await;
         open(&officer, counter).await;
         tasks.push(tokio::spawn(async move {
             let mut got = Vec::new();
@@ -178,7 +178,7 @@ async fn priority_groups_go_first_and_waiting_too_long_ages_ahead() {
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(e["error"]["fields"][0]["field"], "priority");
 
-    let officer = t.session("petugas.imigrasi.bogor@demo.satuatap.id").await;
+    let officer = t.session(accounts::OFFICER).await;
     let counter = counters(&officer, imigrasi).await[0];
     open(&officer, counter).await;
     let mut order = Vec::new();
@@ -210,7 +210,7 @@ async fn a_transfer_keeps_the_original_arrival_unless_told_otherwise() {
     t.app.clock.set(Some(at(10)));
     let direct = issue(&t, bogor, svc_duk, None).await;
 
-    let imi = t.session("petugas.imigrasi.bogor@demo.satuatap.id").await;
+    let imi = t.session(accounts::OFFICER).await;
     let imi_counter = counters(&imi, imigrasi).await[0];
     open(&imi, imi_counter).await;
     t.app.clock.set(Some(at(20)));
@@ -237,7 +237,7 @@ async fn a_transfer_keeps_the_original_arrival_unless_told_otherwise() {
         .await;
     assert_eq!(s, StatusCode::OK);
 
-    let duk = t.session("petugas.disdukcapil.bogor@demo.satuatap.id").await;
+    let duk = t.session(accounts::OFFICER_DUKCAPIL).await;
     let duk_counter = counters(&duk, dukcapil).await[0];
     open(&duk, duk_counter).await;
     let mut order = Vec::new();
@@ -263,7 +263,7 @@ async fn numbering_starts_again_at_local_midnight_in_each_zone() {
     let t = spawn().await;
     // Sign in on the day of the test: sessions expire after 12 idle hours, also on a fixed clock.
     t.app.clock.set(Some(Utc.with_ymd_and_hms(2026, 11, 30, 14, 0, 0).unwrap()));
-    let national = t.session("admin@demo.satuatap.id").await;
+    let national = t.session(accounts::NATIONAL).await;
     for (slug, provider, utc_hour_of_midnight) in
         [("kota-bogor", "imigrasi", 17), ("kota-makassar", "imigrasi", 16), ("kota-jayapura", "imigrasi", 15)]
     {
@@ -314,7 +314,7 @@ async fn recalls_no_show_more_time_and_cancel() {
     let a = issue(&t, bogor, svc, None).await;
     let b = issue(&t, bogor, svc, None).await;
     let c = issue(&t, bogor, svc, None).await;
-    let officer = t.session("petugas.imigrasi.bogor@demo.satuatap.id").await;
+    let officer = t.session(accounts::OFFICER).await;
     let counter = counters(&officer, imigrasi).await[0];
     // Calling a closed counter is refused clearly.
     let (s, e) = officer.post(&format!("/api/v1/counters/{counter}/call-next"), json!({})).await;
@@ -375,9 +375,9 @@ async fn an_officer_can_operate_only_the_counters_of_their_provider() {
     t.app.clock.set(Some(monday_morning()));
     let dukcapil = t.provider_id("kota-bogor", "disdukcapil").await;
     let imigrasi = t.provider_id("kota-bogor", "imigrasi").await;
-    let national = t.session("admin@demo.satuatap.id").await;
+    let national = t.session(accounts::NATIONAL).await;
     let duk_counter = counters(&national, dukcapil).await[0];
-    let imi = t.session("petugas.imigrasi.bogor@demo.satuatap.id").await;
+    let imi = t.session(accounts::OFFICER).await;
     for path in ["open", "call-next", "console"] {
         let (s, _) = if path == "console" {
             imi.get(&format!("/api/v1/counters/{duk_counter}/console")).await
@@ -395,10 +395,10 @@ async fn an_officer_can_operate_only_the_counters_of_their_provider() {
         t.anonymous().post(&format!("/api/v1/counters/{duk_counter}/open"), json!({})).await.0,
         StatusCode::UNAUTHORIZED
     );
-    let citizen = t.session("warga@demo.satuatap.id").await;
+    let citizen = t.session(accounts::CITIZEN).await;
     assert_eq!(citizen.post(&format!("/api/v1/counters/{duk_counter}/open"), json!({})).await.0, StatusCode::NOT_FOUND);
     // The Makassar manager cannot reach Bogor's counters either.
-    let mks = t.session("manajer.makassar@demo.satuatap.id").await;
+    let mks = t.session(accounts::MANAGER_MAKASSAR).await;
     assert_eq!(mks.post(&format!("/api/v1/counters/{duk_counter}/open"), json!({})).await.0, StatusCode::NOT_FOUND);
     t.stop().await;
 }
@@ -410,7 +410,7 @@ async fn a_counter_calls_only_the_services_it_is_set_to() {
     let bogor = t.mpp_id("kota-bogor").await;
     let imigrasi = t.provider_id("kota-bogor", "imigrasi").await;
     let svcs = services_of(&t, "kota-bogor", "imigrasi").await;
-    let manager = t.session("manajer.bogor@demo.satuatap.id").await;
+    let manager = t.session(accounts::MANAGER).await;
     let ids = counters(&manager, imigrasi).await;
     let (s, set) =
         manager.put(&format!("/api/v1/counters/{}/services", ids[0]), json!({"service_ids": [svcs[1]]})).await;
@@ -471,7 +471,7 @@ async fn a_board_gets_a_snapshot_then_the_call() {
     let first = read_events(&mut board, 1, Duration::from_secs(5)).await;
     assert_eq!(first[0].0, "snapshot");
     assert!(first[0].1["queues"].as_array().unwrap().iter().any(|q| q["service_id"] == svc && q["waiting"] == 1));
-    let officer = t.session("petugas.imigrasi.bogor@demo.satuatap.id").await;
+    let officer = t.session(accounts::OFFICER).await;
     let counter = counters(&officer, imigrasi).await[0];
     open(&officer, counter).await;
     let called = call(&officer, counter).await;
@@ -526,7 +526,7 @@ async fn wait_estimates_match_what_happens() {
     let start = monday_morning();
     let mut now = start;
     t.app.clock.set(Some(now));
-    let officer = t.session("petugas.imigrasi.bogor@demo.satuatap.id").await;
+    let officer = t.session(accounts::OFFICER).await;
     let ids = counters(&officer, imigrasi).await;
     // History: this service takes 6 minutes.
     for c in &ids[..2] {
@@ -592,7 +592,7 @@ async fn two_server_processes_share_the_queue_on_postgresql() {
     let second = crate::support::Process::start(&t).await;
     let bogor = t.mpp_id("kota-bogor").await;
     let imigrasi = t.provider_id("kota-bogor", "imigrasi").await;
-    let national = t.session("admin@demo.satuatap.id").await;
+    let national = t.session(accounts::NATIONAL).await;
     let (s, _) =
         national.put(&format!("/api/v1/mpps/{bogor}/queue-settings"), json!({"allow_outside_hours": true})).await;
     assert_eq!(s, StatusCode::OK);
@@ -609,7 +609,7 @@ async fn two_server_processes_share_the_queue_on_postgresql() {
     assert_eq!(r.status(), StatusCode::CREATED);
     let mut board = reqwest::get(format!("{}/api/v1/mpps/{bogor}/events", second.url)).await.unwrap();
     assert_eq!(read_events(&mut board, 1, Duration::from_secs(5)).await[0].0, "snapshot");
-    let officer = t.session("petugas.imigrasi.bogor@demo.satuatap.id").await;
+    let officer = t.session(accounts::OFFICER).await;
     let counter = counters(&officer, imigrasi).await[0];
     open(&officer, counter).await;
     let started = std::time::Instant::now();
@@ -631,7 +631,7 @@ async fn managers_set_the_board_announcement_and_counter_services_from_the_admin
     let bogor = t.mpp_id("kota-bogor").await;
     let imigrasi = t.provider_id("kota-bogor", "imigrasi").await;
     let svcs = services_of(&t, "kota-bogor", "imigrasi").await;
-    let manager = t.session("manajer.bogor@demo.satuatap.id").await;
+    let manager = t.session(accounts::MANAGER).await;
     let page = format!("/admin/mpp/{bogor}/antrean");
     let r = manager
         .form(
@@ -653,7 +653,7 @@ async fn managers_set_the_board_announcement_and_counter_services_from_the_admin
     let (_, board) = t.get_json(&format!("/api/v1/mpps/{bogor}/board")).await;
     assert_eq!(board["announcement"], "Layanan paspor hari ini sampai pukul 14.00");
     // Makassar's manager cannot open Bogor's page.
-    let mks = t.session("manajer.makassar@demo.satuatap.id").await;
+    let mks = t.session(accounts::MANAGER_MAKASSAR).await;
     assert_eq!(mks.page(&page).await.0, StatusCode::FORBIDDEN);
 
     let counter = counters(&manager, imigrasi).await[0];

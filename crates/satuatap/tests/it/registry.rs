@@ -4,7 +4,7 @@ use chrono::{TimeZone, Utc};
 use reqwest::StatusCode;
 use serde_json::json;
 
-use crate::support::TestApp;
+use crate::support::{TestApp, accounts};
 
 #[tokio::test]
 async fn the_registry_holds_every_province_regency_and_district() {
@@ -70,7 +70,7 @@ async fn holidays_and_local_closures_close_the_mpp() {
     // Tuesday 1 Dec 2026 10:00 WIB: open, until the manager adds a local closure for that day.
     t.app.clock.set(Some(Utc.with_ymd_and_hms(2026, 12, 1, 3, 0, 0).unwrap()));
     assert_eq!(t.get_json("/api/v1/mpps/kota-bogor").await.1["now"]["open"], true);
-    let manager = t.session("manajer.bogor@demo.satuatap.id").await;
+    let manager = t.session(accounts::MANAGER).await;
     let bogor_id = bogor["id"].as_i64().unwrap();
     let (s, h) = manager
         .post(

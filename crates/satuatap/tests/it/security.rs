@@ -3,7 +3,7 @@
 use reqwest::StatusCode;
 use serde_json::json;
 
-use crate::support::{PASSWORD, TestApp, csrf_in};
+use crate::support::{PASSWORD, TestApp, accounts, csrf_in};
 
 #[tokio::test]
 async fn forms_without_a_valid_csrf_token_are_refused() {
@@ -14,7 +14,7 @@ async fn forms_without_a_valid_csrf_token_are_refused() {
     let r = v
         .client
         .post(t.at("/masuk"))
-        .form(&[("email", "admin@demo.satuatap.id"), ("password", PASSWORD)])
+        .form(&[("email", accounts::NATIONAL), ("password", PASSWORD)])
         .send()
         .await
         .unwrap();
@@ -22,7 +22,7 @@ async fn forms_without_a_valid_csrf_token_are_refused() {
     let r = v
         .client
         .post(t.at("/masuk"))
-        .form(&[("csrf", "forged"), ("email", "admin@demo.satuatap.id"), ("password", PASSWORD)])
+        .form(&[("csrf", "forged"), ("email", accounts::NATIONAL), ("password", PASSWORD)])
         .send()
         .await
         .unwrap();
@@ -30,7 +30,7 @@ async fn forms_without_a_valid_csrf_token_are_refused() {
     let r = v
         .client
         .post(t.at("/masuk"))
-        .form(&[("csrf", token.as_str()), ("email", "admin@demo.satuatap.id"), ("password", PASSWORD)])
+        .form(&[("csrf", token.as_str()), ("email", accounts::NATIONAL), ("password", PASSWORD)])
         .send()
         .await
         .unwrap();
@@ -82,7 +82,7 @@ async fn failed_logins_make_that_address_wait_longer_each_time_but_never_lock_ou
     let start = chrono::Utc::now();
     t.app.clock.set(Some(start));
     let attacker = from_address(&t, "203.0.113.9");
-    let email = "manajer.bogor@demo.satuatap.id";
+    let email = accounts::MANAGER;
     for _ in 0..5 {
         let (s, b) = attacker.post("/api/v1/session", json!({"email": email, "password": "salah-salah-salah"})).await;
         assert_eq!(s, StatusCode::UNAUTHORIZED);
@@ -160,7 +160,7 @@ async fn login_attempts_from_one_address_are_rate_limited() {
 #[tokio::test]
 async fn api_tokens_act_as_their_user_until_revoked() {
     let t = TestApp::spawn().await;
-    let mgr = t.session("manajer.bogor@demo.satuatap.id").await;
+    let mgr = t.session(accounts::MANAGER).await;
     let (s, issued) = mgr.post("/api/v1/tokens", json!({"name": "Kios lobi"})).await;
     assert_eq!(s, StatusCode::CREATED);
     let token = issued["token"].as_str().unwrap().to_string();
@@ -200,7 +200,7 @@ async fn api_tokens_act_as_their_user_until_revoked() {
 #[tokio::test]
 async fn changes_are_audited_with_who_and_before_after() {
     let t = TestApp::spawn().await;
-    let mgr = t.session("manajer.bogor@demo.satuatap.id").await;
+    let mgr = t.session(accounts::MANAGER).await;
     let imigrasi = t.provider_id("kota-bogor", "imigrasi").await;
     let (_, counters) = mgr.get(&format!("/api/v1/providers/{imigrasi}/counters")).await;
     let counter = &counters[0];
@@ -214,12 +214,12 @@ async fn changes_are_audited_with_who_and_before_after() {
     let (_, log) = mgr.get(&format!("/api/v1/audit?entity=counter&entity_id={}", counter["id"])).await;
     let e = &log[0];
     assert_eq!(e["action"], "update");
-    assert_eq!(e["actor_email"], "manajer.bogor@demo.satuatap.id");
+    assert_eq!(e["actor_email"], accounts::MANAGER);
     assert_eq!(e["before"]["name"], counter["name"]);
     assert_eq!(e["after"]["name"], "Loket Paspor Prioritas");
     assert!(e["ip"].as_str().unwrap().starts_with("127.0.0.1"));
     // The national admin sees it too; the page lists it.
-    let national = t.session("admin@demo.satuatap.id").await;
+    let national = t.session(accounts::NATIONAL).await;
     let (_, all) = national.get("/api/v1/audit?entity=counter").await;
     assert!(all.as_array().unwrap().iter().any(|x| x["id"] == e["id"]));
     let (_, html, _) = mgr.page("/admin/audit?entity=counter").await;
@@ -230,7 +230,7 @@ async fn changes_are_audited_with_who_and_before_after() {
 #[tokio::test]
 async fn a_new_account_must_change_its_temporary_password() {
     let t = TestApp::spawn().await;
-    let padmin = t.session("admin.imigrasi.bogor@demo.satuatap.id").await;
+    let padmin = t.session(accounts::PROVIDER_ADMIN).await;
     let imigrasi = t.provider_id("kota-bogor", "imigrasi").await;
     let bogor = t.mpp_id("kota-bogor").await;
     let (s, u) = padmin

@@ -16,6 +16,20 @@ use sqlx::Connection;
 pub const PASSWORD: &str = satuatap_service::demo::DEMO_PASSWORD;
 pub const SECRET: &str = "test-secret-test-secret-test-secret-0123";
 
+/// The demo's accounts the tests act as (every password is [`PASSWORD`]).
+pub mod accounts {
+    pub const NATIONAL: &str = "admin@demo.satuatap.id";
+    /// MPP Kota Bogor's manager.
+    pub const MANAGER: &str = "manajer.bogor@demo.satuatap.id";
+    pub const MANAGER_MAKASSAR: &str = "manajer.makassar@demo.satuatap.id";
+    /// Kantor Imigrasi Bogor's admin and one of its counter officers.
+    pub const PROVIDER_ADMIN: &str = "admin.imigrasi.bogor@demo.satuatap.id";
+    pub const OFFICER: &str = "petugas.imigrasi.bogor@demo.satuatap.id";
+    pub const OFFICER_DUKCAPIL: &str = "petugas.disdukcapil.bogor@demo.satuatap.id";
+    pub const OFFICER_BPJS: &str = "petugas.bpjs-kesehatan.bogor@demo.satuatap.id";
+    pub const CITIZEN: &str = "warga@demo.satuatap.id";
+}
+
 pub fn engine() -> &'static str {
     static E: OnceLock<String> = OnceLock::new();
     E.get_or_init(|| std::env::var("TEST_DB").unwrap_or_else(|_| "sqlite".into()))
@@ -62,6 +76,7 @@ fn settings(data_dir: PathBuf, url: Option<String>) -> Settings {
         secret_key: Some(SECRET.into()),
         max_connections: 8,
         acquire_timeout: std::time::Duration::from_secs(10),
+        durable: true,
         web: WebConfig::default(),
     }
 }
@@ -209,6 +224,7 @@ impl TestApp {
         }
     }
 
+    /// Stop the server gracefully (a test that panics stops it on drop instead).
     pub async fn stop(mut self) {
         if let Some(r) = self.running.take() {
             r.stop().await;
@@ -267,7 +283,7 @@ impl TestApp {
     /// A device registered by a national admin and paired through the API.
     pub async fn device(&self, slug: &str, body: Value) -> Session {
         let mpp = self.mpp_id(slug).await;
-        let national = self.session("admin@demo.satuatap.id").await;
+        let national = self.session(accounts::NATIONAL).await;
         let (s, made) = national.post(&format!("/api/v1/mpps/{mpp}/devices"), body).await;
         assert_eq!(s, StatusCode::CREATED, "{made}");
         let (s, paired) = self.anonymous().post("/api/v1/devices/pair", json!({"code": made["pairing_code"]})).await;
@@ -301,6 +317,32 @@ impl TestApp {
             .and_then(|a| a.iter().find(|p| p["slug"] == slug))
             .and_then(|p| p["id"].as_i64())
             .unwrap_or_else(|| panic!("no provider {slug} at {mpp}"))
+    }
+}
+
+/// A test app cleans up after itself, passed or failed: the server is told to
+/// stop, and on PostgreSQL its database is dropped (a run leaves none behind).
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if let Some(r) = self.running.take() {
+            r.signal_stop();
+        }
+        if engine() != "postgres" {
+            let _ = std::fs::remove_dir_all(&self.dir);
+            return;
+        }
+        let name = self.db_url.rsplit('/').next().unwrap_or_default().to_string();
+        // Drop runs inside the test's runtime: drop the database from a thread of its own.
+        let dropped = std::thread::spawn(move || {
+            let Ok(rt) = tokio::runtime::Builder::new_current_thread().enable_all().build() else { return };
+            rt.block_on(async {
+                if let Ok(mut admin) = sqlx::PgConnection::connect(&pg_base()).await {
+                    let sql = format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)");
+                    let _ = sqlx::query(sqlx::AssertSqlSafe(sql)).execute(&mut admin).await;
+                }
+            });
+        });
+        let _ = dropped.join();
     }
 }
 

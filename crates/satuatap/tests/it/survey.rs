@@ -6,7 +6,7 @@ use chrono::{TimeZone, Utc};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-use crate::support::{Session, TestApp};
+use crate::support::{Session, TestApp, accounts};
 
 async fn spawn() -> TestApp {
     TestApp::spawn_with(satuatap_web::WebConfig {
@@ -37,7 +37,7 @@ async fn desk(t: &TestApp) -> Desk {
     let provider = t.provider_id("kota-bogor", "imigrasi").await;
     let (_, page) = t.get_json(&format!("/api/v1/services?mpp=kota-bogor&provider={provider}&limit=1")).await;
     let service = page["services"][0]["id"].as_i64().unwrap();
-    let officer = t.session("petugas.imigrasi.bogor@demo.satuatap.id").await;
+    let officer = t.session(accounts::OFFICER).await;
     let (_, list) = officer.get(&format!("/api/v1/providers/{provider}/counters")).await;
     let counter = list[0]["id"].as_i64().unwrap();
     let (s, b) = officer.post(&format!("/api/v1/counters/{counter}/open"), json!({})).await;
@@ -190,7 +190,7 @@ async fn one_response_per_visit_even_when_it_races_and_bad_answers_are_named() {
 async fn one_time_codes_paper_surveys_and_the_counter_tablet() {
     let t = spawn().await;
     let d = desk(&t).await;
-    let admin = t.session("admin.imigrasi.bogor@demo.satuatap.id").await;
+    let admin = t.session(accounts::PROVIDER_ADMIN).await;
     let (s, codes) = admin
         .post(&format!("/api/v1/services/{}/survey-codes", d.service), json!({"count": 3, "note": "paspor"}))
         .await;
@@ -210,10 +210,10 @@ async fn one_time_codes_paper_surveys_and_the_counter_tablet() {
     let (s, _) = t.anonymous().post("/api/v1/survey-codes/SKM-0000-0000/response", answers([2; 9])).await;
     assert_eq!(s, StatusCode::NOT_FOUND);
     // Another provider's officer cannot make codes for this service; a citizen cannot either.
-    let other = t.session("petugas.bpjs-kesehatan.bogor@demo.satuatap.id").await;
+    let other = t.session(accounts::OFFICER_BPJS).await;
     let (s, _) = other.post(&format!("/api/v1/services/{}/survey-codes", d.service), json!({"count": 1})).await;
     assert_eq!(s, StatusCode::FORBIDDEN);
-    let citizen = t.session("warga@demo.satuatap.id").await;
+    let citizen = t.session(accounts::CITIZEN).await;
     let (s, _) = citizen.post(&format!("/api/v1/services/{}/paper-surveys", d.service), answers([4; 9])).await;
     assert_eq!(s, StatusCode::FORBIDDEN);
     // A paper survey from last week, typed in by the officer.
@@ -253,7 +253,7 @@ async fn one_time_codes_paper_surveys_and_the_counter_tablet() {
     let mut december = answers([1; 9]);
     december["day"] = json!("2026-12-01");
     t.app.clock.set(Some(Utc.with_ymd_and_hms(2026, 12, 2, 2, 0, 0).unwrap()));
-    let officer = t.session("petugas.imigrasi.bogor@demo.satuatap.id").await;
+    let officer = t.session(accounts::OFFICER).await;
     let (s, b) = officer.post(&format!("/api/v1/services/{}/paper-surveys", d.service), december).await;
     assert_eq!(s, StatusCode::CREATED, "{b}");
     for (period, n, ikm) in [
@@ -282,7 +282,7 @@ async fn suggestions_become_follow_ups_and_stay_within_their_mpp() {
     a["suggestion"] = json!("Antrean paspor terlalu lama, tambah loket.");
     let (s, _) = t.anonymous().post(&format!("/api/v1/tickets/{token}/survey"), a).await;
     assert_eq!(s, StatusCode::CREATED);
-    let manager = t.session("manajer.bogor@demo.satuatap.id").await;
+    let manager = t.session(accounts::MANAGER).await;
     let (s, list) = manager.get(&format!("/api/v1/mpps/{}/survey-suggestions?period=2026-Q4", d.mpp)).await;
     assert_eq!(s, StatusCode::OK, "{list}");
     assert_eq!(list[0]["suggestion"], "Antrean paspor terlalu lama, tambah loket.");
@@ -290,15 +290,14 @@ async fn suggestions_become_follow_ups_and_stay_within_their_mpp() {
     // Suggestions are not public, and not another MPP's.
     let (s, _) = t.anonymous().get(&format!("/api/v1/mpps/{}/survey-suggestions", d.mpp)).await;
     assert_eq!(s, StatusCode::UNAUTHORIZED);
-    let makassar = t.session("manajer.makassar@demo.satuatap.id").await;
+    let makassar = t.session(accounts::MANAGER_MAKASSAR).await;
     let (s, _) = makassar.get(&format!("/api/v1/mpps/{}/survey-suggestions", d.mpp)).await;
     assert_eq!(s, StatusCode::FORBIDDEN);
     // The manager makes it a follow-up owned by the immigration admin.
     let (_, users) = manager.get("/api/v1/users").await;
-    let owner =
-        users.as_array().unwrap().iter().find(|u| u["email"] == "admin.imigrasi.bogor@demo.satuatap.id").unwrap()["id"]
-            .as_i64()
-            .unwrap();
+    let owner = users.as_array().unwrap().iter().find(|u| u["email"] == accounts::PROVIDER_ADMIN).unwrap()["id"]
+        .as_i64()
+        .unwrap();
     let (s, f) = manager
         .post(
             &format!("/api/v1/mpps/{}/followups", d.mpp),
@@ -310,7 +309,7 @@ async fn suggestions_become_follow_ups_and_stay_within_their_mpp() {
     assert_eq!(f["provider_id"], d.provider);
     let id = f["id"].as_i64().unwrap();
     // The owner moves it along; another MPP's manager cannot touch it.
-    let admin = t.session("admin.imigrasi.bogor@demo.satuatap.id").await;
+    let admin = t.session(accounts::PROVIDER_ADMIN).await;
     let (s, f) = admin
         .put(&format!("/api/v1/followups/{id}"), json!({"status": "in_progress", "note": "Loket 3 dibuka Senin."}))
         .await;

@@ -8,7 +8,7 @@ use chrono::{TimeZone, Utc};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-use crate::support::{Session, TestApp};
+use crate::support::{Session, TestApp, accounts};
 
 async fn spawn() -> TestApp {
     TestApp::spawn_with(satuatap_web::WebConfig {
@@ -41,7 +41,7 @@ async fn desk(t: &TestApp) -> Desk {
     let (_, page) = t.get_json(&format!("/api/v1/services?mpp=kota-bogor&provider={provider}&limit=1")).await;
     let service = page["services"][0]["id"].as_i64().unwrap();
     let service_name = page["services"][0]["name"].as_str().unwrap().to_string();
-    let officer = t.session("petugas.imigrasi.bogor@demo.satuatap.id").await;
+    let officer = t.session(accounts::OFFICER).await;
     let (_, list) = officer.get(&format!("/api/v1/providers/{provider}/counters")).await;
     let counter = list[0]["id"].as_i64().unwrap();
     let (s, b) = officer.post(&format!("/api/v1/counters/{counter}/open"), json!({})).await;
@@ -193,7 +193,7 @@ async fn the_form_names_what_is_missing_keeps_the_answers_thanks_and_refuses_a_s
 async fn codes_are_typed_loosely_unknown_ones_are_refused_and_each_is_used_once() {
     let t = spawn().await;
     let d = desk(&t).await;
-    let admin = t.session("admin.imigrasi.bogor@demo.satuatap.id").await;
+    let admin = t.session(accounts::PROVIDER_ADMIN).await;
     let (s, codes) = admin.post(&format!("/api/v1/services/{}/survey-codes", d.service), json!({"count": 2})).await;
     assert_eq!(s, StatusCode::CREATED, "{codes}");
     let code = codes[0].as_str().unwrap().to_string();
@@ -365,7 +365,7 @@ async fn the_tablet_and_the_admin_page_are_for_staff_of_their_own_mpp() {
     assert!(html.contains("tablet.js") && html.contains("\"U9\""));
     let (_, html, _) = d.officer.page(&format!("/konsol/{}", d.counter)).await;
     assert!(html.contains(&format!("href=\"{tablet}\"")), "the console links to its tablet");
-    let other = t.session("petugas.bpjs-kesehatan.bogor@demo.satuatap.id").await;
+    let other = t.session(accounts::OFFICER_BPJS).await;
     assert_ne!(other.page(&tablet).await.0, StatusCode::OK);
 
     // A suggestion to follow up.
@@ -376,12 +376,12 @@ async fn the_tablet_and_the_admin_page_are_for_staff_of_their_own_mpp() {
 
     let r = t.anonymous().client.get(t.at("/admin/survei")).send().await.unwrap();
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
-    assert_eq!(t.session("warga@demo.satuatap.id").await.page("/admin/survei").await.0, StatusCode::FORBIDDEN);
-    let makassar = t.session("manajer.makassar@demo.satuatap.id").await;
+    assert_eq!(t.session(accounts::CITIZEN).await.page("/admin/survei").await.0, StatusCode::FORBIDDEN);
+    let makassar = t.session(accounts::MANAGER_MAKASSAR).await;
     assert_eq!(makassar.page(&format!("/admin/survei?mpp={}", d.mpp)).await.0, StatusCode::FORBIDDEN);
 
     // The national admin picks an MPP first.
-    let national = t.session("admin@demo.satuatap.id").await;
+    let national = t.session(accounts::NATIONAL).await;
     let (st, html, _) = national.page("/admin/survei").await;
     assert_eq!(st, StatusCode::OK);
     assert!(html.contains(&format!("href=\"/admin/survei?mpp={}\"", d.mpp)));
@@ -390,7 +390,7 @@ async fn the_tablet_and_the_admin_page_are_for_staff_of_their_own_mpp() {
     assert!(html.contains("Papan petunjuk loket paspor kurang jelas."));
     assert_eq!(national.page("/admin/survei/kertas").await.0, StatusCode::FORBIDDEN);
 
-    let manager = t.session("manajer.bogor@demo.satuatap.id").await;
+    let manager = t.session(accounts::MANAGER).await;
     let (st, html, _) = manager.page("/admin/survei").await;
     assert_eq!(st, StatusCode::OK);
     assert!(html.contains("href=\"/admin/survei\" aria-current=\"page\""), "the menu has it");
@@ -399,11 +399,10 @@ async fn the_tablet_and_the_admin_page_are_for_staff_of_their_own_mpp() {
     let (_, list) = manager.get(&format!("/api/v1/mpps/{}/survey-suggestions?period=2026-Q4", d.mpp)).await;
     let response_id = list[0]["id"].as_i64().unwrap().to_string();
     let (_, users) = manager.get("/api/v1/users").await;
-    let owner =
-        users.as_array().unwrap().iter().find(|u| u["email"] == "admin.imigrasi.bogor@demo.satuatap.id").unwrap()["id"]
-            .as_i64()
-            .unwrap()
-            .to_string();
+    let owner = users.as_array().unwrap().iter().find(|u| u["email"] == accounts::PROVIDER_ADMIN).unwrap()["id"]
+        .as_i64()
+        .unwrap()
+        .to_string();
     assert!(html.contains(&format!("<option value=\"{owner}\">")), "owners to choose from");
 
     let mpp = d.mpp.to_string();

@@ -22,6 +22,8 @@ use serde::Deserialize;
 use super::admin::{NavItem, loose_str, nav, staff};
 use super::{FormErrors, PageResult, render};
 use crate::admission::Admit;
+use satuatap_domain::booking::BookingStatus;
+
 use crate::api::booking::{page_admitted, pass_of};
 use crate::ctx::Ctx;
 use crate::error::WebError;
@@ -237,7 +239,7 @@ pub async fn manage_form(c: Ctx, Query(f): Query<ManageForm>) -> PageResult {
 async fn manage_page(s: &AppState, c: &Ctx, code: String, nik: String, done: Option<String>) -> PageResult {
     match s.app.find_booking(&code, &nik).await {
         Ok(b) => {
-            let a = if b.status == "active" { s.app.availability(b.service_id).await.ok() } else { None };
+            let a = if b.status == BookingStatus::Active { s.app.availability(b.service_id).await.ok() } else { None };
             render(ManagePage { c, code, nik, b: Some(b), a, errors: FormErrors::default(), done })
         }
         Err(Error::NotFound) => {
@@ -327,7 +329,7 @@ impl DayPage<'_> {
         super::fmt_date(self.c.lang, self.day)
     }
     fn checked_in(&self) -> i64 {
-        self.rows.iter().filter(|r| r.status == "checked_in").count() as i64
+        self.rows.iter().filter(|r| r.status == BookingStatus::CheckedIn).count() as i64
     }
 }
 

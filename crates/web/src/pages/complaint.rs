@@ -57,12 +57,12 @@ pub(crate) fn parse_fields<T: serde::de::DeserializeOwned + Default>(fields: &Ha
     serde_json::from_value(serde_json::Value::Object(map)).unwrap_or_default()
 }
 
-pub fn kind_text(c: &Ctx, kind: &str) -> String {
-    Kind::parse(kind).map(|k| c.lang.pick(k.label(), Some(k.label_en())).to_string()).unwrap_or_default()
+pub fn kind_text(c: &Ctx, kind: &Kind) -> String {
+    c.lang.pick(kind.label(), Some(kind.label_en())).to_string()
 }
 
-pub fn status_text(c: &Ctx, status: &str) -> String {
-    Status::parse(status).map(|s| c.lang.pick(s.label(), Some(s.label_en())).to_string()).unwrap_or_default()
+pub fn status_text(c: &Ctx, status: &Status) -> String {
+    c.lang.pick(status.label(), Some(status.label_en())).to_string()
 }
 
 /// A deadline (the midnight after its last day) as the last day, in the MPP's zone.
@@ -230,13 +230,13 @@ struct TrackPage<'a> {
 
 impl TrackPage<'_> {
     fn can_rate(&self) -> bool {
-        self.v.status == "answered"
+        self.v.status == Status::Answered
     }
     fn can_reopen(&self) -> bool {
-        matches!(self.v.status.as_str(), "answered" | "closed")
+        matches!(self.v.status, Status::Answered | Status::Closed)
     }
     fn can_comment(&self) -> bool {
-        Status::parse(&self.v.status).is_some_and(Status::is_open)
+        self.v.status.is_open()
     }
 }
 

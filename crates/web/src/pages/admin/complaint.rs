@@ -55,7 +55,7 @@ struct ListPage<'a> {
 
 impl ListPage<'_> {
     fn statuses(&self) -> Vec<(&'static str, String)> {
-        Status::ALL.iter().map(|s| (s.as_str(), crate::pages::complaint::status_text(self.c, s.as_str()))).collect()
+        Status::ALL.iter().map(|s| (s.as_str(), crate::pages::complaint::status_text(self.c, s))).collect()
     }
     fn href(&self, status: &str, late: bool) -> String {
         let mut h = format!("/admin/pengaduan?mpp={}", self.m.as_ref().map(|m| m.id).unwrap_or_default());
@@ -123,7 +123,7 @@ struct DetailPage<'a> {
 
 impl DetailPage<'_> {
     fn can(&self, action: &str) -> bool {
-        let Some(from) = Status::parse(&self.v.status) else { return false };
+        let from = self.v.status;
         let party = if self.operator {
             satuatap_domain::complaint::Party::Operator
         } else {
@@ -132,7 +132,7 @@ impl DetailPage<'_> {
         satuatap_domain::complaint::Action::parse(action).and_then(|a| a.transition(party, from)).is_some()
     }
     fn open(&self) -> bool {
-        Status::parse(&self.v.status).is_some_and(Status::is_open)
+        self.v.status.is_open()
     }
 }
 

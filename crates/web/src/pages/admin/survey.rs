@@ -186,7 +186,7 @@ async fn admin_page(s: &AppState, c: &Ctx, p: &AdminParams, errors: FormErrors) 
         .map(|f| FollowupView {
             id: f.id,
             title: f.title,
-            status: f.status,
+            status: f.status.0.as_str().to_string(),
             owner_id: f.owner_id,
             owner_name: f.owner_name,
             note: f.note.unwrap_or_default(),

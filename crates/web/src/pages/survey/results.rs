@@ -1,412 +1,7 @@
-//! The satisfaction survey (SKM) for citizens and the public: the form after a
-//! served visit or with a one-time code, the thank-you page, the counter's
-//! tablet, and the IKM results per MPP and nationally (page, print view, CSV).
-//! Every figure comes from `service::survey`; this module only formats.
+//! The IKM results: per MPP and nationally, as a page, a print view and CSV.
 
-use askama::Template;
-use axum::Form;
-use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Redirect, Response};
-use chrono::NaiveDate;
-use satuatap_domain::survey::{AGE_BANDS, EDUCATION, ELEMENTS, Element, Grade, OCCUPATIONS, Period, SEXES};
-use satuatap_service::Error;
-use satuatap_service::survey::{GroupResult, IkmReport, SurveyInput, SurveyTarget};
-use satuatap_store::MppRow;
-use satuatap_store::mpps::MppFilter;
-use serde::Deserialize;
-
-use super::{FormErrors, PageResult, render};
-use crate::ctx::Ctx;
-use crate::error::WebError;
-use crate::i18n::Lang;
-use crate::state::{AppState, WebResultExt};
-use crate::throttle::{Throttle, bucket};
-
-/// The regulation the survey and its index follow.
-pub const REGULATION: &str = "PermenPANRB 14/2017";
-
-// --- the questions, as forms show them ---------------------------------------------------
-
-/// One answer of a question.
-pub struct Choice {
-    pub value: u8,
-    /// The official (Indonesian) label.
-    pub label: &'static str,
-    /// The English label, shown smaller.
-    pub label_en: &'static str,
-    pub checked: bool,
-}
-
-/// One element U1–U9 as a radio group.
-pub struct Question {
-    pub code: &'static str,
-    /// The form field: `u1` … `u9`.
-    pub field: String,
-    pub name: &'static str,
-    pub question: &'static str,
-    pub choices: Vec<Choice>,
-    pub error: Option<String>,
-}
-
-pub fn questions(lang: Lang, input: &SurveyInput, errors: &FormErrors) -> Vec<Question> {
-    ELEMENTS
-        .into_iter()
-        .map(|e| {
-            let field = e.code().to_ascii_lowercase();
-            let chosen = input.chosen(e);
-            let (labels, labels_en) = (e.labels(), e.labels_en());
-            Question {
-                code: e.code(),
-                error: errors.has(&field).then(|| lang.t("sv-choose-answer")),
-                field,
-                name: if lang == Lang::En { e.name_en() } else { e.name() },
-                question: if lang == Lang::En { e.question_en() } else { e.question() },
-                choices: (0..4)
-                    .map(|i| Choice {
-                        value: i as u8 + 1,
-                        label: labels[i],
-                        label_en: labels_en[i],
-                        checked: chosen == Some(i as i64 + 1),
-                    })
-                    .collect(),
-            }
-        })
-        .collect()
-}
-
-/// An optional profile question (a select with "rather not say" first).
-pub struct ProfileField {
-    pub name: &'static str,
-    pub label: String,
-    pub options: Vec<ProfileOption>,
-    pub error: Option<String>,
-}
-
-pub struct ProfileOption {
-    pub value: &'static str,
-    pub label: String,
-    pub selected: bool,
-}
-
-fn age_key(band: &str) -> String {
-    match band {
-        "<20" => "sv-age-under20".into(),
-        "60+" => "sv-age-60plus".into(),
-        other => format!("sv-age-{other}"),
-    }
-}
-
-pub fn profile(lang: Lang, input: &SurveyInput, errors: &FormErrors) -> Vec<ProfileField> {
-    let field =
-        |name: &'static str, label: &str, values: &[&'static str], key: &dyn Fn(&str) -> String, v: &Option<String>| {
-            let current = v.as_deref().map(str::trim).unwrap_or("");
-            ProfileField {
-                name,
-                label: lang.t(label),
-                options: values
-                    .iter()
-                    .map(|x| ProfileOption { value: x, label: lang.t(&key(x)), selected: *x == current })
-                    .collect(),
-                error: errors.get(name).map(str::to_string),
-            }
-        };
-    vec![
-        field("sex", "sv-sex", &SEXES, &|x| format!("sv-sex-{x}"), &input.sex),
-        field("age_band", "sv-age", &AGE_BANDS, &age_key, &input.age_band),
-        field("education", "sv-education", &EDUCATION, &|x| format!("sv-edu-{x}"), &input.education),
-        field("occupation", "sv-occupation", &OCCUPATIONS, &|x| format!("sv-job-{x}"), &input.occupation),
-    ]
-}
-
-/// The questions left unanswered or out of range, for the summary above the form.
-pub fn missing(lang: Lang, errors: &FormErrors) -> Vec<(String, String)> {
-    ELEMENTS
-        .into_iter()
-        .filter(|e| errors.has(&e.code().to_ascii_lowercase()))
-        .map(|e| {
-            let name = if lang == Lang::En { e.name_en() } else { e.name() };
-            (e.code().to_ascii_lowercase(), format!("{} {}", e.code(), name))
-        })
-        .collect()
-}
-
-// --- the citizen's form -----------------------------------------------------------------
-
-#[derive(Template)]
-#[template(path = "survey/form.html")]
-struct FormPage<'a> {
-    c: &'a Ctx,
-    t: SurveyTarget,
-    action: String,
-    questions: Vec<Question>,
-    profile: Vec<ProfileField>,
-    suggestion: String,
-    errors: FormErrors,
-    missing: Vec<(String, String)>,
-}
-
-fn form_page(c: &Ctx, t: SurveyTarget, action: String, input: &SurveyInput, errors: FormErrors) -> PageResult {
-    let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
-    render(FormPage {
-        c,
-        t,
-        action,
-        questions: questions(c.lang, input, &errors),
-        profile: profile(c.lang, input, &errors),
-        suggestion: input.suggestion.clone().unwrap_or_default(),
-        missing: missing(c.lang, &errors),
-        errors,
-    })
-    .map(|r| (status, r).into_response())
-}
-
-#[derive(Template)]
-#[template(path = "survey/notice.html")]
-struct NoticePage<'a> {
-    c: &'a Ctx,
-    title: String,
-    message: String,
-    t: Option<SurveyTarget>,
-    /// `answered`, `closed`, `unknown`.
-    kind: &'static str,
-}
-
-fn notice(c: &Ctx, kind: &'static str, t: Option<SurveyTarget>, status: StatusCode) -> PageResult {
-    let (title, message) = match kind {
-        "answered" => (c.t("sv-answered-title"), c.t("err-survey-answered")),
-        "closed" => (c.t("sv-closed-title"), c.t("err-survey-not-open")),
-        _ => (c.t("sv-unknown-title"), c.t("sv-unknown-ticket")),
-    };
-    render(NoticePage { c, title, message, t, kind }).map(|r| (status, r).into_response())
-}
-
-/// A refusal of the service as the page a visitor can act on.
-fn refused(c: &Ctx, e: Error, t: Option<SurveyTarget>) -> PageResult {
-    match e {
-        Error::Refused { why: satuatap_service::Refusal::SurveyAnswered, .. } => {
-            notice(c, "answered", t, StatusCode::CONFLICT)
-        }
-        Error::Refused { why: satuatap_service::Refusal::SurveyNotOpen, .. } => {
-            notice(c, "closed", t, StatusCode::CONFLICT)
-        }
-        Error::NotFound => notice(c, "unknown", None, StatusCode::NOT_FOUND),
-        e => Err(WebError::In(c.lang, e)),
-    }
-}
-
-fn thanks(t: &SurveyTarget) -> Response {
-    Redirect::to(&format!("/survei/terima-kasih?mpp={}", super::q(&t.mpp_slug))).into_response()
-}
-
-pub async fn ticket_form(State(s): State<AppState>, c: Ctx, Path(token): Path<String>) -> PageResult {
-    match s.app.survey_for_ticket(&token).await {
-        Ok(t) if t.answered => notice(&c, "answered", Some(t), StatusCode::OK),
-        Ok(t) => form_page(
-            &c,
-            t,
-            format!("/tiket/{}/survei", super::q(&token)),
-            &SurveyInput::default(),
-            FormErrors::default(),
-        ),
-        Err(e) => refused(&c, e, None),
-    }
-}
-
-pub async fn ticket_submit(
-    State(s): State<AppState>,
-    c: Ctx,
-    _: Throttle<bucket::Survey>,
-    Path(token): Path<String>,
-    Form(f): Form<SurveyInput>,
-) -> PageResult {
-    let t = match s.app.survey_for_ticket(&token).await {
-        Ok(t) if t.answered => return notice(&c, "answered", Some(t), StatusCode::CONFLICT),
-        Ok(t) => t,
-        Err(e) => return refused(&c, e, None),
-    };
-    match s.app.submit_survey_for_ticket(&token, &f).await {
-        Ok(_) => Ok(thanks(&t)),
-        Err(Error::Invalid(errs)) => {
-            let action = format!("/tiket/{}/survei", super::q(&token));
-            form_page(&c, t, action, &f, FormErrors::from_fields(c.lang, &errs))
-        }
-        Err(e) => refused(&c, e, Some(t)),
-    }
-}
-
-/// The QR code of a visit's survey, shown on the my-ticket page.
-pub async fn ticket_qr(State(s): State<AppState>, c: Ctx, headers: HeaderMap, Path(token): Path<String>) -> PageResult {
-    s.app.ticket_by_token(&token).await.web(&c)?;
-    let url = format!("{}/tiket/{}/survei", super::queue::public_base(&s, &headers), super::q(&token));
-    super::queue::qr_response(&c, &url, 200)
-}
-
-// --- one-time codes --------------------------------------------------------------------
-
-#[derive(Template)]
-#[template(path = "survey/code.html")]
-struct CodePage<'a> {
-    c: &'a Ctx,
-    code: String,
-    error: Option<String>,
-}
-
-#[derive(Debug, Default, Deserialize)]
-pub struct CodeForm {
-    #[serde(default)]
-    kode: String,
-}
-
-pub async fn code_entry(c: Ctx, Query(f): Query<CodeForm>) -> PageResult {
-    render(CodePage { c: &c, code: f.kode, error: None })
-}
-
-fn unknown_code(c: &Ctx, typed: &str) -> PageResult {
-    render(CodePage { c, code: typed.to_string(), error: Some(c.t("sv-unknown-code")) })
-        .map(|r| (StatusCode::NOT_FOUND, r).into_response())
-}
-
-pub async fn code_lookup(
-    State(s): State<AppState>,
-    c: Ctx,
-    _: Throttle<bucket::Survey>,
-    Form(f): Form<CodeForm>,
-) -> PageResult {
-    if f.kode.trim().is_empty() {
-        return render(CodePage { c: &c, code: String::new(), error: Some(c.t("sv-code-required")) })
-            .map(|r| (StatusCode::UNPROCESSABLE_ENTITY, r).into_response());
-    }
-    match s.app.survey_for_code(&f.kode).await {
-        Ok((_, row)) => Ok(Redirect::to(&format!("/survei/kode/{}", super::q(&row.code))).into_response()),
-        Err(Error::NotFound) => unknown_code(&c, &f.kode),
-        Err(e) => Err(WebError::In(c.lang, e)),
-    }
-}
-
-fn code_action(code: &str) -> String {
-    format!("/survei/kode/{}", super::q(code))
-}
-
-pub async fn code_form(
-    State(s): State<AppState>,
-    c: Ctx,
-    _: Throttle<bucket::Survey>,
-    Path(code): Path<String>,
-) -> PageResult {
-    match s.app.survey_for_code(&code).await {
-        Ok((_, row)) if row.code != code => Ok(Redirect::to(&code_action(&row.code)).into_response()),
-        Ok((t, _)) if t.answered => notice(&c, "answered", Some(t), StatusCode::OK),
-        Ok((t, row)) => form_page(&c, t, code_action(&row.code), &SurveyInput::default(), FormErrors::default()),
-        Err(Error::NotFound) => unknown_code(&c, &code),
-        Err(e) => Err(WebError::In(c.lang, e)),
-    }
-}
-
-pub async fn code_submit(
-    State(s): State<AppState>,
-    c: Ctx,
-    _: Throttle<bucket::Survey>,
-    Path(code): Path<String>,
-    Form(f): Form<SurveyInput>,
-) -> PageResult {
-    let (t, row) = match s.app.survey_for_code(&code).await {
-        Ok((t, _)) if t.answered => return notice(&c, "answered", Some(t), StatusCode::CONFLICT),
-        Ok(found) => found,
-        Err(Error::NotFound) => return unknown_code(&c, &code),
-        Err(e) => return Err(WebError::In(c.lang, e)),
-    };
-    match s.app.submit_survey_for_code(&row.code, &f).await {
-        Ok(_) => Ok(thanks(&t)),
-        Err(Error::Invalid(errs)) => {
-            form_page(&c, t, code_action(&row.code), &f, FormErrors::from_fields(c.lang, &errs))
-        }
-        Err(e) => refused(&c, e, Some(t)),
-    }
-}
-
-#[derive(Template)]
-#[template(path = "survey/thanks.html")]
-struct ThanksPage<'a> {
-    c: &'a Ctx,
-    m: Option<MppRow>,
-}
-
-#[derive(Debug, Default, Deserialize)]
-pub struct ThanksParams {
-    #[serde(default)]
-    mpp: Option<String>,
-}
-
-pub async fn thank_you(State(s): State<AppState>, c: Ctx, Query(p): Query<ThanksParams>) -> PageResult {
-    let m = match p.mpp.as_deref().filter(|m| !m.is_empty()) {
-        Some(slug) => s.app.mpp_by_slug(slug).await.ok(),
-        None => None,
-    };
-    render(ThanksPage { c: &c, m })
-}
-
-// --- the counter's tablet ----------------------------------------------------------------
-
-#[derive(Template)]
-#[template(path = "survey/tablet.html")]
-struct TabletPage<'a> {
-    c: &'a Ctx,
-    counter_id: i64,
-    counter_name: String,
-    data: String,
-    texts: String,
-}
-
-const TABLET_TEXTS: &[&str] = &[
-    "sv-tablet-waiting",
-    "sv-tablet-waiting-note",
-    "sv-tablet-welcome",
-    "sv-tablet-lead",
-    "sv-tablet-start",
-    "sv-tablet-skip",
-    "sv-tablet-back",
-    "sv-tablet-of",
-    "sv-tablet-sending",
-    "sv-tablet-thanks",
-    "sv-tablet-thanks-note",
-    "sv-tablet-error",
-    "sv-tablet-retry",
-    "sv-tablet-session",
-    "sv-tablet-ticket",
-    "sv-tablet-fullscreen",
-];
-
-/// Full screen at the counter, facing the visitor; signed in as the counter's staff.
-pub async fn tablet(State(s): State<AppState>, c: Ctx, Path(id): Path<i64>) -> PageResult {
-    let Some(a) = c.actor.clone() else {
-        return Ok(Redirect::to(&format!("/masuk?next=/konsol/{id}/survei")).into_response());
-    };
-    // The console's own check: who may operate this counter may hold its tablet.
-    let view = s.app.console(&a, id).await.web(&c)?;
-    let elements: Vec<serde_json::Value> = ELEMENTS
-        .into_iter()
-        .map(|e| {
-            serde_json::json!({
-                "code": e.code(),
-                "name": if c.lang == Lang::En { e.name_en() } else { e.name() },
-                "question": if c.lang == Lang::En { e.question_en() } else { e.question() },
-                "labels": e.labels(),
-                "labels_en": e.labels_en(),
-            })
-        })
-        .collect();
-    let data = super::queue::script_json(&serde_json::json!({
-        "counter": id, "lang": c.lang.code(), "elements": elements, "poll_ms": 3000,
-    }));
-    render(TabletPage {
-        c: &c,
-        counter_id: id,
-        counter_name: format!("{} · {}", view.counter_code, view.counter_name),
-        data,
-        texts: super::queue::texts(c.lang, TABLET_TEXTS),
-    })
-}
+use super::*;
+use crate::pages::{PageResult, render};
 
 // --- IKM results ---------------------------------------------------------------------------
 
@@ -448,7 +43,9 @@ pub fn period_label(lang: Lang, p: &Period) -> String {
             lang.ta("sv-period-semester", &[("n", &h.to_string()), ("roman", roman(h)), ("year", &y.to_string())])
         }
         Period::Year(y) => lang.ta("sv-period-year", &[("year", &y.to_string())]),
-        Period::Range(a, b) => format!("{} – {}", super::fmt_date_short(lang, a), super::fmt_date_short(lang, b)),
+        Period::Range(a, b) => {
+            format!("{} – {}", crate::pages::fmt_date_short(lang, a), crate::pages::fmt_date_short(lang, b))
+        }
     }
 }
 
@@ -614,7 +211,7 @@ pub fn report_view(lang: Lang, period: &Period, r: &IkmReport) -> ReportView {
     ReportView {
         key: period.key(),
         label: period_label(lang, period),
-        span: format!("{} – {}", super::fmt_date_short(lang, r.from), super::fmt_date_short(lang, r.to)),
+        span: format!("{} – {}", crate::pages::fmt_date_short(lang, r.from), crate::pages::fmt_date_short(lang, r.to)),
         has_data: r.respondents > 0,
         ikm: r.ikm.as_deref().map(|v| ikm_text(lang, v)),
         grade: r.grade,
@@ -819,7 +416,7 @@ async fn mpp_results(s: &AppState, c: &Ctx, slug: &str, p: &IkmParams) -> Result
 }
 
 fn query_of(period: &Period, provider: Option<i64>) -> String {
-    let mut q = format!("periode={}", super::q(&period.key()));
+    let mut q = format!("periode={}", crate::pages::q(&period.key()));
     if let Some(p) = provider {
         q.push_str(&format!("&instansi={p}"));
     }
@@ -852,7 +449,7 @@ async fn mpp_page(s: &AppState, c: &Ctx, slug: &str, p: IkmParams, print: bool) 
         services,
         mpps: Vec::new(),
         print,
-        printed_at: super::fmt_instant(lang, &s.app.now(), &res.m.time_zone),
+        printed_at: crate::pages::fmt_instant(lang, &s.app.now(), &res.m.time_zone),
         query: query_of(&period, res.provider.as_ref().map(|x| x.id)),
         period_query: query_of(&period, None),
         provider: res.provider,
@@ -951,7 +548,7 @@ async fn national_page(s: &AppState, c: &Ctx, p: IkmParams, print: bool) -> Page
         services: Vec::new(),
         mpps,
         print,
-        printed_at: super::fmt_instant(lang, &s.app.now(), "Asia/Jakarta"),
+        printed_at: crate::pages::fmt_instant(lang, &s.app.now(), "Asia/Jakarta"),
         query: query_of(&period, None),
         period_query: query_of(&period, None),
         base: "/ikm".into(),
