@@ -7,6 +7,7 @@ pub mod booking;
 pub mod catalog;
 pub mod complaint;
 pub mod device;
+pub mod geo;
 pub mod hours;
 pub mod queue;
 pub mod region;

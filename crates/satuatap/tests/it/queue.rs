@@ -319,12 +319,19 @@ async fn recalls_no_show_more_time_and_cancel() {
     // Calling a closed counter is refused clearly.
     let (s, e) = officer.post(&format!("/api/v1/counters/{counter}/call-next"), json!({})).await;
     assert_eq!(s, StatusCode::CONFLICT, "{e}");
+    assert_eq!(e["error"]["code"], "counter_not_open");
     open(&officer, counter).await;
     let first = call(&officer, counter).await;
     assert_eq!(first["code"], a["ticket"]["code"]);
+    // With a visitor at the counter, neither the next call nor closing is allowed.
+    let (s, e) = officer.post(&format!("/api/v1/counters/{counter}/call-next"), json!({})).await;
+    assert_eq!((s, e["error"]["code"].as_str()), (StatusCode::CONFLICT, Some("ticket_at_counter")));
+    let (s, e) = officer.post(&format!("/api/v1/counters/{counter}/close"), json!({})).await;
+    assert_eq!((s, e["error"]["code"].as_str()), (StatusCode::CONFLICT, Some("ticket_at_counter")));
     let act = |what: &str| format!("/api/v1/counters/{counter}/tickets/{}/{what}", first["id"]);
     // No-show needs two recalls first (the default policy).
-    assert_eq!(officer.post(&act("no-show"), json!({})).await.0, StatusCode::CONFLICT);
+    let (s, e) = officer.post(&act("no-show"), json!({})).await;
+    assert_eq!((s, e["error"]["code"].as_str()), (StatusCode::CONFLICT, Some("recall_first")));
     assert_eq!(officer.post(&act("recall"), json!({})).await.0, StatusCode::OK);
     let (_, r) = officer.post(&act("recall"), json!({})).await;
     assert_eq!(r["recalls"], 2);
@@ -347,8 +354,9 @@ async fn recalls_no_show_more_time_and_cancel() {
     t.app.clock.set(Some(monday_morning() + chrono::Duration::minutes(15)));
     let again = call(&officer, counter).await;
     assert_eq!(again["code"], b["ticket"]["code"]);
-    let (s, _) = t.anonymous().post(&format!("/api/v1/tickets/{token_b}/more-time"), json!({})).await;
+    let (s, e) = t.anonymous().post(&format!("/api/v1/tickets/{token_b}/more-time"), json!({})).await;
     assert_eq!(s, StatusCode::CONFLICT, "only once");
+    assert_eq!(e["error"]["code"], "more_time_unavailable");
     // Not served needs a reason.
     let url = format!("/api/v1/counters/{counter}/tickets/{}/finish", again["id"]);
     let (s, e) = officer.post(&url, json!({"served": false})).await;
