@@ -5,9 +5,11 @@
 //!   cargo run --release -p satuatap-bench -- fanout --engine postgres --boards 1000,10000
 //!   cargo run --release -p satuatap-bench -- storm  --engine sqlite --crash-after 5
 //!   cargo run --release -p satuatap-bench -- ikm    --engine postgres --responses 10000000
+//!   cargo run --release -p satuatap-bench -- national --engine sqlite
 
 mod fanout;
 mod ikm;
+mod national;
 mod queue;
 mod setup;
 mod storm;
@@ -53,6 +55,15 @@ enum Cmd {
         #[command(flatten)]
         args: ikm::Args,
     },
+    /// The national pages with all 514 regencies: programme, every regency's study, ranking,
+    /// ministry dashboard over HTTP vs the same service calls in-process; the whole-country
+    /// study in one run; the map sizes.
+    National {
+        #[command(flatten)]
+        common: setup::Common,
+        #[command(flatten)]
+        args: national::Args,
+    },
 }
 
 #[tokio::main]
@@ -62,5 +73,6 @@ async fn main() -> anyhow::Result<()> {
         Cmd::Fanout { common, args } => fanout::run(&common, &args).await,
         Cmd::Storm { common, args } => storm::run(&common, &args).await,
         Cmd::Ikm { common, args } => ikm::run(&common, &args).await,
+        Cmd::National { common, args } => national::run(&common, &args).await,
     }
 }

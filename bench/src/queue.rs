@@ -153,7 +153,7 @@ async fn raw_calls(app: &App, mpp_id: i64, lanes: &[Lane]) -> Result<(usize, f64
             loop {
                 let now = app.now();
                 let mut tx = app.store.begin().await?;
-                let Some((id, _)) =
+                let Some(satuatap_store::queue::Claimed { id, .. }) =
                     tx.claim_next(mpp_id, day, lane.counter_id, lane.provider_id, lane.officer_id, now).await?
                 else {
                     tx.commit().await?;

@@ -186,6 +186,38 @@ impl Standard {
         }
         missing
     }
+
+    /// Internal components (7–14) still empty: a service is published without
+    /// them, but the ministry counts services whose standard has all 14.
+    pub fn missing_internal(&self) -> Vec<&'static str> {
+        let mut missing = Vec::new();
+        if self.legal_basis.iter().all(|r| r.trim().is_empty()) {
+            missing.push("legal_basis");
+        }
+        for (field, v) in
+            [("facilities", &self.facilities), ("competence", &self.competence), ("supervision", &self.supervision)]
+        {
+            if blank(v) {
+                missing.push(field);
+            }
+        }
+        if self.staff_count.is_none_or(|n| n <= 0) {
+            missing.push("staff_count");
+        }
+        for (field, v) in
+            [("guarantee", &self.guarantee), ("security", &self.security), ("evaluation", &self.evaluation)]
+        {
+            if blank(v) {
+                missing.push(field);
+            }
+        }
+        missing
+    }
+
+    /// All 14 components are filled in.
+    pub fn is_complete(&self) -> bool {
+        self.missing_public().is_empty() && self.missing_internal().is_empty()
+    }
 }
 
 #[cfg(test)]
@@ -229,6 +261,25 @@ mod tests {
             s.missing_public(),
             vec![PublicComponent::Procedure, PublicComponent::Duration, PublicComponent::Product]
         );
+    }
+
+    #[test]
+    fn all_fourteen_components_make_a_complete_standard() {
+        let mut s = complete();
+        assert_eq!(s.missing_internal().len(), 8);
+        assert!(!s.is_complete());
+        s.legal_basis = vec!["Perpres 89/2021".into()];
+        s.facilities = Some("Ruang tunggu".into());
+        s.competence = Some("Operator bersertifikat".into());
+        s.supervision = Some("Kepala dinas".into());
+        s.staff_count = Some(2);
+        s.guarantee = Some("Maklumat pelayanan".into());
+        s.security = Some("Data dijaga".into());
+        s.evaluation = Some("SKM tiap semester".into());
+        assert!(s.is_complete());
+        s.staff_count = Some(0);
+        assert_eq!(s.missing_internal(), vec!["staff_count"]);
+        assert!(!s.is_complete());
     }
 
     #[test]

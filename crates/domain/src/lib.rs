@@ -3,6 +3,7 @@
 //! Everything here can be unit-tested with plain values. The other crates parse
 //! input into these types at the edge and rely on them afterwards.
 
+pub mod access;
 pub mod booking;
 pub mod catalog;
 pub mod complaint;
@@ -12,6 +13,7 @@ pub mod hours;
 pub mod queue;
 pub mod region;
 pub mod role;
+pub mod rollout;
 pub mod search;
 pub mod survey;
 pub mod text;

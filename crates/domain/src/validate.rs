@@ -54,11 +54,19 @@ pub struct FieldError {
     pub field: String,
     #[serde(flatten)]
     pub invalid: Invalid,
+    /// The line of an imported file the problem is on (the header is line 1).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<usize>,
 }
 
 impl FieldError {
     pub fn new(field: impl Into<String>, invalid: Invalid) -> Self {
-        FieldError { field: field.into(), invalid }
+        FieldError { field: field.into(), invalid, line: None }
+    }
+
+    /// A problem in column `field` of line `line` of an imported file; `hint` says what.
+    pub fn line(line: usize, field: impl Into<String>, hint: &'static str) -> Self {
+        FieldError { field: field.into(), invalid: Invalid::Format { hint }, line: Some(line) }
     }
 }
 

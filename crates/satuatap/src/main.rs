@@ -223,6 +223,7 @@ async fn main() -> Result<()> {
             let mut logins = Vec::new();
             if demo {
                 let summary = app.load_demo().await.map_err(|e| anyhow::anyhow!("loading demo data: {e}"))?;
+                app.load_demo_rollout().await.map_err(|e| anyhow::anyhow!("demo rollout register: {e}"))?;
                 if summary.loaded {
                     app.open_demo_queues_around_the_clock().await.map_err(|e| anyhow::anyhow!("demo queues: {e}"))?;
                     app.load_demo_history().await.map_err(|e| anyhow::anyhow!("demo history: {e}"))?;

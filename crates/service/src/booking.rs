@@ -14,6 +14,7 @@ use satuatap_domain::booking::{
 use satuatap_domain::catalog::ServiceStatus;
 use satuatap_domain::validate::Checker;
 use satuatap_domain::{FieldError, Invalid};
+use satuatap_store::stats::QueueCount;
 use satuatap_store::{BookingRow, Constraint, NewBooking, SlotRow, Tx};
 use serde::{Deserialize, Serialize};
 
@@ -22,6 +23,13 @@ use crate::input::{Loose, flag, loose};
 use crate::outbox::Recipient;
 use crate::queue::{Caller, IssueInput, TicketView, mpp_tz};
 use crate::{Actor, App, Error, Refusal, Result, audit};
+
+/// The district of registration in a NIK (`327101…` → `32.71.01`).
+pub fn nik_district(nik: &str) -> Option<String> {
+    let d: Vec<char> = nik.chars().take(6).collect();
+    (d.len() == 6 && d.iter().all(char::is_ascii_digit))
+        .then(|| format!("{}{}.{}{}.{}{}", d[0], d[1], d[2], d[3], d[4], d[5]))
+}
 
 /// How long availability is served from memory before it is read again
 /// (a booking on this node clears it at once; other nodes within this time).
@@ -132,8 +140,9 @@ pub struct BookingView {
     pub ticket_id: Option<i64>,
 }
 
-/// The queue ticket a booking became at check-in.
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+/// The queue ticket a booking became at check-in (the API answers with its own
+/// `CheckedIn`, which adds the ticket page's address).
+#[derive(Debug, Clone, Serialize)]
 pub struct CheckedIn {
     pub ticket: TicketView,
     pub token: String,
@@ -752,6 +761,7 @@ impl App {
         }
         tx.free_seat(b.slot_id).await?;
         tx.withdraw_reminders(b.id).await?;
+        tx.bump_queue_day(b.service_id, b.mpp_id, b.day, QueueCount::BookingCancelled, 1).await?;
         let rules = tx.booking_rules(b.service_id).await?.map(|j| Self::rules_of(&j)).unwrap_or_default();
         self.notify_holder(&mut tx, "cancelled", &b, b.starts_at, &rules).await?;
         self.commit_and_publish(tx, vec![QueueEvent::new(b.mpp_id, "booking", None, None)]).await?;
@@ -882,6 +892,11 @@ impl App {
         let mut tx = self.store.begin().await?;
         if tx.set_booking_status(b.id, &[BookingStatus::Active], BookingStatus::CheckedIn, now).await? {
             tx.set_booking_ticket(b.id, ticket.id).await?;
+            // Where visitors come from, for the accessibility study: the district the
+            // NIK was issued in (its first six digits), counted; the NIK is not kept here.
+            if let Some(district) = self.keys.open(&b.nik_sealed).ok().as_deref().and_then(nik_district) {
+                tx.count_visitor_origin(b.mpp_id, satuatap_store::stats::month_of(b.day), &district).await?;
+            }
         }
         tx.commit().await?;
         Ok(CheckedIn { ticket, token, booked_local: hhmm(b.starts_at, tz) })
@@ -959,10 +974,11 @@ impl App {
     /// Bookings never checked in on or before `day` become no-shows, counted per service.
     pub(crate) async fn close_bookings(&self, tx: &mut Tx, mpp_id: i64, day: NaiveDate) -> Result<i64> {
         let per_service = tx.mark_no_shows(mpp_id, day, self.now()).await?;
-        for (service, n) in &per_service {
+        for (service, day, n) in &per_service {
             tracing::info!(mpp = mpp_id, service = *service, no_shows = *n, "bookings not checked in");
+            tx.bump_queue_day(*service, mpp_id, *day, QueueCount::BookingNoShow, *n).await?;
         }
-        Ok(per_service.iter().map(|(_, n)| n).sum())
+        Ok(per_service.iter().map(|(_, _, n)| n).sum())
     }
 
     /// Whether a NIK may try to book again now (bots are limited per NIK).

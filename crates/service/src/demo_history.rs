@@ -89,7 +89,8 @@ impl App {
         self.demo_surveys(&services, today).await?;
         let result = self.demo_complaints(m.id, tz, today).await;
         self.clock.set(None);
-        result
+        result?;
+        self.load_demo_national_history().await
     }
 
     async fn demo_surveys(&self, services: &[ServiceRow], today: NaiveDate) -> Result<()> {

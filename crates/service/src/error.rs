@@ -88,6 +88,9 @@ refusals! {
     ComplaintChanged => "complaint_changed", "err-complaint-changed";
     /// The report is closed.
     ComplaintClosed => "complaint_closed", "err-complaint-closed";
+    // The national register.
+    /// The proposal was already accepted or rejected.
+    ProposalDecided => "proposal_decided", "err-proposal-decided";
 }
 
 #[derive(Debug, thiserror::Error)]

@@ -2,7 +2,9 @@
 //! and transactions. Pages and API routes both call these functions; nothing
 //! here knows about HTTP.
 
+pub mod access;
 pub mod actor;
+pub mod atlas;
 pub mod audit;
 pub mod auth;
 pub mod board;
@@ -13,16 +15,19 @@ pub mod crypto;
 pub mod csv;
 pub mod demo;
 pub mod demo_history;
+pub mod demo_national;
 pub mod devices;
 pub mod error;
 pub mod events;
 pub mod holidays;
 pub mod input;
 pub mod mpps;
+pub mod national;
 pub mod outbox;
 pub mod providers;
 pub mod queue;
 pub mod registry;
+pub mod rollout;
 pub mod survey;
 pub mod users;
 

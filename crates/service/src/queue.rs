@@ -14,6 +14,7 @@ use satuatap_domain::queue::{
 use satuatap_domain::role::Role;
 use satuatap_domain::{FieldError, Invalid};
 use satuatap_store::queue::{NewTicketEvent, Transition};
+use satuatap_store::stats::{QueueCount, TimeKind};
 use satuatap_store::{Constraint, CounterRow, MppRow, NewTicket, ServiceQueueRow, TicketEventRow, TicketRow, Tx};
 use serde::{Deserialize, Serialize};
 
@@ -468,6 +469,10 @@ impl App {
             Err(e) => return Err(e.into()),
         };
         event(&mut tx, id, mpp_id, now, "issued", Some(service_id), None, None, priority.map(|p| p.as_str())).await?;
+        tx.bump_queue_day(service_id, mpp_id, day, QueueCount::Issued, 1).await?;
+        if source == TicketSource::Booking {
+            tx.bump_queue_day(service_id, mpp_id, day, QueueCount::FromBooking, 1).await?;
+        }
         self.commit_and_publish(tx, vec![QueueEvent::new(mpp_id, "issued", Some(id), None)]).await?;
         let view = self.view_of(id, tz).await?;
         Ok((view, token))
@@ -514,6 +519,7 @@ impl App {
             return Err(Error::refused(Refusal::TicketNotCancellable));
         }
         event(&mut tx, t.id, t.mpp_id, now, "cancelled", Some(t.service_id), t.counter_id, None, None).await?;
+        tx.bump_queue_day(t.service_id, t.mpp_id, t.day, QueueCount::Cancelled, 1).await?;
         let row = tx.ticket(t.id).await?.ok_or(Error::NotFound)?;
         let view = self.ticket_view(&mut tx, &row, mpp_tz(&m)).await?;
         self.commit_and_publish(tx, vec![QueueEvent::new(t.mpp_id, "cancelled", Some(t.id), t.counter_id)]).await?;
@@ -665,11 +671,14 @@ impl App {
         if tx.counter_busy(counter_id).await? {
             return Err(Error::refused(Refusal::TicketAtCounter));
         }
-        let Some((id, service_id)) =
-            tx.claim_next(c.mpp_id, day, counter_id, c.provider_id, actor.user_id, now).await?
-        else {
+        let Some(claimed) = tx.claim_next(c.mpp_id, day, counter_id, c.provider_id, actor.user_id, now).await? else {
             return Ok(None);
         };
+        let (id, service_id) = (claimed.id, claimed.service_id);
+        // The dashboards' rollups: one more call, and how long this visitor waited.
+        tx.bump_queue_day(service_id, c.mpp_id, claimed.day, QueueCount::Called, 1).await?;
+        let waited = (now - claimed.issued_at).num_seconds().max(0) as f64 / 60.0;
+        tx.add_queue_time(service_id, c.mpp_id, claimed.day, TimeKind::Wait, waited).await?;
         event(&mut tx, id, c.mpp_id, now, "called", Some(service_id), Some(counter_id), Some(actor.user_id), None)
             .await?;
         self.commit_and_publish(tx, vec![QueueEvent::new(c.mpp_id, "called", Some(id), Some(counter_id))]).await?;
@@ -721,6 +730,17 @@ impl App {
         if kind == "finished" {
             // The survey's population: people served, per service and day.
             tx.count_served(t.service_id, t.day, t.mpp_id, t.provider_id).await?;
+        }
+        match kind {
+            "finished" | "not_served" => {
+                let what = if kind == "finished" { QueueCount::Served } else { QueueCount::NotServed };
+                tx.bump_queue_day(t.service_id, t.mpp_id, t.day, what, 1).await?;
+                let from = t.started_at.or(t.called_at).unwrap_or(now);
+                let minutes = (now - from).num_seconds().max(0) as f64 / 60.0;
+                tx.add_queue_time(t.service_id, t.mpp_id, t.day, TimeKind::Service, minutes).await?;
+            }
+            "no_show" => tx.bump_queue_day(t.service_id, t.mpp_id, t.day, QueueCount::NoShow, 1).await?,
+            _ => {}
         }
         event(
             &mut tx,

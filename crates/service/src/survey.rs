@@ -634,6 +634,8 @@ impl App {
         };
         c.finish(()).map_err(Error::Invalid)?;
         let mut r = self.store.read().await?;
+        // A national actor may name any MPP: an unknown one is a 404, not a refused write.
+        r.mpp(mpp_id).await?.ok_or(Error::NotFound)?;
         let provider_id = match input.response_id {
             Some(id) => {
                 let (m, p) = r.survey_response_scope(id).await?.ok_or(Error::NotFound)?;

@@ -309,11 +309,16 @@ impl Tx {
     }
 
     /// Mark bookings never checked in on or before `day` as no-shows; returns
-    /// how many per service.
-    pub async fn mark_no_shows(&mut self, mpp_id: i64, day: NaiveDate, now: DateTime<Utc>) -> Result<Vec<(i64, i64)>> {
-        let per_service: Vec<(i64, i64)> = on_conn!(self, |c| sqlx::query_as(
-            "SELECT service_id, COUNT(*) FROM bookings WHERE mpp_id = $1 AND day <= $2 AND status = 'active'
-             GROUP BY service_id ORDER BY service_id"
+    /// how many per service and day.
+    pub async fn mark_no_shows(
+        &mut self,
+        mpp_id: i64,
+        day: NaiveDate,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<(i64, NaiveDate, i64)>> {
+        let per_service: Vec<(i64, NaiveDate, i64)> = on_conn!(self, |c| sqlx::query_as(
+            "SELECT service_id, day, COUNT(*) FROM bookings WHERE mpp_id = $1 AND day <= $2 AND status = 'active'
+             GROUP BY service_id, day ORDER BY service_id, day"
         )
         .bind(mpp_id)
         .bind(day)

@@ -32,6 +32,25 @@ fn standard_json(d: &ServiceData) -> Result<String> {
 }
 
 impl Tx {
+    /// Fill `standard_complete` for services saved before it existed (a no-op after the first start).
+    pub(crate) async fn backfill_standard_complete(&mut self) -> Result<()> {
+        let rows: Vec<(i64, String)> =
+            on_conn!(self, |c| sqlx::query_as("SELECT id, standard FROM services WHERE standard_complete IS NULL")
+                .fetch_all(c)
+                .await)?;
+        for (id, text) in rows {
+            let complete =
+                serde_json::from_str::<satuatap_domain::catalog::Standard>(&text).is_ok_and(|s| s.is_complete());
+            on_conn!(self, |c| sqlx::query("UPDATE services SET standard_complete = $2 WHERE id = $1")
+                .bind(id)
+                .bind(complete)
+                .execute(c)
+                .await
+                .map(|r| r.rows_affected()))?;
+        }
+        Ok(())
+    }
+
     /// Take the next catalogue revision (serialises catalogue writers briefly).
     async fn next_catalog_rev(&mut self) -> Result<i64> {
         Ok(on_conn!(self, |c| sqlx::query_scalar("UPDATE catalog_rev SET rev = rev + 1 WHERE id = 1 RETURNING rev")
@@ -109,8 +128,8 @@ impl Tx {
         let standard = standard_json(d)?;
         Ok(on_conn!(self, |c| sqlx::query_scalar(
             "INSERT INTO services (mpp_id, provider_id, code, category, name, name_en, summary, summary_en, bookable,
-                status, standard, rev, created_at, updated_at, queue_prefix)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'draft', $10, $11, $12, $12, $13) RETURNING id"
+                status, standard, rev, created_at, updated_at, queue_prefix, standard_complete)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'draft', $10, $11, $12, $12, $13, $14) RETURNING id"
         )
         .bind(mpp_id)
         .bind(d.provider_id)
@@ -125,6 +144,7 @@ impl Tx {
         .bind(rev)
         .bind(now)
         .bind(d.queue_prefix.as_deref())
+        .bind(d.standard.is_complete())
         .fetch_one(c)
         .await)?)
     }
@@ -134,7 +154,8 @@ impl Tx {
         let standard = standard_json(d)?;
         let r = on_conn!(self, |c| sqlx::query(
             "UPDATE services SET provider_id = $2, code = $3, category = $4, name = $5, name_en = $6, summary = $7,
-                summary_en = $8, bookable = $9, standard = $10, rev = $11, updated_at = $12, queue_prefix = $13
+                summary_en = $8, bookable = $9, standard = $10, rev = $11, updated_at = $12, queue_prefix = $13,
+                standard_complete = $14
              WHERE id = $1"
         )
         .bind(id)
@@ -150,6 +171,7 @@ impl Tx {
         .bind(rev)
         .bind(now)
         .bind(d.queue_prefix.as_deref())
+        .bind(d.standard.is_complete())
         .execute(c)
         .await
         .map(|r| r.rows_affected()))?;

@@ -175,6 +175,8 @@ impl Store {
         }
         let mut tx = self.begin().await?;
         tx.seed_registry().await?;
+        tx.seed_population().await?;
+        tx.backfill_standard_complete().await?;
         tx.commit().await
     }
 

@@ -10,6 +10,7 @@ pub mod db;
 mod error;
 pub mod model;
 
+pub mod access;
 pub mod audit;
 pub mod booking;
 pub mod catalog;
@@ -20,6 +21,8 @@ pub mod mpps;
 pub mod providers;
 pub mod queue;
 pub mod registry;
+pub mod rollout;
+pub mod stats;
 pub mod survey;
 pub mod users;
 

@@ -47,6 +47,15 @@ pub enum Transition {
     Cancel,
 }
 
+/// The ticket a counter just claimed.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Claimed {
+    pub id: i64,
+    pub service_id: i64,
+    pub day: NaiveDate,
+    pub issued_at: DateTime<Utc>,
+}
+
 impl Tx {
     /// The next number of a queue for a day; the row lock makes concurrent
     /// issuers wait, and a rolled-back ticket gives its number back.
@@ -132,7 +141,7 @@ impl Tx {
         provider_id: i64,
         officer_id: i64,
         now: DateTime<Utc>,
-    ) -> Result<Option<(i64, i64)>> {
+    ) -> Result<Option<Claimed>> {
         let lock = match self.engine() {
             Engine::Postgres => "FOR UPDATE SKIP LOCKED",
             Engine::Sqlite => "",
@@ -142,7 +151,7 @@ impl Tx {
                 target_counter_id = NULL, recalls = 0
              WHERE id = (SELECT t.id FROM tickets t WHERE {CALLABLE} ORDER BY t.queue_key, t.id LIMIT 1 {lock})
                AND status = 'waiting'
-             RETURNING id, service_id"
+             RETURNING id, service_id, day, issued_at"
         ));
         Ok(on_conn!(self, |c| sqlx::query_as(sql)
             .bind(mpp_id)

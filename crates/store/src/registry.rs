@@ -9,6 +9,12 @@ const REGENCIES: &str = include_str!("../registry/wilayah/regencies.csv");
 const DISTRICTS: &str = include_str!("../registry/wilayah/districts.csv");
 const HOLIDAYS: &str = include_str!("../registry/holidays/national.csv");
 
+/// District inside points and areas; regency and district shapes (MIT, see registry/geo).
+/// Read once by `service::atlas`, never per request.
+pub const GEO_DISTRICT_POINTS: &str = include_str!("../registry/geo/districts-geo.csv");
+pub const GEO_REGENCIES: &str = include_str!("../registry/geo/regencies.geojson");
+pub const GEO_DISTRICTS: &str = include_str!("../registry/geo/districts.geojson");
+
 fn rows(csv_text: &str) -> Result<Vec<csv::StringRecord>> {
     csv::Reader::from_reader(csv_text.as_bytes())
         .records()

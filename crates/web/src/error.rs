@@ -103,7 +103,7 @@ pub fn message_of(lang: Lang, e: &Error) -> String {
 }
 
 /// One field's problem, in both languages.
-#[derive(Serialize, utoipa::ToSchema)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 #[schema(as = ApiFieldError)]
 pub struct FieldMessage {
     pub field: String,
@@ -111,6 +111,9 @@ pub struct FieldMessage {
     pub code: &'static str,
     pub message: String,
     pub message_en: String,
+    /// For an imported file: the line with the problem (the header is line 1).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<usize>,
 }
 
 /// What went wrong, for programs (`code`) and people (`message`).
@@ -146,7 +149,7 @@ pub struct ApiError {
     code: &'static str,
     message: String,
     message_alt: String,
-    fields: Vec<(String, &'static str, String, String)>,
+    fields: Vec<FieldMessage>,
     /// A boxed slice: most refusals carry none, and the error stays small.
     details: Box<[(&'static str, String)]>,
     /// Seconds (u32 keeps the error small).
@@ -160,7 +163,13 @@ impl ApiError {
         let fields = match &e {
             Error::Invalid(errs) => errs
                 .iter()
-                .map(|f| (f.field.clone(), f.invalid.code(), lang.field_error(f), Lang::En.field_error(f)))
+                .map(|f| FieldMessage {
+                    field: f.field.clone(),
+                    code: f.invalid.code(),
+                    message: lang.field_error(f),
+                    message_en: Lang::En.field_error(f),
+                    line: f.line,
+                })
                 .collect(),
             _ => Vec::new(),
         };
@@ -250,11 +259,7 @@ impl IntoResponse for ApiError {
                 code: self.code,
                 message: self.message,
                 message_alt: self.message_alt,
-                fields: self
-                    .fields
-                    .into_iter()
-                    .map(|(field, code, message, message_en)| FieldMessage { field, code, message, message_en })
-                    .collect(),
+                fields: self.fields.into_iter().collect(),
                 details: self.details.into_vec().into_iter().collect(),
             },
         };

@@ -89,6 +89,14 @@ impl Lang {
 
     /// A sentence saying what is wrong with a field.
     pub fn field_error(self, e: &FieldError) -> String {
+        let what = self.field_problem(e);
+        match e.line {
+            Some(line) => self.ta("err-at-line", &[("line", &line.to_string()), ("field", &e.field), ("what", &what)]),
+            None => what,
+        }
+    }
+
+    fn field_problem(self, e: &FieldError) -> String {
         match &e.invalid {
             Invalid::Required => self.t("err-required"),
             Invalid::TooLong { max } => self.ta("err-too-long", &[("max", &max.to_string())]),

@@ -11,6 +11,7 @@ pub mod flash;
 pub mod i18n;
 pub mod pages;
 pub mod state;
+pub mod svg;
 pub mod throttle;
 
 use axum::Router;
@@ -25,7 +26,7 @@ use tower_http::trace::TraceLayer;
 
 pub use state::{AppState, WebConfig};
 
-use pages::{account, admin, booking, complaint, device, public, queue, survey};
+use pages::{account, admin, booking, complaint, device, national, public, queue, survey};
 
 /// The largest request body accepted (forms and JSON).
 pub const MAX_BODY: usize = 1024 * 1024;
@@ -135,6 +136,29 @@ pub fn router(state: AppState) -> Router {
         .route("/admin/perangkat/{id}/kode", post(admin::devices::repair))
         .route("/admin/perangkat/{id}/cabut", post(admin::devices::revoke))
         .route("/perangkat", get(device::form).post(device::pair))
+        .route("/nasional", get(national::programme))
+        .route("/nasional.csv", get(national::programme_csv_download))
+        .route("/nasional/wilayah/{code}", get(national::regency))
+        .route("/nasional/wilayah/{code}/kajian", get(national::study::study))
+        .route("/nasional/wilayah/{code}/kajian/cetak", get(national::study::study_print))
+        .route("/nasional/wilayah/{code}/kajian/pengaturan", post(national::study::save_settings))
+        .route("/nasional/wilayah/{code}/kajian/penduduk", post(national::study::save_population))
+        .route("/nasional/wilayah/{code}/kajian/penduduk.csv", get(national::study::population_csv))
+        .route("/nasional/jangkauan", get(national::study::ranking))
+        .route("/nasional/jangkauan.csv", get(national::study::ranking_csv))
+        .route("/nasional/dasbor", get(national::dashboard::dashboard))
+        .route("/nasional/dasbor.csv", get(national::dashboard::dashboard_csv_download))
+        .route("/nasional/dasbor/{slug}", get(national::dashboard::drill))
+        .route("/admin/nasional", get(national::register::home))
+        .route("/admin/nasional/usulan/{id}", post(national::register::decide))
+        .route("/admin/nasional/target", post(national::register::set_target))
+        .route("/admin/nasional/impor", post(national::register::import))
+        .route("/admin/nasional/ekspor.csv", get(national::register::export))
+        .route("/admin/nasional/wilayah/{code}", get(national::register::regency))
+        .route("/admin/nasional/wilayah/{code}/lokasi", post(national::register::create_location))
+        .route("/admin/nasional/lokasi/{id}", post(national::register::update_location))
+        .route("/admin/nasional/lokasi/{id}/peristiwa", post(national::register::add_event))
+        .route("/admin/nasional/peristiwa/{id}/hapus", post(national::register::delete_event))
         .route(
             "/admin/loket/{id}/layanan",
             get(admin::queue::counter_services).post(admin::queue::save_counter_services),
@@ -163,6 +187,9 @@ pub fn router(state: AppState) -> Router {
         // minutes for all of it (three attachments over a slow phone line).
         .layer(RequestBodyTimeoutLayer::new(read_timeout))
         .layer(RequestBodyDeadlineLayer::new(BODY_DEADLINE))
+        // Pages go gzipped to browsers that ask (the national map is ~370 KB of
+        // SVG, ~100 KB gzipped); event streams and images are left as they are.
+        .layer(tower_http::compression::CompressionLayer::new())
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }

@@ -38,6 +38,8 @@ fn allowed(spec: &str) -> Vec<bool> {
 
 struct Ctx {
     bogor: i64,
+    /// MPP Kota Bogor's location in the national register.
+    location: i64,
     imigrasi: i64,
     counter: i64,
     service: Value,
@@ -53,7 +55,12 @@ async fn setup(t: &TestApp, national: &Session) -> Ctx {
     let service = page["services"][0].clone();
     let (_, agencies) = t.get_json("/api/v1/agencies").await;
     let agency = agencies[0].clone();
-    Ctx { bogor, imigrasi, counter, service, agency }
+    let (_, register) = t.get_json("/api/v1/rollout/regencies/32.71").await;
+    let location = register["locations"].as_array().unwrap().iter().find(|l| l["name"] == "MPP Graha Tiyasa").unwrap()
+        ["id"]
+        .as_i64()
+        .unwrap();
+    Ctx { bogor, location, imigrasi, counter, service, agency }
 }
 
 /// The service as a full update body, renamed.
@@ -107,6 +114,20 @@ async fn every_write_route_allows_exactly_the_roles_it_should() {
             )
             .await;
         let (_, token) = national.post("/api/v1/tokens", json!({"name": format!("t{i}"), "user_id": officer_id})).await;
+        // The national register: a fresh event to delete and a fresh proposal to decide.
+        let (_, loc) = national
+            .post(
+                &format!("/api/v1/rollout/locations/{}/events", c.location),
+                json!({"stage": "operating", "date": format!("2026-10-0{}", i + 1)}),
+            )
+            .await;
+        let event = loc["events"].as_array().unwrap().iter().map(|e| e["id"].as_i64().unwrap()).max().unwrap();
+        let (_, proposal) = s[4]
+            .post(
+                "/api/v1/rollout/regencies/32.71/proposals",
+                json!({"kind": "event", "location_id": c.location, "event": {"stage": "operating", "date": "2026-09-01"}}),
+            )
+            .await;
         let cases: Vec<(Method, String, Option<Value>, &str)> = vec![
             (
                 Method::POST,
@@ -224,6 +245,47 @@ async fn every_write_route_allows_exactly_the_roles_it_should() {
                 Some(json!({"capacity_per_slot": 5 + i})),
                 "nmp",
             ),
+            // The national side: the register is the national admin's, proposals the
+            // regency's MPP manager's; a regency's study settings are both of theirs.
+            (
+                Method::POST,
+                "/api/v1/rollout/regencies/32.71/locations".into(),
+                Some(json!({"name": format!("Gerai Uji {tag}"), "role": "branch"})),
+                "n",
+            ),
+            (Method::PUT, "/api/v1/rollout/targets".into(), Some(json!({"year": 2030 + i, "regencies": 400})), "n"),
+            (
+                Method::POST,
+                "/api/v1/rollout/import".into(),
+                Some(
+                    json!({"csv": "regency_code,regency_name,mpp_name,event,date,date_precision,source_url,notes\n11.01,Kabupaten Simeulue,,planned,2027-01-01,year,,\n"}),
+                ),
+                "n",
+            ),
+            (Method::DELETE, format!("/api/v1/rollout/events/{event}"), None, "n"),
+            (
+                Method::POST,
+                "/api/v1/rollout/regencies/32.71/proposals".into(),
+                Some(
+                    json!({"kind": "event", "location_id": c.location, "event": {"stage": "operating", "date": "2026-08-01"}}),
+                ),
+                "m",
+            ),
+            (Method::GET, "/api/v1/rollout/proposals".into(), None, "nmM"),
+            (
+                Method::POST,
+                format!("/api/v1/rollout/proposals/{}/decision", proposal["id"]),
+                Some(json!({"decision": "reject"})),
+                "n",
+            ),
+            (Method::PUT, "/api/v1/access/regencies/32.71/settings".into(), Some(json!({"radius_km": 5 + i})), "nm"),
+            (
+                Method::PUT,
+                "/api/v1/access/regencies/32.71/population".into(),
+                Some(json!([{"district_code": "32.71.01", "population": 100_000 + i}])),
+                "nm",
+            ),
+            (Method::GET, "/api/v1/national/bookings".into(), None, "n"),
         ];
         for (method, path, body, spec) in cases {
             let ok = allowed(spec)[i];

@@ -8,6 +8,7 @@ mod catalogue;
 mod complaint;
 mod hardening;
 mod input;
+mod national;
 mod queue;
 mod registry;
 mod security;

@@ -109,6 +109,7 @@ async fn sqlite_template(fp: &str) -> String {
     let _ = std::fs::remove_dir_all(&build);
     let app = satuatap::open(&settings(build.clone(), None)).await.expect("open template");
     app.load_demo().await.expect("demo data");
+    app.load_demo_rollout().await.expect("demo rollout register");
     app.store.close().await;
     // Fold the WAL into the file so one copy carries everything.
     let db = build.join("satuatap.db");
@@ -155,6 +156,7 @@ async fn pg_template(fp: &str) -> String {
         let dir = scratch().join(format!("pg-build-{}", std::process::id()));
         let app = satuatap::open(&settings(dir, Some(pg_url(&building)))).await.expect("open template");
         app.load_demo().await.expect("demo data");
+        app.load_demo_rollout().await.expect("demo rollout register");
         app.store.close().await;
         sqlx::query(sqlx::AssertSqlSafe(format!("ALTER DATABASE \"{building}\" RENAME TO \"{name}\"")))
             .execute(&mut admin)

@@ -325,6 +325,10 @@ async fn suggestions_become_follow_ups_and_stay_within_their_mpp() {
     let (s, _) =
         manager.post(&format!("/api/v1/mpps/{}/followups", d.mpp), json!({"title": "x", "owner_id": stranger})).await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    // A national admin may name any MPP, but one that does not exist is a 404, never a refused write.
+    let national = t.session(accounts::NATIONAL).await;
+    let (s, e) = national.post("/api/v1/mpps/-9223372036854775808/followups", json!({"title": "mÆ"})).await;
+    assert_eq!(s, StatusCode::NOT_FOUND, "{e}");
     // A follow-up may start with its note and status; an unknown status is refused.
     let (s, f) = manager
         .post(

@@ -134,6 +134,22 @@ impl App {
         if !tx.set_complaint_state(&state, now).await? {
             return Err(Error::refused(Refusal::ComplaintChanged));
         }
+        // Deadlines met, for the dashboards: the verification (its first decision)
+        // and the answer, each on time or late, in the month it happened.
+        let month = satuatap_store::stats::month_of(now.with_timezone(&tz).date_naive());
+        match action {
+            Action::Forward | Action::NotAuthority | Action::Archive
+                if matches!(from, Status::Submitted | Status::Postponed) =>
+            {
+                let on_time = row.verify_due_at.is_none_or(|due| now <= due);
+                tx.count_complaint_deadline(row.mpp_id, month, false, on_time).await?;
+            }
+            Action::Answer => {
+                let on_time = row.answer_due_at.is_none_or(|due| now <= due);
+                tx.count_complaint_deadline(row.mpp_id, month, true, on_time).await?;
+            }
+            _ => {}
+        }
         let event = tx
             .insert_complaint_event(
                 &NewComplaintEvent {

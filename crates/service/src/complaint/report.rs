@@ -84,6 +84,8 @@ impl App {
             verify_due_at,
         };
         let id = tx.insert_complaint(&new, now).await?;
+        tx.count_complaint_received(mpp_id, satuatap_store::stats::month_of(now.with_timezone(&tz).date_naive()))
+            .await?;
         let event = tx
             .insert_complaint_event(
                 &NewComplaintEvent {

@@ -193,6 +193,54 @@ mod tests {
 
     use super::*;
 
+    /// Schemas are named by their type's name, so two types of one name would
+    /// silently share one schema (one of them described wrongly). Read every
+    /// `ToSchema` type from the sources and refuse a repeated name.
+    #[test]
+    fn no_two_schema_types_share_a_name() {
+        fn walk(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+            for e in std::fs::read_dir(dir).expect("source dir").flatten() {
+                let p = e.path();
+                if p.is_dir() {
+                    walk(&p, out);
+                } else if p.extension().is_some_and(|x| x == "rs") {
+                    out.push(p);
+                }
+            }
+        }
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        let mut files = Vec::new();
+        for c in ["domain", "service", "web"] {
+            walk(&root.join(c).join("src"), &mut files);
+        }
+        let mut seen: std::collections::HashMap<String, String> = Default::default();
+        for f in files {
+            let text = std::fs::read_to_string(&f).expect("source");
+            let mut pending: Option<Option<String>> = None;
+            for line in text.lines().map(str::trim) {
+                if line.starts_with("#[derive(") && line.contains("ToSchema") {
+                    pending = Some(None);
+                } else if let (Some(p), Some(rest)) = (pending.as_mut(), line.strip_prefix("#[schema(as = ")) {
+                    *p = Some(rest.trim_end_matches(")]").rsplit("::").next().unwrap_or(rest).to_string());
+                } else if let Some(p) =
+                    pending.take_if(|_| line.starts_with("pub struct ") || line.starts_with("pub enum "))
+                {
+                    let name =
+                        line.split_whitespace().nth(2).unwrap_or("").split(['<', '{', '(', ';']).next().unwrap_or("");
+                    let name = p.unwrap_or_else(|| name.to_string());
+                    let at = f.display().to_string();
+                    if let Some(before) = seen.insert(name.clone(), at.clone()) {
+                        assert_eq!(
+                            before, at,
+                            "schema `{name}` is defined in {before} and in {at}: rename one or add #[schema(as = …)]"
+                        );
+                    }
+                }
+            }
+        }
+        assert!(seen.len() > 50, "found only {} schema types", seen.len());
+    }
+
     fn doc() -> Value {
         serde_json::from_str(&crate::api::openapi_json()).expect("the document is JSON")
     }

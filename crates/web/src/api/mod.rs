@@ -9,6 +9,7 @@ pub mod complaint;
 pub mod devices;
 pub mod doc;
 pub mod dto;
+pub mod national;
 pub mod public;
 pub mod queue;
 pub mod survey;
@@ -204,6 +205,24 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(complaint::rate))
         .routes(routes!(complaint::reopen))
         .routes(routes!(complaint::reporter_attachment))
+        .routes(routes!(national::programme))
+        .routes(routes!(national::regency))
+        .routes(routes!(national::create_location))
+        .routes(routes!(national::update_location))
+        .routes(routes!(national::add_event))
+        .routes(routes!(national::delete_event))
+        .routes(routes!(national::targets, national::set_target))
+        .routes(routes!(national::propose))
+        .routes(routes!(national::proposals))
+        .routes(routes!(national::decide))
+        .routes(routes!(national::import))
+        .routes(routes!(national::export))
+        .routes(routes!(national::study))
+        .routes(routes!(national::settings, national::set_settings))
+        .routes(routes!(national::set_population))
+        .routes(routes!(national::ranking))
+        .routes(routes!(national::dashboard))
+        .routes(routes!(national::bookings))
         .route("/openapi.json", get(openapi))
         .fallback(api_not_found)
 }
@@ -258,6 +277,7 @@ async fn api_not_found(c: Ctx) -> impl IntoResponse {
         (name = "queue", description = "Walk-in tickets, display boards (server-sent events) and counter consoles"),
         (name = "booking", description = "Visit slots, bookings (never overbooked), check-in and the waiting room"),
         (name = "survey", description = "The satisfaction survey (SKM), IKM reports and follow-ups"),
+        (name = "national", description = "The national side: the rollout register of every regency, the accessibility study, the ministry's dashboard across MPPs"),
         (name = "complaints", description = "Complaints on the SP4N-LAPOR! model: filing, tracking, verification, answers, export"),
     )
 )]

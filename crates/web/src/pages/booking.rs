@@ -343,8 +343,19 @@ pub struct DayParam {
 
 async fn day_page(s: &AppState, c: &Ctx, p: &DayParam, revealed: Option<RevealedBooking>) -> PageResult {
     let a = staff(c)?;
-    let mpp_id =
-        p.mpp.as_deref().and_then(|v| v.parse().ok()).or(a.mpp_id).ok_or(WebError::In(c.lang, Error::Forbidden))?;
+    let chosen = p.mpp.as_deref().and_then(|v| v.parse().ok()).or(a.mpp_id);
+    if chosen.is_none() && a.is_national() {
+        // The national admin starts from every MPP's bookings, then picks one.
+        return super::national::dashboard::across(
+            s,
+            c,
+            &a,
+            super::national::dashboard::Across::Bookings,
+            "/admin/pemesanan",
+        )
+        .await;
+    }
+    let mpp_id = chosen.ok_or(WebError::In(c.lang, Error::Forbidden))?;
     let m = s.app.mpp(mpp_id).await.web(c)?;
     let day = p.hari.as_deref().and_then(|d| d.parse().ok()).unwrap_or_else(|| s.app.local_day(&m));
     let rows = s.app.day_bookings(&a, mpp_id, day).await.web(c)?;

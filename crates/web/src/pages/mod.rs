@@ -6,6 +6,7 @@ pub mod admin;
 pub mod booking;
 pub mod complaint;
 pub mod device;
+pub mod national;
 pub mod public;
 pub mod queue;
 pub mod survey;
@@ -160,6 +161,74 @@ pub fn open_text(lang: impl Into<Lang>, s: &OpenStatus, now: &NaiveDateTime, zon
             (false, lang.ta("closed-opens", &[("when", &when), ("time", &fmt_time(&at.time())), ("zone", zone)]))
         }
         OpenStatus::Closed { opens_at: None } => (false, lang.t("closed-no-hours")),
+    }
+}
+
+/// A whole number however a template borrowed it.
+pub trait IntLike {
+    fn as_i64(&self) -> i64;
+}
+
+macro_rules! int_like {
+    ($($t:ty),*) => {$(
+        impl IntLike for $t {
+            fn as_i64(&self) -> i64 {
+                i64::try_from(*self).unwrap_or(i64::MAX)
+            }
+        }
+    )*};
+}
+int_like!(i64, i32, u32, u64, usize);
+
+impl<T: IntLike + ?Sized> IntLike for &T {
+    fn as_i64(&self) -> i64 {
+        (**self).as_i64()
+    }
+}
+
+/// Two texts equal, however a template borrowed them.
+pub fn same_str(a: impl AsRef<str>, b: impl AsRef<str>) -> bool {
+    a.as_ref() == b.as_ref()
+}
+
+/// A whole number with the language's thousands separator: `1.144.108` / `1,144,108`.
+pub fn fmt_int(lang: impl Into<Lang>, n: impl IntLike) -> String {
+    let lang: Lang = lang.into();
+    let n = n.as_i64();
+    let digits = n.unsigned_abs().to_string();
+    let sep = if lang == Lang::En { ',' } else { '.' };
+    let mut out = String::new();
+    for (i, ch) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(sep);
+        }
+        out.push(ch);
+    }
+    if n < 0 { format!("-{out}") } else { out }
+}
+
+/// A decimal with `places` digits and the language's decimal mark: `62,3` / `62.3`.
+pub fn fmt_dec(lang: impl Into<Lang>, x: impl std::borrow::Borrow<f64>, places: usize) -> String {
+    let lang: Lang = lang.into();
+    let s = format!("{:.*}", places, *x.borrow());
+    if lang == Lang::En { s } else { s.replace('.', ",") }
+}
+
+/// A share (0–1) as a percentage with one decimal, or a dash without a base.
+pub fn fmt_pct(lang: impl Into<Lang>, share: impl std::borrow::Borrow<Option<f64>>) -> String {
+    let lang: Lang = lang.into();
+    match *share.borrow() {
+        Some(x) => format!("{} %", fmt_dec(lang, x * 100.0, 1)),
+        None => "—".into(),
+    }
+}
+
+/// Minutes (a rollup's bucket edge), or a dash.
+pub fn fmt_minutes(lang: impl Into<Lang>, m: impl std::borrow::Borrow<Option<f64>>) -> String {
+    let lang: Lang = lang.into();
+    match *m.borrow() {
+        Some(x) => format!("{} {}", fmt_dec(lang, x, 0), lang.t("unit-minutes")),
+        None => "—".into(),
     }
 }
 

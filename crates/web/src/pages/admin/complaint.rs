@@ -76,6 +76,17 @@ pub async fn list(State(s): State<AppState>, c: Ctx, Query(p): Query<ListParams>
     let status = p.status.clone().unwrap_or_default();
     let overdue_only = p.terlambat.as_deref().is_some_and(|v| !v.is_empty() && v != "0");
     let Some(mpp_id) = mpp_id else {
+        if a.is_national() {
+            // The national admin starts from every MPP's deadlines, then picks one.
+            return crate::pages::national::dashboard::across(
+                &s,
+                &c,
+                &a,
+                crate::pages::national::dashboard::Across::Complaints,
+                "/admin/pengaduan",
+            )
+            .await;
+        }
         return render(ListPage {
             c: &c,
             nav: nav(&a, "/admin/pengaduan"),

@@ -34,6 +34,8 @@ pub fn nav(a: &Actor, current: &str) -> Vec<NavItem> {
     let mut items: Vec<(String, &'static str)> = vec![("/admin".into(), "admin-dashboard")];
     match a.role {
         Role::NationalAdmin => {
+            items.push(("/nasional/dasbor".into(), "admin-national-dashboard"));
+            items.push(("/admin/nasional".into(), "admin-register"));
             items.push(("/admin/mpp".into(), "admin-mpps"));
             items.push(("/admin/lembaga".into(), "admin-agencies"));
             items.push(("/admin/layanan".into(), "admin-services"));
@@ -50,6 +52,7 @@ pub fn nav(a: &Actor, current: &str) -> Vec<NavItem> {
                 items.push((format!("/admin/mpp/{m}/libur"), "admin-closures"));
                 items.push((format!("/admin/mpp/{m}/antrean"), "admin-queue"));
                 items.push((format!("/admin/mpp/{m}/perangkat"), "admin-devices"));
+                items.push(("/admin/nasional".into(), "admin-register-manager"));
             }
             items.push(("/admin/pengguna".into(), "admin-users"));
             items.push(("/admin/token".into(), "admin-tokens"));
@@ -75,6 +78,8 @@ pub fn nav(a: &Actor, current: &str) -> Vec<NavItem> {
             items.push(("/admin/pemesanan".into(), "admin-bookings"));
         }
         items.push(("/konsol".into(), "q-console-title"));
+    } else {
+        items.push(("/admin/pemesanan".into(), "admin-bookings"));
     }
     items.push(("/akun/sandi".into(), "password-change-title"));
     items.into_iter().map(|(href, key)| NavItem { current: href == current, href, key }).collect()

@@ -145,6 +145,17 @@ async fn admin_page(s: &AppState, c: &Ctx, p: &AdminParams, errors: FormErrors) 
     let nav = nav(&a, "/admin/survei");
     let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
     let Some(m) = mpp_of(s, c, &a, p.mpp.as_deref()).await? else {
+        if a.is_national() {
+            // The national admin starts from every MPP's IKM, then picks one.
+            return crate::pages::national::dashboard::across(
+                s,
+                c,
+                &a,
+                crate::pages::national::dashboard::Across::Surveys,
+                "/admin/survei",
+            )
+            .await;
+        }
         let choose = s.app.managed_mpps(&a).await.web(c)?;
         return render(SurveyAdmin {
             c,
@@ -437,7 +448,7 @@ pub async fn paper_submit(State(s): State<AppState>, c: Ctx, body: axum::body::B
 }
 
 fn field_required(name: &str) -> satuatap_domain::FieldError {
-    satuatap_domain::FieldError { field: name.into(), invalid: satuatap_domain::Invalid::Required }
+    satuatap_domain::FieldError::new(name, satuatap_domain::Invalid::Required)
 }
 
 // --- one-time codes ---------------------------------------------------------------------

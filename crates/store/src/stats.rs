@@ -1,0 +1,451 @@
+//! Rollups behind the dashboards: per service and day, tickets issued, called
+//! and how they ended, with histograms of waiting and service times; per MPP
+//! and month, complaint deadlines met. Each is bumped in the transaction of the
+//! step it counts, so the figures always equal the raw rows, and any period is
+//! a sum over days (or months) instead of a scan of tickets.
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+use crate::{Engine, Result, Tx, on_conn};
+
+/// Upper edges (minutes) of the time histogram's buckets; the last bucket is open.
+pub const BUCKET_EDGES: [f64; 23] = [
+    1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0, 12.0, 15.0, 20.0, 25.0, 30.0, 40.0, 50.0, 60.0, 75.0, 90.0, 120.0, 150.0,
+    180.0, 240.0, 360.0,
+];
+
+/// The bucket a duration in minutes falls in.
+pub fn bucket_of(minutes: f64) -> i64 {
+    BUCKET_EDGES.iter().position(|e| minutes < *e).unwrap_or(BUCKET_EDGES.len()) as i64
+}
+
+/// A counter of `queue_day_stats`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum QueueCount {
+    Issued,
+    FromBooking,
+    Called,
+    Served,
+    NotServed,
+    NoShow,
+    Cancelled,
+    /// A booking whose day passed without a check-in.
+    BookingNoShow,
+    /// A booking its holder cancelled (counted on the visit's day).
+    BookingCancelled,
+}
+
+impl QueueCount {
+    fn column(self) -> &'static str {
+        match self {
+            QueueCount::Issued => "issued",
+            QueueCount::FromBooking => "from_booking",
+            QueueCount::Called => "called",
+            QueueCount::Served => "served",
+            QueueCount::NotServed => "not_served",
+            QueueCount::NoShow => "no_show",
+            QueueCount::Cancelled => "cancelled",
+            QueueCount::BookingNoShow => "booking_no_show",
+            QueueCount::BookingCancelled => "booking_cancelled",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TimeKind {
+    Wait,
+    Service,
+}
+
+impl TimeKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TimeKind::Wait => "wait",
+            TimeKind::Service => "service",
+        }
+    }
+}
+
+/// One MPP's queue figures for a period.
+#[derive(Debug, Clone, Default, Serialize, sqlx::FromRow)]
+pub struct QueueTotals {
+    pub mpp_id: i64,
+    pub issued: i64,
+    pub from_booking: i64,
+    pub called: i64,
+    pub served: i64,
+    pub not_served: i64,
+    pub no_show: i64,
+    pub cancelled: i64,
+    pub booking_no_show: i64,
+    pub booking_cancelled: i64,
+}
+
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct HistRow {
+    pub mpp_id: i64,
+    pub kind: String,
+    pub bucket: i64,
+    pub n: i64,
+}
+
+#[derive(Debug, Clone, Default, Serialize, sqlx::FromRow)]
+pub struct ComplaintTotals {
+    pub mpp_id: i64,
+    pub received: i64,
+    pub verified: i64,
+    pub verified_on_time: i64,
+    pub answered: i64,
+    pub answered_on_time: i64,
+}
+
+/// One service's day of queue figures (for [`Tx::add_queue_history`]).
+#[derive(Debug, Clone)]
+pub struct QueueTotalsOfDay {
+    pub service_id: i64,
+    pub day: NaiveDate,
+    pub t: QueueTotals,
+}
+
+/// A histogram cell (for [`Tx::add_queue_history`]).
+#[derive(Debug, Clone)]
+pub struct TimeCell {
+    pub service_id: i64,
+    pub mpp_id: i64,
+    pub day: NaiveDate,
+    pub kind: TimeKind,
+    pub bucket: i64,
+    pub n: i64,
+}
+
+#[derive(Debug, Clone, Default, Serialize, sqlx::FromRow)]
+pub struct DayBookings {
+    pub mpp_id: i64,
+    pub booked: i64,
+    pub capacity: i64,
+}
+
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct MonthIssued {
+    pub mpp_id: i64,
+    pub month: String,
+    pub issued: i64,
+}
+
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct CatalogueCounts {
+    pub mpp_id: i64,
+    pub providers: i64,
+    pub published: i64,
+    /// Published services whose standard has all 14 components.
+    pub complete: i64,
+    pub bookable: i64,
+}
+
+fn sum(col: &str) -> String {
+    format!("CAST(COALESCE(SUM({col}), 0) AS BIGINT) AS {col}")
+}
+
+impl Tx {
+    /// Add `n` to one counter of a service's day.
+    pub async fn bump_queue_day(
+        &mut self,
+        service_id: i64,
+        mpp_id: i64,
+        day: NaiveDate,
+        what: QueueCount,
+        n: i64,
+    ) -> Result<()> {
+        let col = what.column();
+        let sql = sqlx::AssertSqlSafe(format!(
+            "INSERT INTO queue_day_stats (service_id, day, mpp_id, {col}) VALUES ($1, $2, $3, $4)
+             ON CONFLICT (service_id, day) DO UPDATE SET {col} = queue_day_stats.{col} + $4"
+        ));
+        on_conn!(self, |c| sqlx::query(sql)
+            .bind(service_id)
+            .bind(day)
+            .bind(mpp_id)
+            .bind(n)
+            .execute(c)
+            .await
+            .map(|r| r.rows_affected()))?;
+        Ok(())
+    }
+
+    /// Count one waiting or service time in its bucket.
+    pub async fn add_queue_time(
+        &mut self,
+        service_id: i64,
+        mpp_id: i64,
+        day: NaiveDate,
+        kind: TimeKind,
+        minutes: f64,
+    ) -> Result<()> {
+        on_conn!(self, |c| sqlx::query(
+            "INSERT INTO queue_time_hist (service_id, day, kind, bucket, mpp_id, n) VALUES ($1, $2, $3, $4, $5, 1)
+             ON CONFLICT (service_id, day, kind, bucket) DO UPDATE SET n = queue_time_hist.n + 1"
+        )
+        .bind(service_id)
+        .bind(day)
+        .bind(kind.as_str())
+        .bind(bucket_of(minutes))
+        .bind(mpp_id)
+        .execute(c)
+        .await
+        .map(|r| r.rows_affected()))?;
+        Ok(())
+    }
+
+    /// Count a verification (`answer` false) or an answer, on time or late, in its month.
+    pub async fn count_complaint_deadline(
+        &mut self,
+        mpp_id: i64,
+        month: NaiveDate,
+        answer: bool,
+        on_time: bool,
+    ) -> Result<()> {
+        let (all, ok) = if answer { ("answered", "answered_on_time") } else { ("verified", "verified_on_time") };
+        let sql = sqlx::AssertSqlSafe(format!(
+            "INSERT INTO complaint_month_stats (mpp_id, month, {all}, {ok}) VALUES ($1, $2, 1, $3)
+             ON CONFLICT (mpp_id, month) DO UPDATE SET {all} = complaint_month_stats.{all} + 1,
+                {ok} = complaint_month_stats.{ok} + $3"
+        ));
+        on_conn!(self, |c| sqlx::query(sql)
+            .bind(mpp_id)
+            .bind(month)
+            .bind(i64::from(on_time))
+            .execute(c)
+            .await
+            .map(|r| r.rows_affected()))?;
+        Ok(())
+    }
+
+    /// Count one report filed, in its month.
+    pub async fn count_complaint_received(&mut self, mpp_id: i64, month: NaiveDate) -> Result<()> {
+        on_conn!(self, |c| sqlx::query(
+            "INSERT INTO complaint_month_stats (mpp_id, month, received) VALUES ($1, $2, 1)
+             ON CONFLICT (mpp_id, month) DO UPDATE SET received = complaint_month_stats.received + 1"
+        )
+        .bind(mpp_id)
+        .bind(month)
+        .execute(c)
+        .await
+        .map(|r| r.rows_affected()))?;
+        Ok(())
+    }
+
+    /// Seats booked and offered per MPP on one day (from the slots, which hold the counts).
+    pub async fn bookings_on(&mut self, day: NaiveDate) -> Result<Vec<DayBookings>> {
+        Ok(on_conn!(self, |c| sqlx::query_as(
+            "SELECT mpp_id, CAST(SUM(booked) AS BIGINT) AS booked, CAST(SUM(capacity) AS BIGINT) AS capacity
+             FROM slots WHERE day = $1 GROUP BY mpp_id ORDER BY mpp_id"
+        )
+        .bind(day)
+        .fetch_all(c)
+        .await)?)
+    }
+
+    /// Add whole days of history at once (the demo's past): one row per service
+    /// and day with every counter, and histogram cells `(service, day, kind, bucket, n)`.
+    pub async fn add_queue_history(&mut self, days: &[QueueTotalsOfDay], times: &[TimeCell]) -> Result<()> {
+        for chunk in days.chunks(400) {
+            on_conn!(self, |c| {
+                let mut b = sqlx::QueryBuilder::new(
+                    "INSERT INTO queue_day_stats (service_id, day, mpp_id, issued, from_booking, called, served, \
+                     not_served, no_show, cancelled, booking_no_show, booking_cancelled) ",
+                );
+                b.push_values(chunk, |mut row, d| {
+                    row.push_bind(d.service_id)
+                        .push_bind(d.day)
+                        .push_bind(d.t.mpp_id)
+                        .push_bind(d.t.issued)
+                        .push_bind(d.t.from_booking)
+                        .push_bind(d.t.called)
+                        .push_bind(d.t.served)
+                        .push_bind(d.t.not_served)
+                        .push_bind(d.t.no_show)
+                        .push_bind(d.t.cancelled)
+                        .push_bind(d.t.booking_no_show)
+                        .push_bind(d.t.booking_cancelled);
+                });
+                b.push(
+                    " ON CONFLICT (service_id, day) DO UPDATE SET issued = queue_day_stats.issued + excluded.issued, \
+                     from_booking = queue_day_stats.from_booking + excluded.from_booking, \
+                     called = queue_day_stats.called + excluded.called, served = queue_day_stats.served + excluded.served, \
+                     not_served = queue_day_stats.not_served + excluded.not_served, \
+                     no_show = queue_day_stats.no_show + excluded.no_show, \
+                     cancelled = queue_day_stats.cancelled + excluded.cancelled, \
+                     booking_no_show = queue_day_stats.booking_no_show + excluded.booking_no_show, \
+                     booking_cancelled = queue_day_stats.booking_cancelled + excluded.booking_cancelled",
+                );
+                b.build().execute(c).await.map(|r| r.rows_affected())
+            })?;
+        }
+        for chunk in times.chunks(800) {
+            on_conn!(self, |c| {
+                let mut b =
+                    sqlx::QueryBuilder::new("INSERT INTO queue_time_hist (service_id, day, kind, bucket, mpp_id, n) ");
+                b.push_values(chunk, |mut row, t| {
+                    row.push_bind(t.service_id)
+                        .push_bind(t.day)
+                        .push_bind(t.kind.as_str())
+                        .push_bind(t.bucket)
+                        .push_bind(t.mpp_id)
+                        .push_bind(t.n);
+                });
+                b.push(" ON CONFLICT (service_id, day, kind, bucket) DO UPDATE SET n = queue_time_hist.n + excluded.n");
+                b.build().execute(c).await.map(|r| r.rows_affected())
+            })?;
+        }
+        Ok(())
+    }
+
+    /// Add a month of complaint figures at once (the demo's past).
+    pub async fn add_complaint_month(&mut self, t: &ComplaintTotals, month: NaiveDate) -> Result<()> {
+        on_conn!(self, |c| {
+            sqlx::query(
+            "INSERT INTO complaint_month_stats (mpp_id, month, received, verified, verified_on_time, answered, answered_on_time)
+             VALUES ($1, $2, $3, $4, $5, $6, $7)
+             ON CONFLICT (mpp_id, month) DO UPDATE SET received = complaint_month_stats.received + $3,
+                verified = complaint_month_stats.verified + $4, verified_on_time = complaint_month_stats.verified_on_time + $5,
+                answered = complaint_month_stats.answered + $6, answered_on_time = complaint_month_stats.answered_on_time + $7"
+        )
+        .bind(t.mpp_id)
+        .bind(month)
+        .bind(t.received)
+        .bind(t.verified)
+        .bind(t.verified_on_time)
+        .bind(t.answered)
+        .bind(t.answered_on_time)
+        .execute(c)
+        .await
+        .map(|r| r.rows_affected())
+        })?;
+        Ok(())
+    }
+
+    /// Queue figures per MPP for the days `from..=to`.
+    pub async fn queue_totals(&mut self, from: NaiveDate, to: NaiveDate) -> Result<Vec<QueueTotals>> {
+        let cols: Vec<String> = [
+            "issued",
+            "from_booking",
+            "called",
+            "served",
+            "not_served",
+            "no_show",
+            "cancelled",
+            "booking_no_show",
+            "booking_cancelled",
+        ]
+        .iter()
+        .map(|c| sum(c))
+        .collect();
+        let sql = sqlx::AssertSqlSafe(format!(
+            "SELECT mpp_id, {} FROM queue_day_stats WHERE day >= $1 AND day <= $2 GROUP BY mpp_id ORDER BY mpp_id",
+            cols.join(", ")
+        ));
+        Ok(on_conn!(self, |c| sqlx::query_as(sql).bind(from).bind(to).fetch_all(c).await)?)
+    }
+
+    /// Waiting and service time histograms per MPP for the days `from..=to`.
+    pub async fn queue_hists(&mut self, from: NaiveDate, to: NaiveDate) -> Result<Vec<HistRow>> {
+        Ok(on_conn!(self, |c| sqlx::query_as(
+            "SELECT mpp_id, kind, bucket, CAST(SUM(n) AS BIGINT) AS n FROM queue_time_hist
+             WHERE day >= $1 AND day <= $2 GROUP BY mpp_id, kind, bucket ORDER BY mpp_id, kind, bucket"
+        )
+        .bind(from)
+        .bind(to)
+        .fetch_all(c)
+        .await)?)
+    }
+
+    /// Complaint deadlines met per MPP for the months starting `from..=to`.
+    pub async fn complaint_totals(&mut self, from: NaiveDate, to: NaiveDate) -> Result<Vec<ComplaintTotals>> {
+        let cols: Vec<String> = ["received", "verified", "verified_on_time", "answered", "answered_on_time"]
+            .iter()
+            .map(|c| sum(c))
+            .collect();
+        let sql = sqlx::AssertSqlSafe(format!(
+            "SELECT mpp_id, {} FROM complaint_month_stats WHERE month >= $1 AND month <= $2 GROUP BY mpp_id",
+            cols.join(", ")
+        ));
+        Ok(on_conn!(self, |c| sqlx::query_as(sql).bind(from).bind(to).fetch_all(c).await)?)
+    }
+
+    /// Tickets issued per MPP and month (`YYYY-MM`), for trend lines.
+    pub async fn issued_by_month(&mut self, from: NaiveDate, to: NaiveDate) -> Result<Vec<MonthIssued>> {
+        let month = match self.engine() {
+            Engine::Sqlite => "substr(day, 1, 7)",
+            Engine::Postgres => "to_char(day, 'YYYY-MM')",
+        };
+        let sql = sqlx::AssertSqlSafe(format!(
+            "SELECT mpp_id, {month} AS month, CAST(SUM(issued) AS BIGINT) AS issued FROM queue_day_stats
+             WHERE day >= $1 AND day <= $2 GROUP BY mpp_id, {month} ORDER BY mpp_id, month"
+        ));
+        Ok(on_conn!(self, |c| sqlx::query_as(sql).bind(from).bind(to).fetch_all(c).await)?)
+    }
+
+    /// Active providers and published services per MPP (the catalogue as it is now).
+    pub async fn catalogue_counts(&mut self) -> Result<Vec<CatalogueCounts>> {
+        Ok(on_conn!(self, |c| sqlx::query_as(
+            "SELECT m.id AS mpp_id,
+                    (SELECT COUNT(*) FROM providers p WHERE p.mpp_id = m.id AND p.active) AS providers,
+                    (SELECT COUNT(*) FROM services s WHERE s.mpp_id = m.id AND s.status = 'published') AS published,
+                    (SELECT COUNT(*) FROM services s WHERE s.mpp_id = m.id AND s.status = 'published'
+                        AND s.standard_complete) AS complete,
+                    (SELECT COUNT(*) FROM services s WHERE s.mpp_id = m.id AND s.status = 'published'
+                        AND s.bookable) AS bookable
+             FROM mpps m ORDER BY m.id"
+        )
+        .fetch_all(c)
+        .await)?)
+    }
+}
+
+/// A percentile (0–1) of a histogram of minutes: the upper edge of the bucket
+/// that holds it (bucket resolution; the open last bucket reads as its lower edge).
+pub fn percentile(counts: &[i64], p: f64) -> Option<f64> {
+    let total: i64 = counts.iter().sum();
+    if total == 0 {
+        return None;
+    }
+    let rank = (p * total as f64).ceil().max(1.0) as i64;
+    let mut seen = 0;
+    for (i, n) in counts.iter().enumerate() {
+        seen += n;
+        if seen >= rank {
+            return Some(BUCKET_EDGES.get(i).copied().unwrap_or(BUCKET_EDGES[BUCKET_EDGES.len() - 1]));
+        }
+    }
+    None
+}
+
+/// The first day of the month of `at` in a zone (months of complaint rollups).
+pub fn month_of(day: NaiveDate) -> NaiveDate {
+    use chrono::Datelike;
+    day.with_day(1).unwrap_or(day)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn buckets_and_percentiles() {
+        assert_eq!(bucket_of(0.0), 0);
+        assert_eq!(bucket_of(0.99), 0);
+        assert_eq!(bucket_of(1.0), 1);
+        assert_eq!(bucket_of(7.0), 6, "6–8 minutes");
+        assert_eq!(bucket_of(999.0), 23);
+        // 10 waits: 6 under a minute, 3 of 2–3 minutes, 1 of 45 minutes.
+        let mut h = vec![0i64; 24];
+        h[0] = 6;
+        h[2] = 3;
+        h[bucket_of(45.0) as usize] = 1;
+        assert_eq!(percentile(&h, 0.5), Some(1.0));
+        assert_eq!(percentile(&h, 0.9), Some(3.0));
+        assert_eq!(percentile(&h, 1.0), Some(50.0));
+        assert_eq!(percentile(&[0; 24], 0.5), None);
+    }
+}
