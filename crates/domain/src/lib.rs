@@ -8,6 +8,7 @@ pub mod booking;
 pub mod catalog;
 pub mod complaint;
 pub mod device;
+pub mod evaluation;
 pub mod geo;
 pub mod hours;
 pub mod queue;

@@ -143,6 +143,67 @@ pub struct CatalogueCounts {
     pub bookable: i64,
 }
 
+const QUEUE_COLUMNS: [&str; 9] = [
+    "issued",
+    "from_booking",
+    "called",
+    "served",
+    "not_served",
+    "no_show",
+    "cancelled",
+    "booking_no_show",
+    "booking_cancelled",
+];
+
+impl QueueTotals {
+    pub fn add(&mut self, o: &QueueTotals) {
+        self.issued += o.issued;
+        self.from_booking += o.from_booking;
+        self.called += o.called;
+        self.served += o.served;
+        self.not_served += o.not_served;
+        self.no_show += o.no_show;
+        self.cancelled += o.cancelled;
+        self.booking_no_show += o.booking_no_show;
+        self.booking_cancelled += o.booking_cancelled;
+    }
+}
+
+/// An inclusive pair of days.
+pub type DayRange = (NaiveDate, NaiveDate);
+
+/// `from..=to` as the whole months inside it (first days of the first and last
+/// whole month) and the day ranges of the partial months at either end.
+pub fn month_split(from: NaiveDate, to: NaiveDate) -> (Option<DayRange>, Vec<DayRange>) {
+    use chrono::{Datelike, Months};
+    if from > to {
+        return (None, Vec::new());
+    }
+    let next = |m: NaiveDate| m.checked_add_months(Months::new(1)).unwrap_or(m);
+    let first = if from.day() == 1 { from } else { next(month_of(from)) };
+    let end_month = month_of(to);
+    // The last whole month: `to`'s month when `to` is its last day.
+    let last = if next(end_month).pred_opt() == Some(to) {
+        Some(end_month)
+    } else {
+        end_month.checked_sub_months(Months::new(1))
+    };
+    match last.filter(|l| *l >= first) {
+        Some(last) => {
+            let mut partial = Vec::new();
+            if from < first {
+                partial.push((from, first.pred_opt().unwrap_or(first)));
+            }
+            let after = next(last);
+            if after <= to {
+                partial.push((after, to));
+            }
+            (Some((first, last)), partial)
+        }
+        None => (None, vec![(from, to)]),
+    }
+}
+
 fn sum(col: &str) -> String {
     format!("CAST(COALESCE(SUM({col}), 0) AS BIGINT) AS {col}")
 }
@@ -170,6 +231,17 @@ impl Tx {
             .execute(c)
             .await
             .map(|r| r.rows_affected()))?;
+        let sql = sqlx::AssertSqlSafe(format!(
+            "INSERT INTO queue_month_stats (mpp_id, month, {col}) VALUES ($1, $2, $3)
+             ON CONFLICT (mpp_id, month) DO UPDATE SET {col} = queue_month_stats.{col} + $3"
+        ));
+        on_conn!(self, |c| sqlx::query(sql)
+            .bind(mpp_id)
+            .bind(month_of(day))
+            .bind(n)
+            .execute(c)
+            .await
+            .map(|r| r.rows_affected()))?;
         Ok(())
     }
 
@@ -191,6 +263,17 @@ impl Tx {
         .bind(kind.as_str())
         .bind(bucket_of(minutes))
         .bind(mpp_id)
+        .execute(c)
+        .await
+        .map(|r| r.rows_affected()))?;
+        on_conn!(self, |c| sqlx::query(
+            "INSERT INTO queue_month_hist (mpp_id, month, kind, bucket, n) VALUES ($1, $2, $3, $4, 1)
+             ON CONFLICT (mpp_id, month, kind, bucket) DO UPDATE SET n = queue_month_hist.n + 1"
+        )
+        .bind(mpp_id)
+        .bind(month_of(day))
+        .bind(kind.as_str())
+        .bind(bucket_of(minutes))
         .execute(c)
         .await
         .map(|r| r.rows_affected()))?;
@@ -249,6 +332,62 @@ impl Tx {
     /// Add whole days of history at once (the demo's past): one row per service
     /// and day with every counter, and histogram cells `(service, day, kind, bucket, n)`.
     pub async fn add_queue_history(&mut self, days: &[QueueTotalsOfDay], times: &[TimeCell]) -> Result<()> {
+        // The month rows: the same counts summed per MPP and month.
+        let mut months: std::collections::BTreeMap<(i64, NaiveDate), QueueTotals> = Default::default();
+        for d in days {
+            let m = months
+                .entry((d.t.mpp_id, month_of(d.day)))
+                .or_insert_with(|| QueueTotals { mpp_id: d.t.mpp_id, ..QueueTotals::default() });
+            m.add(&d.t);
+        }
+        let mut month_cells: std::collections::BTreeMap<(i64, NaiveDate, &'static str, i64), i64> = Default::default();
+        for t in times {
+            *month_cells.entry((t.mpp_id, month_of(t.day), t.kind.as_str(), t.bucket)).or_default() += t.n;
+        }
+        let months: Vec<(NaiveDate, QueueTotals)> = months.into_iter().map(|((_, m), t)| (m, t)).collect();
+        for chunk in months.chunks(400) {
+            on_conn!(self, |c| {
+                let mut b = sqlx::QueryBuilder::new(
+                    "INSERT INTO queue_month_stats (mpp_id, month, issued, from_booking, called, served, \
+                     not_served, no_show, cancelled, booking_no_show, booking_cancelled) ",
+                );
+                b.push_values(chunk, |mut row, (m, t)| {
+                    row.push_bind(t.mpp_id)
+                        .push_bind(*m)
+                        .push_bind(t.issued)
+                        .push_bind(t.from_booking)
+                        .push_bind(t.called)
+                        .push_bind(t.served)
+                        .push_bind(t.not_served)
+                        .push_bind(t.no_show)
+                        .push_bind(t.cancelled)
+                        .push_bind(t.booking_no_show)
+                        .push_bind(t.booking_cancelled);
+                });
+                b.push(
+                    " ON CONFLICT (mpp_id, month) DO UPDATE SET issued = queue_month_stats.issued + excluded.issued, \
+                     from_booking = queue_month_stats.from_booking + excluded.from_booking, \
+                     called = queue_month_stats.called + excluded.called, served = queue_month_stats.served + excluded.served, \
+                     not_served = queue_month_stats.not_served + excluded.not_served, \
+                     no_show = queue_month_stats.no_show + excluded.no_show, \
+                     cancelled = queue_month_stats.cancelled + excluded.cancelled, \
+                     booking_no_show = queue_month_stats.booking_no_show + excluded.booking_no_show, \
+                     booking_cancelled = queue_month_stats.booking_cancelled + excluded.booking_cancelled",
+                );
+                b.build().execute(c).await.map(|r| r.rows_affected())
+            })?;
+        }
+        let month_cells: Vec<_> = month_cells.into_iter().collect();
+        for chunk in month_cells.chunks(800) {
+            on_conn!(self, |c| {
+                let mut b = sqlx::QueryBuilder::new("INSERT INTO queue_month_hist (mpp_id, month, kind, bucket, n) ");
+                b.push_values(chunk, |mut row, ((mpp, m, kind, bucket), n)| {
+                    row.push_bind(*mpp).push_bind(*m).push_bind(*kind).push_bind(*bucket).push_bind(*n);
+                });
+                b.push(" ON CONFLICT (mpp_id, month, kind, bucket) DO UPDATE SET n = queue_month_hist.n + excluded.n");
+                b.build().execute(c).await.map(|r| r.rows_affected())
+            })?;
+        }
         for chunk in days.chunks(400) {
             on_conn!(self, |c| {
                 let mut b = sqlx::QueryBuilder::new(
@@ -325,39 +464,67 @@ impl Tx {
         Ok(())
     }
 
-    /// Queue figures per MPP for the days `from..=to`.
+    /// Queue figures per MPP for the days `from..=to`: whole months from
+    /// `queue_month_stats`, the days of partial months from `queue_day_stats`.
     pub async fn queue_totals(&mut self, from: NaiveDate, to: NaiveDate) -> Result<Vec<QueueTotals>> {
-        let cols: Vec<String> = [
-            "issued",
-            "from_booking",
-            "called",
-            "served",
-            "not_served",
-            "no_show",
-            "cancelled",
-            "booking_no_show",
-            "booking_cancelled",
-        ]
-        .iter()
-        .map(|c| sum(c))
-        .collect();
-        let sql = sqlx::AssertSqlSafe(format!(
-            "SELECT mpp_id, {} FROM queue_day_stats WHERE day >= $1 AND day <= $2 GROUP BY mpp_id ORDER BY mpp_id",
-            cols.join(", ")
-        ));
-        Ok(on_conn!(self, |c| sqlx::query_as(sql).bind(from).bind(to).fetch_all(c).await)?)
+        let cols: Vec<String> = QUEUE_COLUMNS.iter().map(|c| sum(c)).collect();
+        let cols = cols.join(", ");
+        let (whole, partial) = month_split(from, to);
+        let mut by_mpp: std::collections::BTreeMap<i64, QueueTotals> = Default::default();
+        let mut merge = |rows: Vec<QueueTotals>| {
+            for r in rows {
+                by_mpp
+                    .entry(r.mpp_id)
+                    .or_insert_with(|| QueueTotals { mpp_id: r.mpp_id, ..QueueTotals::default() })
+                    .add(&r);
+            }
+        };
+        if let Some((a, b)) = whole {
+            let sql = sqlx::AssertSqlSafe(format!(
+                "SELECT mpp_id, {cols} FROM queue_month_stats WHERE month >= $1 AND month <= $2 GROUP BY mpp_id"
+            ));
+            merge(on_conn!(self, |c| sqlx::query_as(sql).bind(a).bind(b).fetch_all(c).await)?);
+        }
+        for (a, b) in partial {
+            let sql = sqlx::AssertSqlSafe(format!(
+                "SELECT mpp_id, {cols} FROM queue_day_stats WHERE day >= $1 AND day <= $2 GROUP BY mpp_id"
+            ));
+            merge(on_conn!(self, |c| sqlx::query_as(sql).bind(a).bind(b).fetch_all(c).await)?);
+        }
+        Ok(by_mpp.into_values().collect())
     }
 
-    /// Waiting and service time histograms per MPP for the days `from..=to`.
+    /// Waiting and service time histograms per MPP for the days `from..=to`
+    /// (whole months from `queue_month_hist`, the rest from `queue_time_hist`).
     pub async fn queue_hists(&mut self, from: NaiveDate, to: NaiveDate) -> Result<Vec<HistRow>> {
-        Ok(on_conn!(self, |c| sqlx::query_as(
-            "SELECT mpp_id, kind, bucket, CAST(SUM(n) AS BIGINT) AS n FROM queue_time_hist
-             WHERE day >= $1 AND day <= $2 GROUP BY mpp_id, kind, bucket ORDER BY mpp_id, kind, bucket"
-        )
-        .bind(from)
-        .bind(to)
-        .fetch_all(c)
-        .await)?)
+        let (whole, partial) = month_split(from, to);
+        let mut cells: std::collections::BTreeMap<(i64, String, i64), i64> = Default::default();
+        let mut merge = |rows: Vec<HistRow>| {
+            for r in rows {
+                *cells.entry((r.mpp_id, r.kind, r.bucket)).or_default() += r.n;
+            }
+        };
+        if let Some((a, b)) = whole {
+            merge(on_conn!(self, |c| sqlx::query_as(
+                "SELECT mpp_id, kind, bucket, CAST(SUM(n) AS BIGINT) AS n FROM queue_month_hist
+                 WHERE month >= $1 AND month <= $2 GROUP BY mpp_id, kind, bucket"
+            )
+            .bind(a)
+            .bind(b)
+            .fetch_all(c)
+            .await)?);
+        }
+        for (a, b) in partial {
+            merge(on_conn!(self, |c| sqlx::query_as(
+                "SELECT mpp_id, kind, bucket, CAST(SUM(n) AS BIGINT) AS n FROM queue_time_hist
+                 WHERE day >= $1 AND day <= $2 GROUP BY mpp_id, kind, bucket"
+            )
+            .bind(a)
+            .bind(b)
+            .fetch_all(c)
+            .await)?);
+        }
+        Ok(cells.into_iter().map(|((mpp_id, kind, bucket), n)| HistRow { mpp_id, kind, bucket, n }).collect())
     }
 
     /// Complaint deadlines met per MPP for the months starting `from..=to`.
@@ -376,14 +543,14 @@ impl Tx {
     /// Tickets issued per MPP and month (`YYYY-MM`), for trend lines.
     pub async fn issued_by_month(&mut self, from: NaiveDate, to: NaiveDate) -> Result<Vec<MonthIssued>> {
         let month = match self.engine() {
-            Engine::Sqlite => "substr(day, 1, 7)",
-            Engine::Postgres => "to_char(day, 'YYYY-MM')",
+            Engine::Sqlite => "substr(month, 1, 7)",
+            Engine::Postgres => "to_char(month, 'YYYY-MM')",
         };
         let sql = sqlx::AssertSqlSafe(format!(
-            "SELECT mpp_id, {month} AS month, CAST(SUM(issued) AS BIGINT) AS issued FROM queue_day_stats
-             WHERE day >= $1 AND day <= $2 GROUP BY mpp_id, {month} ORDER BY mpp_id, month"
+            "SELECT mpp_id, {month} AS month, issued FROM queue_month_stats
+             WHERE month >= $1 AND month <= $2 ORDER BY mpp_id, month"
         ));
-        Ok(on_conn!(self, |c| sqlx::query_as(sql).bind(from).bind(to).fetch_all(c).await)?)
+        Ok(on_conn!(self, |c| sqlx::query_as(sql).bind(month_of(from)).bind(to).fetch_all(c).await)?)
     }
 
     /// Active providers and published services per MPP (the catalogue as it is now).
@@ -430,6 +597,34 @@ pub fn month_of(day: NaiveDate) -> NaiveDate {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn d(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    #[test]
+    fn a_period_splits_into_whole_months_and_the_days_at_its_ends() {
+        // A year is twelve whole months and no days.
+        assert_eq!(month_split(d("2026-01-01"), d("2026-12-31")), (Some((d("2026-01-01"), d("2026-12-01"))), vec![]));
+        // A running quarter: two whole months and the days of the third so far.
+        assert_eq!(
+            month_split(d("2026-10-01"), d("2026-12-02")),
+            (Some((d("2026-10-01"), d("2026-11-01"))), vec![(d("2026-12-01"), d("2026-12-02"))])
+        );
+        // Ragged at both ends (February of a leap year ends on the 29th).
+        assert_eq!(
+            month_split(d("2028-01-15"), d("2028-03-10")),
+            (
+                Some((d("2028-02-01"), d("2028-02-01"))),
+                vec![(d("2028-01-15"), d("2028-01-31")), (d("2028-03-01"), d("2028-03-10"))]
+            )
+        );
+        // Inside one month: only days.
+        assert_eq!(month_split(d("2026-12-01"), d("2026-12-02")), (None, vec![(d("2026-12-01"), d("2026-12-02"))]));
+        assert_eq!(month_split(d("2026-02-03"), d("2026-03-02")), (None, vec![(d("2026-02-03"), d("2026-03-02"))]));
+        assert_eq!(month_split(d("2026-02-01"), d("2026-02-28")), (Some((d("2026-02-01"), d("2026-02-01"))), vec![]));
+        assert_eq!(month_split(d("2026-03-02"), d("2026-03-01")), (None, vec![]));
+    }
 
     #[test]
     fn buckets_and_percentiles() {

@@ -145,6 +145,8 @@ CREATE TABLE queue_day_stats (
     PRIMARY KEY (service_id, day)
 );
 CREATE INDEX queue_day_stats_mpp ON queue_day_stats (mpp_id, day);
+-- Partial months of the ministry's periods are read by day across MPPs.
+CREATE INDEX queue_day_stats_day ON queue_day_stats (day);
 
 -- Waiting (issue to first call) and service (start to finish) times as
 -- histograms per service and day: percentiles for any period are a sum.
@@ -158,6 +160,34 @@ CREATE TABLE queue_time_hist (
     PRIMARY KEY (service_id, day, kind, bucket)
 );
 CREATE INDEX queue_time_hist_mpp ON queue_time_hist (mpp_id, day);
+CREATE INDEX queue_time_hist_day ON queue_time_hist (day);
+
+-- The same per MPP and month (the month's first day): the ministry's figures
+-- for whole months read these, so a year is 12 rows per MPP, not a row per
+-- service and day. Bumped beside the day rows in the same transaction.
+CREATE TABLE queue_month_stats (
+    mpp_id BIGINT NOT NULL REFERENCES mpps(id),
+    month DATE NOT NULL,
+    issued BIGINT NOT NULL DEFAULT 0,
+    from_booking BIGINT NOT NULL DEFAULT 0,
+    called BIGINT NOT NULL DEFAULT 0,
+    served BIGINT NOT NULL DEFAULT 0,
+    not_served BIGINT NOT NULL DEFAULT 0,
+    no_show BIGINT NOT NULL DEFAULT 0,
+    cancelled BIGINT NOT NULL DEFAULT 0,
+    booking_no_show BIGINT NOT NULL DEFAULT 0,
+    booking_cancelled BIGINT NOT NULL DEFAULT 0,
+    PRIMARY KEY (mpp_id, month)
+);
+
+CREATE TABLE queue_month_hist (
+    mpp_id BIGINT NOT NULL REFERENCES mpps(id),
+    month DATE NOT NULL,
+    kind TEXT NOT NULL CHECK (kind IN ('wait', 'service')),
+    bucket BIGINT NOT NULL,
+    n BIGINT NOT NULL,
+    PRIMARY KEY (mpp_id, month, kind, bucket)
+);
 
 -- Complaint deadlines met, per MPP and month of the step.
 CREATE TABLE complaint_month_stats (
