@@ -91,6 +91,9 @@ refusals! {
     // The national register.
     /// The proposal was already accepted or rejected.
     ProposalDecided => "proposal_decided", "err-proposal-decided";
+    // The evaluation.
+    /// The instrument is frozen (the published default, or one a cycle has used): clone it to change it.
+    InstrumentFrozen => "instrument_frozen", "err-instrument-frozen";
 }
 
 #[derive(Debug, thiserror::Error)]

@@ -18,6 +18,7 @@ pub mod demo_history;
 pub mod demo_national;
 pub mod devices;
 pub mod error;
+pub mod evaluation;
 pub mod events;
 pub mod holidays;
 pub mod input;

@@ -177,6 +177,7 @@ impl Store {
         tx.seed_registry().await?;
         tx.seed_population().await?;
         tx.backfill_standard_complete().await?;
+        tx.seed_instrument(chrono::Utc::now()).await?;
         tx.commit().await
     }
 

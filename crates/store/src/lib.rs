@@ -16,6 +16,7 @@ pub mod booking;
 pub mod catalog;
 pub mod complaint;
 pub mod devices;
+pub mod evaluation;
 pub mod holidays;
 pub mod mpps;
 pub mod providers;

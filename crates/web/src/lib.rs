@@ -26,7 +26,7 @@ use tower_http::trace::TraceLayer;
 
 pub use state::{AppState, WebConfig};
 
-use pages::{account, admin, booking, complaint, device, national, public, queue, survey};
+use pages::{account, admin, booking, complaint, device, evaluation, national, public, queue, survey};
 
 /// The largest request body accepted (forms and JSON).
 pub const MAX_BODY: usize = 1024 * 1024;
@@ -149,6 +149,9 @@ pub fn router(state: AppState) -> Router {
         .route("/nasional/dasbor", get(national::dashboard::dashboard))
         .route("/nasional/dasbor.csv", get(national::dashboard::dashboard_csv_download))
         .route("/nasional/dasbor/{slug}", get(national::dashboard::drill))
+        .route("/admin/evaluasi", get(evaluation::list))
+        .route("/admin/evaluasi/instrumen/{id}", get(evaluation::show).post(evaluation::save))
+        .route("/admin/evaluasi/instrumen/{id}/salin", post(evaluation::clone))
         .route("/admin/nasional", get(national::register::home))
         .route("/admin/nasional/usulan/{id}", post(national::register::decide))
         .route("/admin/nasional/target", post(national::register::set_target))

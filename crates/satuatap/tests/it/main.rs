@@ -6,6 +6,7 @@ mod authz;
 mod booking;
 mod catalogue;
 mod complaint;
+mod evaluation;
 mod hardening;
 mod input;
 mod national;

@@ -9,6 +9,7 @@ pub mod complaint;
 pub mod devices;
 pub mod doc;
 pub mod dto;
+pub mod evaluation;
 pub mod national;
 pub mod public;
 pub mod queue;
@@ -223,6 +224,9 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(national::ranking))
         .routes(routes!(national::dashboard))
         .routes(routes!(national::bookings))
+        .routes(routes!(evaluation::instruments))
+        .routes(routes!(evaluation::instrument, evaluation::update))
+        .routes(routes!(evaluation::clone))
         .route("/openapi.json", get(openapi))
         .fallback(api_not_found)
 }
@@ -278,6 +282,7 @@ async fn api_not_found(c: Ctx) -> impl IntoResponse {
         (name = "booking", description = "Visit slots, bookings (never overbooked), check-in and the waiting room"),
         (name = "survey", description = "The satisfaction survey (SKM), IKM reports and follow-ups"),
         (name = "national", description = "The national side: the rollout register of every regency, the accessibility study, the ministry's dashboard across MPPs"),
+        (name = "evaluation", description = "The yearly MPP evaluation (PEKPPP): instruments of weighted aspects and indicators"),
         (name = "complaints", description = "Complaints on the SP4N-LAPOR! model: filing, tracking, verification, answers, export"),
     )
 )]

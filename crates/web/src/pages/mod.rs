@@ -6,6 +6,7 @@ pub mod admin;
 pub mod booking;
 pub mod complaint;
 pub mod device;
+pub mod evaluation;
 pub mod national;
 pub mod public;
 pub mod queue;

@@ -36,6 +36,7 @@ pub fn nav(a: &Actor, current: &str) -> Vec<NavItem> {
         Role::NationalAdmin => {
             items.push(("/nasional/dasbor".into(), "admin-national-dashboard"));
             items.push(("/admin/nasional".into(), "admin-register"));
+            items.push(("/admin/evaluasi".into(), "ev-nav"));
             items.push(("/admin/mpp".into(), "admin-mpps"));
             items.push(("/admin/lembaga".into(), "admin-agencies"));
             items.push(("/admin/layanan".into(), "admin-services"));
