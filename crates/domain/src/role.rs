@@ -3,12 +3,15 @@
 use crate::catalog::string_enum;
 
 string_enum! {
-    /// What an account may do; the scope (MPP, provider) is stored beside it.
+    /// What an account may do; the scope (MPP, provider) is stored beside it. An
+    /// evaluator scores the MPPs of a cycle assigned to them; not staff of any MPP,
+    /// the MPP their account records is the one whose region employs them (a conflict).
     Role {
         NationalAdmin = "national_admin",
         MppManager = "mpp_manager",
         ProviderAdmin = "provider_admin",
         CounterOfficer = "counter_officer",
+        Evaluator = "evaluator",
         Citizen = "citizen",
     }
 }
@@ -23,8 +26,9 @@ impl Role {
         matches!(self, Role::ProviderAdmin | Role::CounterOfficer)
     }
 
+    /// Staff of an MPP or of the ministry's administration (evaluators are neither).
     pub fn is_staff(self) -> bool {
-        self != Role::Citizen
+        !matches!(self, Role::Citizen | Role::Evaluator)
     }
 
     /// Higher numbers may manage accounts of lower ones (within their scope).
@@ -34,7 +38,7 @@ impl Role {
             Role::MppManager => 3,
             Role::ProviderAdmin => 2,
             Role::CounterOfficer => 1,
-            Role::Citizen => 0,
+            Role::Evaluator | Role::Citizen => 0,
         }
     }
 }
@@ -49,6 +53,7 @@ mod tests {
         assert!(Role::MppManager.needs_mpp() && !Role::MppManager.needs_provider());
         assert!(Role::CounterOfficer.needs_provider());
         assert!(!Role::Citizen.is_staff());
+        assert!(!Role::Evaluator.is_staff() && !Role::Evaluator.needs_mpp());
         assert_eq!(Role::parse("provider_admin"), Some(Role::ProviderAdmin));
     }
 }

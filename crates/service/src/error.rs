@@ -94,6 +94,12 @@ refusals! {
     // The evaluation.
     /// The instrument is frozen (the published default, or one a cycle has used): clone it to change it.
     InstrumentFrozen => "instrument_frozen", "err-instrument-frozen";
+    /// The evaluator works in the MPP's own region.
+    EvaluatorConflict => "evaluator_conflict", "err-evaluator-conflict";
+    /// The assessment is no longer where this step starts (already submitted, returned or final).
+    AssessmentState => "assessment_state", "err-assessment-state";
+    /// An assessment is returned for revision at most once.
+    AssessmentReturnedOnce => "assessment_returned_once", "err-assessment-returned-once";
 }
 
 #[derive(Debug, thiserror::Error)]

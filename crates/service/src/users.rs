@@ -127,9 +127,10 @@ impl App {
                 mpp_id = actor.mpp_id;
                 provider_id = actor.provider_id;
             }
-            Role::CounterOfficer | Role::Citizen => return Err(Error::Forbidden),
+            Role::CounterOfficer | Role::Evaluator | Role::Citizen => return Err(Error::Forbidden),
         }
-        if !role.needs_mpp() {
+        // An evaluator may record the MPP whose region employs them: never one to evaluate.
+        if !role.needs_mpp() && role != Role::Evaluator {
             mpp_id = None;
         }
         if !role.needs_provider() {

@@ -26,10 +26,12 @@ pub enum Constraint {
     SurveyOnePerTicket,
     SurveyOnePerCode,
     ComplaintCode,
+    /// One evaluation cycle per year.
+    EvalCycleYear,
 }
 
 impl Constraint {
-    pub const ALL: [Constraint; 20] = [
+    pub const ALL: [Constraint; 21] = [
         Constraint::MppSlug,
         Constraint::AgencySlug,
         Constraint::ProviderSlug,
@@ -50,6 +52,7 @@ impl Constraint {
         Constraint::SurveyOnePerTicket,
         Constraint::SurveyOnePerCode,
         Constraint::ComplaintCode,
+        Constraint::EvalCycleYear,
     ];
 
     /// The constraint's (or unique index's) name on PostgreSQL.
@@ -75,6 +78,7 @@ impl Constraint {
             Constraint::SurveyOnePerTicket => "survey_one_per_ticket",
             Constraint::SurveyOnePerCode => "survey_one_per_code",
             Constraint::ComplaintCode => "complaints_code_hash_key",
+            Constraint::EvalCycleYear => "eval_cycles_year",
         }
     }
 
@@ -101,6 +105,7 @@ impl Constraint {
             Constraint::SurveyOnePerTicket => "survey_responses.ticket_id",
             Constraint::SurveyOnePerCode => "survey_responses.code_id",
             Constraint::ComplaintCode => "complaints.code_hash",
+            Constraint::EvalCycleYear => "eval_cycles.year",
         }
     }
 

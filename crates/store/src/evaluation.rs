@@ -148,3 +148,258 @@ impl Tx {
         Ok(n == 1)
     }
 }
+
+// --- cycles, assessments, scores --------------------------------------------------------------
+
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct CycleRow {
+    pub id: i64,
+    pub year: i64,
+    pub instrument_id: i64,
+    pub self_deadline: chrono::NaiveDate,
+    pub verify_deadline: chrono::NaiveDate,
+    pub opened_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct AssessmentRow {
+    pub id: i64,
+    pub cycle_id: i64,
+    pub year: i64,
+    pub mpp_id: i64,
+    pub mpp_name: String,
+    pub regency_code: String,
+    pub province_code: String,
+    pub evaluator_id: Option<i64>,
+    pub evaluator_name: Option<String>,
+    pub status: String,
+    pub returns: i64,
+    pub return_note: Option<String>,
+    pub return_keys: Option<String>,
+    pub submitted_at: Option<DateTime<Utc>>,
+    pub late: bool,
+    pub finalised_at: Option<DateTime<Utc>>,
+    pub index_hundredths: Option<i64>,
+    pub predicate: Option<String>,
+    pub updated_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct ScoreRow {
+    pub indicator_key: String,
+    pub self_score: Option<i64>,
+    pub narrative: Option<String>,
+    pub accepted_score: Option<i64>,
+    pub note: Option<String>,
+}
+
+const ASSESSMENT_SELECT: &str = "SELECT a.id, a.cycle_id, c.year, a.mpp_id, m.name AS mpp_name,
+        m.regency_code, r.province_code, a.evaluator_id, u.name AS evaluator_name, a.status, a.returns,
+        a.return_note, a.return_keys, a.submitted_at, a.late, a.finalised_at, a.index_hundredths, a.predicate,
+        a.updated_at
+    FROM eval_assessments a JOIN eval_cycles c ON c.id = a.cycle_id JOIN mpps m ON m.id = a.mpp_id
+    JOIN regencies r ON r.code = m.regency_code LEFT JOIN users u ON u.id = a.evaluator_id";
+
+impl Tx {
+    pub async fn insert_cycle(
+        &mut self,
+        year: i64,
+        instrument_id: i64,
+        self_deadline: chrono::NaiveDate,
+        verify_deadline: chrono::NaiveDate,
+        by: Option<i64>,
+        now: DateTime<Utc>,
+    ) -> Result<i64> {
+        Ok(on_conn!(self, |c| sqlx::query_scalar(
+            "INSERT INTO eval_cycles (year, instrument_id, self_deadline, verify_deadline, opened_by, opened_at)
+             VALUES ($1, $2, $3, $4, $5, $6) RETURNING id"
+        )
+        .bind(year)
+        .bind(instrument_id)
+        .bind(self_deadline)
+        .bind(verify_deadline)
+        .bind(by)
+        .bind(now)
+        .fetch_one(c)
+        .await)?)
+    }
+
+    pub async fn cycles(&mut self) -> Result<Vec<CycleRow>> {
+        Ok(on_conn!(self, |c| {
+            sqlx::query_as(
+            "SELECT id, year, instrument_id, self_deadline, verify_deadline, opened_at FROM eval_cycles ORDER BY year DESC"
+        )
+        .fetch_all(c)
+        .await
+        })?)
+    }
+
+    pub async fn cycle(&mut self, id: i64) -> Result<Option<CycleRow>> {
+        Ok(on_conn!(self, |c| sqlx::query_as(
+            "SELECT id, year, instrument_id, self_deadline, verify_deadline, opened_at FROM eval_cycles WHERE id = $1"
+        )
+        .bind(id)
+        .fetch_optional(c)
+        .await)?)
+    }
+
+    pub async fn insert_assessment(&mut self, cycle_id: i64, mpp_id: i64, now: DateTime<Utc>) -> Result<i64> {
+        Ok(on_conn!(self, |c| {
+            sqlx::query_scalar(
+            "INSERT INTO eval_assessments (cycle_id, mpp_id, status, updated_at) VALUES ($1, $2, 'draft', $3) RETURNING id"
+        )
+        .bind(cycle_id)
+        .bind(mpp_id)
+        .bind(now)
+        .fetch_one(c)
+        .await
+        })?)
+    }
+
+    pub async fn assessments(&mut self, cycle_id: i64) -> Result<Vec<AssessmentRow>> {
+        let sql = sqlx::AssertSqlSafe(format!("{ASSESSMENT_SELECT} WHERE a.cycle_id = $1 ORDER BY m.name"));
+        Ok(on_conn!(self, |c| sqlx::query_as(sql).bind(cycle_id).fetch_all(c).await)?)
+    }
+
+    pub async fn assessment(&mut self, id: i64) -> Result<Option<AssessmentRow>> {
+        let sql = sqlx::AssertSqlSafe(format!("{ASSESSMENT_SELECT} WHERE a.id = $1"));
+        Ok(on_conn!(self, |c| sqlx::query_as(sql).bind(id).fetch_optional(c).await)?)
+    }
+
+    pub async fn set_assessment_evaluator(&mut self, id: i64, evaluator: i64, now: DateTime<Utc>) -> Result<bool> {
+        let n = on_conn!(self, |c| sqlx::query(
+            "UPDATE eval_assessments SET evaluator_id = $2, updated_at = $3 WHERE id = $1 AND status <> 'finalised'"
+        )
+        .bind(id)
+        .bind(evaluator)
+        .bind(now)
+        .execute(c)
+        .await
+        .map(|r| r.rows_affected()))?;
+        Ok(n == 1)
+    }
+
+    pub async fn scores(&mut self, assessment_id: i64) -> Result<Vec<ScoreRow>> {
+        Ok(on_conn!(self, |c| sqlx::query_as(
+            "SELECT indicator_key, self_score, narrative, accepted_score, note FROM eval_scores
+             WHERE assessment_id = $1 ORDER BY indicator_key"
+        )
+        .bind(assessment_id)
+        .fetch_all(c)
+        .await)?)
+    }
+
+    /// The manager's score and narrative for one indicator.
+    pub async fn put_self_score(
+        &mut self,
+        assessment_id: i64,
+        key: &str,
+        score: Option<i64>,
+        narrative: Option<&str>,
+    ) -> Result<()> {
+        on_conn!(self, |c| sqlx::query(
+            "INSERT INTO eval_scores (assessment_id, indicator_key, self_score, narrative) VALUES ($1, $2, $3, $4)
+             ON CONFLICT (assessment_id, indicator_key) DO UPDATE SET self_score = $3, narrative = $4"
+        )
+        .bind(assessment_id)
+        .bind(key)
+        .bind(score)
+        .bind(narrative)
+        .execute(c)
+        .await
+        .map(|r| r.rows_affected()))?;
+        Ok(())
+    }
+
+    /// The evaluator's accepted score and note for one indicator.
+    pub async fn put_accepted_score(
+        &mut self,
+        assessment_id: i64,
+        key: &str,
+        score: Option<i64>,
+        note: Option<&str>,
+    ) -> Result<()> {
+        on_conn!(self, |c| sqlx::query(
+            "INSERT INTO eval_scores (assessment_id, indicator_key, accepted_score, note) VALUES ($1, $2, $3, $4)
+             ON CONFLICT (assessment_id, indicator_key) DO UPDATE SET accepted_score = $3, note = $4"
+        )
+        .bind(assessment_id)
+        .bind(key)
+        .bind(score)
+        .bind(note)
+        .execute(c)
+        .await
+        .map(|r| r.rows_affected()))?;
+        Ok(())
+    }
+
+    /// Touch an assessment only while it is in one of `from` (the state the actor
+    /// saw), so a step that raced another is refused, not applied twice.
+    pub async fn touch_assessment(&mut self, id: i64, from: &[&str], now: DateTime<Utc>) -> Result<bool> {
+        let list = from.iter().map(|s| format!("'{s}'")).collect::<Vec<_>>().join(", ");
+        let sql = sqlx::AssertSqlSafe(format!(
+            "UPDATE eval_assessments SET updated_at = $2 WHERE id = $1 AND status IN ({list})"
+        ));
+        let n = on_conn!(self, |c| sqlx::query(sql).bind(id).bind(now).execute(c).await.map(|r| r.rows_affected()))?;
+        Ok(n == 1)
+    }
+
+    pub async fn submit_assessment(&mut self, id: i64, late: bool, now: DateTime<Utc>) -> Result<bool> {
+        let n = on_conn!(self, |c| sqlx::query(
+            "UPDATE eval_assessments SET status = 'submitted', submitted_at = $2, late = $3, updated_at = $2
+             WHERE id = $1 AND status IN ('draft', 'returned')"
+        )
+        .bind(id)
+        .bind(now)
+        .bind(late)
+        .execute(c)
+        .await
+        .map(|r| r.rows_affected()))?;
+        Ok(n == 1)
+    }
+
+    /// Back to the MPP for the indicators named, once.
+    pub async fn return_assessment(&mut self, id: i64, note: &str, keys: &str, now: DateTime<Utc>) -> Result<bool> {
+        let n = on_conn!(self, |c| {
+            sqlx::query(
+            "UPDATE eval_assessments SET status = 'returned', returns = returns + 1, return_note = $2, return_keys = $3,
+                updated_at = $4
+             WHERE id = $1 AND status = 'submitted' AND returns = 0"
+        )
+        .bind(id)
+        .bind(note)
+        .bind(keys)
+        .bind(now)
+        .execute(c)
+        .await
+        .map(|r| r.rows_affected())
+        })?;
+        Ok(n == 1)
+    }
+
+    pub async fn finalise_assessment(
+        &mut self,
+        id: i64,
+        index_hundredths: i64,
+        predicate: &str,
+        by: Option<i64>,
+        now: DateTime<Utc>,
+    ) -> Result<bool> {
+        let n = on_conn!(self, |c| {
+            sqlx::query(
+            "UPDATE eval_assessments SET status = 'finalised', index_hundredths = $2, predicate = $3, finalised_by = $4,
+                finalised_at = $5, updated_at = $5
+             WHERE id = $1 AND status = 'submitted'"
+        )
+        .bind(id)
+        .bind(index_hundredths)
+        .bind(predicate)
+        .bind(by)
+        .bind(now)
+        .execute(c)
+        .await
+        .map(|r| r.rows_affected())
+        })?;
+        Ok(n == 1)
+    }
+}

@@ -171,3 +171,217 @@ async fn the_editor_page_shows_the_sums_and_keeps_what_was_typed_when_they_do_no
     assert_eq!(saved["name"], "Evaluasi 2027");
     t.stop().await;
 }
+
+/// An evaluator account made by the national admin (optionally employed at `home`).
+async fn evaluator(
+    t: &TestApp,
+    national: &crate::support::Session,
+    email: &str,
+    home: Option<i64>,
+) -> (i64, crate::support::Session) {
+    let mut body = json!({"email": email, "name": format!("Evaluator {email}"), "role": "evaluator", "password": crate::support::PASSWORD});
+    if let Some(h) = home {
+        body["mpp_id"] = json!(h);
+    }
+    let (s, u) = national.post("/api/v1/users", body).await;
+    assert_eq!(s, StatusCode::CREATED, "{u}");
+    assert_eq!(u["mpp_id"], json!(home), "an evaluator keeps the MPP that employs them");
+    (u["id"].as_i64().unwrap(), t.session(email).await)
+}
+
+fn all_scores(a: &Value, score: impl Fn(&str) -> i64) -> Value {
+    let scores: Vec<Value> = a["scores"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            let k = s["key"].as_str().unwrap();
+            json!({"key": k, "score": score(k), "text": format!("Bukti untuk {k}")})
+        })
+        .collect();
+    json!({ "scores": scores })
+}
+
+#[tokio::test]
+async fn a_cycle_runs_from_self_assessment_through_one_return_to_a_final_index() {
+    let t = TestApp::spawn().await;
+    let national = t.session(accounts::NATIONAL).await;
+    let manager = t.session(accounts::MANAGER).await;
+    let bogor = t.mpp_id("kota-bogor").await;
+    let makassar = t.mpp_id("kota-makassar").await;
+    let d = default_instrument(&t).await;
+    let (_, copy) = national.post(&format!("/api/v1/evaluation/instruments/{}/clone", d["id"]), json!({})).await;
+    let iid = copy["id"].as_i64().unwrap();
+
+    // Opening: national admin only; deadlines in order; the instrument freezes.
+    let open = json!({"year": 2026, "instrument_id": iid, "mpp_ids": [bogor, makassar],
+        "self_deadline": "2026-11-30", "verify_deadline": "2026-12-15"});
+    assert_eq!(manager.post("/api/v1/evaluation/cycles", open.clone()).await.0, StatusCode::FORBIDDEN);
+    let mut bad = open.clone();
+    bad["verify_deadline"] = json!("2026-11-01");
+    assert_eq!(national.post("/api/v1/evaluation/cycles", bad).await.0, StatusCode::UNPROCESSABLE_ENTITY);
+    let (s, cycle) = national.post("/api/v1/evaluation/cycles", open.clone()).await;
+    assert_eq!(s, StatusCode::CREATED, "{cycle}");
+    assert_eq!(cycle["assessments"].as_array().unwrap().len(), 2);
+    let (s, e) = national.post("/api/v1/evaluation/cycles", open.clone()).await;
+    assert_eq!((s, e["error"]["code"].clone()), (StatusCode::CONFLICT, json!("conflict")), "one cycle a year");
+    let (_, frozen) = t.get_json(&format!("/api/v1/evaluation/instruments/{iid}")).await;
+    assert_eq!(frozen["frozen"], true);
+    let (s, _) = national.put(&format!("/api/v1/evaluation/instruments/{iid}"), json!({"name": "x"})).await;
+    assert_eq!(s, StatusCode::CONFLICT, "no edit once a cycle uses it");
+    let id =
+        cycle["assessments"].as_array().unwrap().iter().find(|a| a["mpp_id"] == bogor).unwrap()["id"].as_i64().unwrap();
+    let other = cycle["assessments"].as_array().unwrap().iter().find(|a| a["mpp_id"] == makassar).unwrap()["id"]
+        .as_i64()
+        .unwrap();
+    let url = |p: &str| format!("/api/v1/evaluation/assessments/{id}{p}");
+
+    // Evaluators: one employed in Kota Bogor is refused for Kota Bogor, and the refusal is audited.
+    let (local, _local_session) = evaluator(&t, &national, "evaluator.bogor@kemenpan.go.id", Some(bogor)).await;
+    let (s, e) = national.put(&url("/evaluator"), json!({"evaluator_id": local})).await;
+    assert_eq!((s, e["error"]["code"].clone()), (StatusCode::CONFLICT, json!("evaluator_conflict")), "{e}");
+    let (_, audit) = national.get("/api/v1/audit?limit=500").await;
+    assert!(
+        audit
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["action"] == "assign_refused" && e["entity_id"] == id.to_string().as_str()),
+        "audited"
+    );
+    let (s, _) = national
+        .put(&format!("/api/v1/evaluation/assessments/{other}/evaluator"), json!({"evaluator_id": local}))
+        .await;
+    assert_eq!(s, StatusCode::OK, "the same evaluator may evaluate another region");
+    let (eid, ev) = evaluator(&t, &national, "evaluator.pusat@kemenpan.go.id", None).await;
+    let (s, _) = national.put(&url("/evaluator"), json!({"evaluator_id": eid})).await;
+    assert_eq!(s, StatusCode::OK);
+    // Another MPP's manager and an unassigned evaluator see nothing.
+    let local_session = t.session("evaluator.bogor@kemenpan.go.id").await;
+    assert_eq!(local_session.get(&url("")).await.0, StatusCode::NOT_FOUND);
+    assert_eq!(t.session(accounts::MANAGER_MAKASSAR).await.get(&url("")).await.0, StatusCode::NOT_FOUND);
+
+    // No verification before submission; no submission with an indicator unscored.
+    let (_, a) = manager.get(&url("")).await;
+    assert_eq!(a["status"], "draft");
+    assert_eq!(ev.put(&url("/verification"), all_scores(&a, |_| 4)).await.0, StatusCode::CONFLICT);
+    let mut partial = all_scores(&a, |_| 4);
+    partial["scores"].as_array_mut().unwrap().pop();
+    assert_eq!(manager.put(&url("/self-scores"), partial).await.0, StatusCode::OK);
+    let (s, e) = manager.post(&url("/submit"), json!({})).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{e}");
+    assert_eq!(e["error"]["fields"].as_array().unwrap().len(), 1, "the one indicator left names itself");
+    let (s, e) = manager.put(&url("/self-scores"), json!({"scores": [{"key": "skm", "score": 6}]})).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{e}");
+    assert_eq!(ev.put(&url("/self-scores"), all_scores(&a, |_| 4)).await.0, StatusCode::FORBIDDEN);
+    // Submitted after the deadline (the test clock is past 30 November 2026): flagged late.
+    t.app.clock.set(Some(chrono::TimeZone::with_ymd_and_hms(&chrono::Utc, 2026, 12, 2, 3, 0, 0).unwrap()));
+    assert_eq!(manager.put(&url("/self-scores"), all_scores(&a, |_| 4)).await.0, StatusCode::OK);
+    let (s, a) = manager.post(&url("/submit"), json!({})).await;
+    assert_eq!(s, StatusCode::OK, "{a}");
+    assert_eq!((a["status"].clone(), a["late"].clone()), (json!("submitted"), json!(true)));
+    // After submission nothing changes unless returned.
+    assert_eq!(manager.put(&url("/self-scores"), all_scores(&a, |_| 5)).await.0, StatusCode::CONFLICT);
+
+    // Returned once, for two indicators; the manager may change only those.
+    let (s, e) = ev.post(&url("/return"), json!({"keys": [], "note": "x"})).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{e}");
+    let (s, a) = ev
+        .post(
+            &url("/return"),
+            json!({"keys": ["maklumat", "inovasi_pelayanan"], "note": "Lampirkan maklumat yang ditandatangani."}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{a}");
+    assert_eq!(a["status"], "returned");
+    let fix: Vec<&str> = a["scores"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|s| s["to_fix"] == true)
+        .map(|s| s["key"].as_str().unwrap())
+        .collect();
+    assert_eq!(fix, vec!["maklumat", "inovasi_pelayanan"]);
+    let (s, _) = manager.put(&url("/self-scores"), json!({"scores": [{"key": "skm", "score": 5}]})).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "only the indicators returned");
+    let (s, _) = manager
+        .put(&url("/self-scores"), json!({"scores": [{"key": "maklumat", "score": 5, "text": "Maklumat terlampir."}]}))
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(manager.post(&url("/submit"), json!({})).await.0, StatusCode::OK);
+    let (s, e) = ev.post(&url("/return"), json!({"keys": ["skm"], "note": "lagi"})).await;
+    assert_eq!((s, e["error"]["code"].clone()), (StatusCode::CONFLICT, json!("assessment_returned_once")));
+
+    // Verification: accepted scores by hand, then the index. Everything 4, but the
+    // Kebijakan aspect (24 %, three indicators at 33.33/33.33/33.34 %) all 5, and
+    // Inovasi (12 %) all 3: 4 + 0.24 − 0.12 = 4.12 → A−.
+    let (_, a) = ev.get(&url("")).await;
+    let kebijakan: Vec<String> = a["aspects"][0]["indicators"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["key"].as_str().unwrap().to_string())
+        .collect();
+    let inovasi: Vec<String> = a["aspects"][5]["indicators"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["key"].as_str().unwrap().to_string())
+        .collect();
+    let accepted = all_scores(&a, |k| {
+        if kebijakan.iter().any(|x| x == k) {
+            5
+        } else if inovasi.iter().any(|x| x == k) {
+            3
+        } else {
+            4
+        }
+    });
+    let mut first = accepted.clone();
+    first["scores"].as_array_mut().unwrap().truncate(3);
+    assert_eq!(ev.put(&url("/verification"), first).await.0, StatusCode::OK);
+    let (s, e) = ev.post(&url("/finalise"), json!({})).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "not every indicator is accepted yet: {e}");
+    assert_eq!(ev.put(&url("/verification"), accepted).await.0, StatusCode::OK);
+    assert_eq!(
+        manager.post(&url("/finalise"), json!({})).await.0,
+        StatusCode::FORBIDDEN,
+        "the manager cannot finalise"
+    );
+    // Two finalisations at once (the evaluator double-clicks): exactly one lands.
+    let fin = url("/finalise");
+    let (r1, r2) = tokio::join!(ev.post(&fin, json!({})), ev.post(&fin, json!({})));
+    let mut statuses = [r1.0, r2.0];
+    statuses.sort();
+    assert_eq!(statuses, [StatusCode::OK, StatusCode::CONFLICT], "{} / {}", r1.1, r2.1);
+    let done = if r1.0 == StatusCode::OK { r1.1 } else { r2.1 };
+    assert_eq!(done["status"], "finalised");
+    assert_eq!(done["index_hundredths"], 412);
+    assert_eq!(done["predicate"], "A-");
+    assert_eq!(done["result"]["aspects"][0]["hundredths"], 500);
+    assert_eq!(done["result"]["aspects"][5]["hundredths"], 300);
+    // Nothing changes after finalisation.
+    assert_eq!(ev.put(&url("/verification"), all_scores(&a, |_| 5)).await.0, StatusCode::CONFLICT);
+    assert_eq!(manager.put(&url("/self-scores"), all_scores(&a, |_| 5)).await.0, StatusCode::CONFLICT);
+    // The public results rank the finalised MPP with its aspects.
+    let (s, results) = t.get_json(&format!("/api/v1/evaluation/cycles/{}/results", cycle["id"])).await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(results.as_array().unwrap().len(), 1, "only finalised assessments");
+    assert_eq!(
+        (results[0]["mpp_id"].clone(), results[0]["rank"].clone(), results[0]["index_hundredths"].clone()),
+        (json!(bogor), json!(1), json!(412))
+    );
+    let (_, audit) = national.get(&format!("/api/v1/audit?entity=eval_assessment&entity_id={id}&limit=100")).await;
+    let steps: Vec<&str> = audit
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["entity"] == "eval_assessment" && e["entity_id"] == id.to_string().as_str())
+        .filter_map(|e| e["action"].as_str())
+        .collect();
+    for step in ["assign", "self_score", "submit", "return", "verify", "finalise"] {
+        assert!(steps.contains(&step), "{step} audited: {steps:?}");
+    }
+    assert_eq!(steps.iter().filter(|s| **s == "finalise").count(), 1);
+    t.stop().await;
+}

@@ -49,3 +49,7 @@ rule-median_wait = Waiting time (median)
 rule-mpp_digital = Uses MPP Digital
 rule-oss_desk = Runs an OSS help desk
 rule-opening_hours = Opening hours per week
+err-evaluator-conflict = This evaluator works in that MPP's region and may not evaluate it. Choose another evaluator.
+err-assessment-state = This assessment has moved on (submitted, returned or final, for instance). Reload to see where it stands.
+err-assessment-returned-once = An assessment can be returned for revision only once.
+ev-deadline-order = The verification deadline must be on or after the self-assessment deadline.

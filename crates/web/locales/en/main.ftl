@@ -190,6 +190,7 @@ role-national_admin = National administrator
 role-mpp_manager = MPP manager
 role-provider_admin = Office administrator
 role-counter_officer = Counter officer
+role-evaluator = Ministry evaluator
 role-citizen = Citizen
 save = Save
 saved = Changes saved.

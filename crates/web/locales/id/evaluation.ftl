@@ -49,3 +49,7 @@ rule-median_wait = Waktu tunggu (median)
 rule-mpp_digital = Memakai MPP Digital
 rule-oss_desk = Ada layanan bantuan OSS
 rule-opening_hours = Jam layanan per minggu
+err-evaluator-conflict = Evaluator ini bekerja di daerah MPP tersebut, jadi tidak boleh menilainya. Pilih evaluator lain.
+err-assessment-state = Penilaian ini sudah berpindah tahap (misalnya sudah dikirim, dikembalikan, atau final). Muat ulang untuk melihat keadaannya.
+err-assessment-returned-once = Penilaian hanya dapat dikembalikan untuk perbaikan satu kali.
+ev-deadline-order = Batas verifikasi harus pada atau sesudah batas penilaian mandiri.

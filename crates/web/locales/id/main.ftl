@@ -183,6 +183,7 @@ role-national_admin = Admin nasional
 role-mpp_manager = Pengelola MPP
 role-provider_admin = Admin instansi
 role-counter_officer = Petugas loket
+role-evaluator = Evaluator kementerian
 role-citizen = Warga
 save = Simpan
 saved = Perubahan tersimpan.

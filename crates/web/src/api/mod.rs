@@ -227,6 +227,16 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(evaluation::instruments))
         .routes(routes!(evaluation::instrument, evaluation::update))
         .routes(routes!(evaluation::clone))
+        .routes(routes!(evaluation::cycles, evaluation::open_cycle))
+        .routes(routes!(evaluation::cycle))
+        .routes(routes!(evaluation::results))
+        .routes(routes!(evaluation::assessment))
+        .routes(routes!(evaluation::assign))
+        .routes(routes!(evaluation::self_scores))
+        .routes(routes!(evaluation::submit))
+        .routes(routes!(evaluation::verification))
+        .routes(routes!(evaluation::return_assessment))
+        .routes(routes!(evaluation::finalise))
         .route("/openapi.json", get(openapi))
         .fallback(api_not_found)
 }
@@ -282,7 +292,7 @@ async fn api_not_found(c: Ctx) -> impl IntoResponse {
         (name = "booking", description = "Visit slots, bookings (never overbooked), check-in and the waiting room"),
         (name = "survey", description = "The satisfaction survey (SKM), IKM reports and follow-ups"),
         (name = "national", description = "The national side: the rollout register of every regency, the accessibility study, the ministry's dashboard across MPPs"),
-        (name = "evaluation", description = "The yearly MPP evaluation (PEKPPP): instruments of weighted aspects and indicators"),
+        (name = "evaluation", description = "The yearly MPP evaluation (PEKPPP): instruments of weighted aspects and indicators, cycles, self-assessment, verification, results"),
         (name = "complaints", description = "Complaints on the SP4N-LAPOR! model: filing, tracking, verification, answers, export"),
     )
 )]

@@ -208,7 +208,8 @@ pub async fn my_counters(State(s): State<AppState>, c: Ctx) -> ApiResult<Vec<MyC
 
 /// What a counter's console shows.
 #[utoipa::path(get, path = "/counters/{id}/console", tag = "queue", params(("id" = i64, Path)),
-    security(("session" = []), ("token" = [])), responses((status = 200, body = ConsoleView)))]
+    security(("session" = []), ("token" = [])), responses((status = 200, body = ConsoleView),
+        (status = 409, description = "`counter_inactive`: the counter was taken out of use", body = ErrorEnvelope)))]
 pub async fn console(State(s): State<AppState>, c: Ctx, Id(id): Id) -> ApiResult<ConsoleView> {
     let a = c.api_actor()?;
     Ok(Json(s.app.console(a, id).await.api(&c)?))

@@ -66,7 +66,7 @@ pub fn nav(a: &Actor, current: &str) -> Vec<NavItem> {
             items.push(("/admin/layanan".into(), "admin-services"));
             items.push(("/admin/pengguna".into(), "admin-users"));
         }
-        Role::CounterOfficer | Role::Citizen => {}
+        Role::CounterOfficer | Role::Evaluator | Role::Citizen => {}
     }
     if a.role.is_staff() {
         items.push(("/admin/survei".into(), "admin-survey"));

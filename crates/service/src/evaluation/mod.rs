@@ -13,6 +13,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::{Actor, App, Error, Refusal, Result, audit};
 
+pub mod cycle;
+
 /// An instrument as shown and served, with what is wrong with its weights.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct InstrumentView {
