@@ -297,6 +297,7 @@ impl App {
         let mut users: Vec<UserInput> = vec![
             user("admin@demo.satuatap.id", "Admin Nasional (KemenPANRB)", "national_admin", None, None),
             user("warga@demo.satuatap.id", "Siti Rahmawati", "citizen", None, None),
+            user(crate::demo_evaluation::DEMO_EVALUATOR, "Evaluator KemenPANRB", "evaluator", None, None),
         ];
         for (slug, email, name) in [
             ("kota-bogor", "manajer.bogor@demo.satuatap.id", "Manajer MPP Kota Bogor"),
@@ -364,6 +365,7 @@ pub fn demo_logins() -> Vec<DemoLogin> {
             "petugas.imigrasi.bogor@demo.satuatap.id",
             "Imigrasi, MPP Kota Bogor (petugas.<gerai>.bogor@…)",
         ),
+        l("evaluator", crate::demo_evaluation::DEMO_EVALUATOR, "evaluasi MPP / MPP evaluation"),
         l("citizen", "warga@demo.satuatap.id", "warga / citizen"),
     ]
 }

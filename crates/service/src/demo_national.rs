@@ -312,7 +312,7 @@ impl App {
             };
             self.add_rollout_event(&system, id, &event).await?;
         }
-        Ok(())
+        self.load_demo_evaluation().await
     }
 
     /// A year of rollups for the demo MPPs (see the module note), and paper

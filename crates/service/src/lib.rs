@@ -14,6 +14,7 @@ pub mod complaint;
 pub mod crypto;
 pub mod csv;
 pub mod demo;
+pub mod demo_evaluation;
 pub mod demo_history;
 pub mod demo_national;
 pub mod devices;

@@ -403,3 +403,18 @@ impl Tx {
         Ok(n == 1)
     }
 }
+
+impl Tx {
+    /// Assessments of one MPP, or assigned to one evaluator, newest cycle first.
+    pub async fn assessments_of(
+        &mut self,
+        mpp_id: Option<i64>,
+        evaluator_id: Option<i64>,
+    ) -> Result<Vec<AssessmentRow>> {
+        let sql = sqlx::AssertSqlSafe(format!(
+            "{ASSESSMENT_SELECT} WHERE ($1 IS NULL OR a.mpp_id = $1) AND ($2 IS NULL OR a.evaluator_id = $2)
+             ORDER BY c.year DESC, m.name"
+        ));
+        Ok(on_conn!(self, |c| sqlx::query_as(sql).bind(mpp_id).bind(evaluator_id).fetch_all(c).await)?)
+    }
+}

@@ -214,11 +214,11 @@ async fn a_cycle_runs_from_self_assessment_through_one_return_to_a_final_index()
     let iid = copy["id"].as_i64().unwrap();
 
     // Opening: national admin only; deadlines in order; the instrument freezes.
-    let open = json!({"year": 2026, "instrument_id": iid, "mpp_ids": [bogor, makassar],
-        "self_deadline": "2026-11-30", "verify_deadline": "2026-12-15"});
+    let open = json!({"year": 2024, "instrument_id": iid, "mpp_ids": [bogor, makassar],
+        "self_deadline": "2024-11-30", "verify_deadline": "2024-12-15"});
     assert_eq!(manager.post("/api/v1/evaluation/cycles", open.clone()).await.0, StatusCode::FORBIDDEN);
     let mut bad = open.clone();
-    bad["verify_deadline"] = json!("2026-11-01");
+    bad["verify_deadline"] = json!("2024-11-01");
     assert_eq!(national.post("/api/v1/evaluation/cycles", bad).await.0, StatusCode::UNPROCESSABLE_ENTITY);
     let (s, cycle) = national.post("/api/v1/evaluation/cycles", open.clone()).await;
     assert_eq!(s, StatusCode::CREATED, "{cycle}");
@@ -274,7 +274,7 @@ async fn a_cycle_runs_from_self_assessment_through_one_return_to_a_final_index()
     let (s, e) = manager.put(&url("/self-scores"), json!({"scores": [{"key": "skm", "score": 6}]})).await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{e}");
     assert_eq!(ev.put(&url("/self-scores"), all_scores(&a, |_| 4)).await.0, StatusCode::FORBIDDEN);
-    // Submitted after the deadline (the test clock is past 30 November 2026): flagged late.
+    // Submitted after the deadline (30 November 2024): flagged late.
     t.app.clock.set(Some(chrono::TimeZone::with_ymd_and_hms(&chrono::Utc, 2026, 12, 2, 3, 0, 0).unwrap()));
     assert_eq!(manager.put(&url("/self-scores"), all_scores(&a, |_| 4)).await.0, StatusCode::OK);
     let (s, a) = manager.post(&url("/submit"), json!({})).await;
@@ -363,7 +363,7 @@ async fn a_cycle_runs_from_self_assessment_through_one_return_to_a_final_index()
     // Nothing changes after finalisation.
     assert_eq!(ev.put(&url("/verification"), all_scores(&a, |_| 5)).await.0, StatusCode::CONFLICT);
     assert_eq!(manager.put(&url("/self-scores"), all_scores(&a, |_| 5)).await.0, StatusCode::CONFLICT);
-    // The public results rank the finalised MPP with its aspects.
+    // The public results rank the finalised MPP with its aspects; the page shows the same.
     let (s, results) = t.get_json(&format!("/api/v1/evaluation/cycles/{}/results", cycle["id"])).await;
     assert_eq!(s, StatusCode::OK);
     assert_eq!(results.as_array().unwrap().len(), 1, "only finalised assessments");
@@ -371,6 +371,15 @@ async fn a_cycle_runs_from_self_assessment_through_one_return_to_a_final_index()
         (results[0]["mpp_id"].clone(), results[0]["rank"].clone(), results[0]["index_hundredths"].clone()),
         (json!(bogor), json!(1), json!(412))
     );
+    let (s, html) = t.get_text("/evaluasi?tahun=2024").await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(
+        html.contains("Evaluasi 2024") && html.contains("Mal Pelayanan Publik Kota Bogor") && html.contains("4,12")
+    );
+    let (_, html, _) = manager.page("/admin/evaluasi/saya").await;
+    assert!(html.contains("2024") && html.contains("Final"), "the manager's list");
+    let (s, _, _) = t.session(accounts::MANAGER_MAKASSAR).await.page(&format!("/admin/evaluasi/penilaian/{id}")).await;
+    assert_eq!(s, StatusCode::NOT_FOUND, "another MPP's assessment page");
     let (_, audit) = national.get(&format!("/api/v1/audit?entity=eval_assessment&entity_id={id}&limit=100")).await;
     let steps: Vec<&str> = audit
         .as_array()
@@ -383,5 +392,31 @@ async fn a_cycle_runs_from_self_assessment_through_one_return_to_a_final_index()
         assert!(steps.contains(&step), "{step} audited: {steps:?}");
     }
     assert_eq!(steps.iter().filter(|s| **s == "finalise").count(), 1);
+    t.stop().await;
+}
+
+#[tokio::test]
+async fn the_demo_has_last_years_cycle_finished_and_this_years_open() {
+    let t = TestApp::spawn().await;
+    let (_, cycles) = t.get_json("/api/v1/evaluation/cycles").await;
+    let cycles = cycles.as_array().unwrap();
+    assert_eq!(cycles.len(), 2, "{cycles:?}");
+    let (this, last) = (&cycles[0], &cycles[1]);
+    assert_eq!(this["year"].as_i64().unwrap(), last["year"].as_i64().unwrap() + 1);
+    assert!(last["assessments"].as_array().unwrap().iter().all(|a| a["status"] == "finalised" && a["late"] == false));
+    assert!(
+        this["assessments"].as_array().unwrap().iter().all(|a| a["status"] == "draft" && !a["evaluator_id"].is_null())
+    );
+    let (_, results) = t.get_json(&format!("/api/v1/evaluation/cycles/{}/results", last["id"])).await;
+    let idx: Vec<i64> = results.as_array().unwrap().iter().map(|r| r["index_hundredths"].as_i64().unwrap()).collect();
+    assert_eq!(idx.len(), 3);
+    assert!(idx.windows(2).all(|w| w[0] >= w[1]), "ranked: {idx:?}");
+    let ev = t.session("evaluator@demo.satuatap.id").await;
+    let (s, html, _) = ev.page("/admin/evaluasi/saya").await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(html.matches("/admin/evaluasi/penilaian/").count(), 6, "the evaluator's six assessments");
+    let bogor = t.mpp_id("kota-bogor").await;
+    let (s, _) = ev.get(&format!("/api/v1/mpps/{bogor}/survey-suggestions")).await;
+    assert_eq!(s, StatusCode::FORBIDDEN, "an evaluator is no MPP's staff");
     t.stop().await;
 }

@@ -78,6 +78,13 @@ impl From<&AssessmentRow> for AssessmentSummary {
 }
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct AssessmentSummaryOfYear {
+    pub year: i64,
+    #[serde(flatten)]
+    pub summary: AssessmentSummary,
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct IndicatorScore {
     pub key: String,
     pub self_score: Option<i64>,
@@ -285,6 +292,23 @@ impl App {
         .await?;
         tx.commit().await?;
         self.assessment(actor, id).await
+    }
+
+    /// The assessments a person works on: an MPP manager's own MPP's, an evaluator's
+    /// assigned ones, every one for the national admin.
+    pub async fn my_assessments(&self, actor: &Actor) -> Result<Vec<AssessmentSummaryOfYear>> {
+        let (mpp, evaluator) = match actor.role {
+            Role::NationalAdmin => (None, None),
+            Role::MppManager => (Some(actor.mpp_id.ok_or(Error::Forbidden)?), None),
+            Role::Evaluator => (None, Some(actor.user_id)),
+            _ => return Err(Error::Forbidden),
+        };
+        let mut r = self.store.read().await?;
+        Ok(r.assessments_of(mpp, evaluator)
+            .await?
+            .iter()
+            .map(|a| AssessmentSummaryOfYear { year: a.year, summary: AssessmentSummary::from(a) })
+            .collect())
     }
 
     /// Who may read an assessment: the national admin, its evaluator, the MPP's manager.

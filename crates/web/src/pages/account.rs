@@ -74,6 +74,8 @@ pub async fn login(
                 "/akun/sandi".to_string()
             } else if !next.is_empty() {
                 next
+            } else if session.actor.role == satuatap_domain::role::Role::Evaluator {
+                "/admin/evaluasi/saya".to_string()
             } else if session.actor.role.is_staff() {
                 "/admin".to_string()
             } else {

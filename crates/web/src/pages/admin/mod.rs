@@ -37,6 +37,7 @@ pub fn nav(a: &Actor, current: &str) -> Vec<NavItem> {
             items.push(("/nasional/dasbor".into(), "admin-national-dashboard"));
             items.push(("/admin/nasional".into(), "admin-register"));
             items.push(("/admin/evaluasi".into(), "ev-nav"));
+            items.push(("/admin/evaluasi/saya".into(), "eva-mine-title"));
             items.push(("/admin/mpp".into(), "admin-mpps"));
             items.push(("/admin/lembaga".into(), "admin-agencies"));
             items.push(("/admin/layanan".into(), "admin-services"));
@@ -54,6 +55,7 @@ pub fn nav(a: &Actor, current: &str) -> Vec<NavItem> {
                 items.push((format!("/admin/mpp/{m}/antrean"), "admin-queue"));
                 items.push((format!("/admin/mpp/{m}/perangkat"), "admin-devices"));
                 items.push(("/admin/nasional".into(), "admin-register-manager"));
+                items.push(("/admin/evaluasi/saya".into(), "eva-mine-title"));
             }
             items.push(("/admin/pengguna".into(), "admin-users"));
             items.push(("/admin/token".into(), "admin-tokens"));
@@ -66,7 +68,8 @@ pub fn nav(a: &Actor, current: &str) -> Vec<NavItem> {
             items.push(("/admin/layanan".into(), "admin-services"));
             items.push(("/admin/pengguna".into(), "admin-users"));
         }
-        Role::CounterOfficer | Role::Evaluator | Role::Citizen => {}
+        Role::Evaluator => items.push(("/admin/evaluasi/saya".into(), "eva-mine-title")),
+        Role::CounterOfficer | Role::Citizen => {}
     }
     if a.role.is_staff() {
         items.push(("/admin/survei".into(), "admin-survey"));
@@ -74,7 +77,8 @@ pub fn nav(a: &Actor, current: &str) -> Vec<NavItem> {
     if matches!(a.role, Role::NationalAdmin | Role::MppManager | Role::ProviderAdmin) {
         items.push(("/admin/pengaduan".into(), "admin-complaints"));
     }
-    if a.role != Role::NationalAdmin {
+    if a.role == Role::Evaluator {
+    } else if a.role != Role::NationalAdmin {
         if a.mpp_id.is_some() {
             items.push(("/admin/pemesanan".into(), "admin-bookings"));
         }

@@ -1,0 +1,166 @@
+//! The demo's evaluation: an evaluator account's work on last year's cycle,
+//! finished for the demo MPPs (each scored differently, so the ranking has an
+//! order), and this year's cycle open with Kota Bogor's self-assessment begun.
+//! Made through the same operations people use, with the clock set back for
+//! each step so nothing is flagged late that was not.
+
+use chrono::{Datelike, NaiveDate, TimeZone, Utc};
+
+use crate::evaluation::CloneInput;
+use crate::evaluation::cycle::{CycleInput, EvaluatorInput, ScoreInput, ScoresInput};
+use crate::{Actor, App, Result};
+
+/// The demo's evaluator.
+pub const DEMO_EVALUATOR: &str = "evaluator@demo.satuatap.id";
+
+impl App {
+    pub async fn load_demo_evaluation(&self) -> Result<()> {
+        if !self.cycles().await?.is_empty() {
+            return Ok(());
+        }
+        let system = Actor::system();
+        let evaluator = {
+            let mut r = self.store.read().await?;
+            match r.user_by_email(DEMO_EVALUATOR).await? {
+                Some(u) => u,
+                None => return Ok(()),
+            }
+        };
+        let ev = Actor {
+            user_id: evaluator.id,
+            email: evaluator.email.clone(),
+            name: evaluator.name.clone(),
+            role: satuatap_domain::role::Role::Evaluator,
+            ..Actor::system()
+        };
+        let year = self.now().year();
+        let default = self.instruments().await?.into_iter().find(|i| i.based_on.is_none());
+        let Some(default) = default else { return Ok(()) };
+        let mpps: Vec<(i64, String)> = {
+            let mut r = self.store.read().await?;
+            r.mpps(&Default::default()).await?.into_iter().map(|m| (m.id, m.slug)).collect()
+        };
+        let managers: Vec<(i64, Actor)> = {
+            let mut r = self.store.read().await?;
+            let mut out = Vec::new();
+            for (id, _) in &mpps {
+                for email in [
+                    "manajer.bogor@demo.satuatap.id",
+                    "manajer.makassar@demo.satuatap.id",
+                    "manajer.jayapura@demo.satuatap.id",
+                ] {
+                    if let Some(u) = r.user_by_email(email).await?.filter(|u| u.mpp_id == Some(*id)) {
+                        out.push((
+                            *id,
+                            Actor {
+                                user_id: u.id,
+                                email: u.email,
+                                name: u.name,
+                                role: satuatap_domain::role::Role::MppManager,
+                                mpp_id: Some(*id),
+                                ..Actor::system()
+                            },
+                        ));
+                    }
+                }
+            }
+            out
+        };
+        let at = |y: i32, m: u32, d: u32| Utc.with_ymd_and_hms(y, m, d, 3, 0, 0).single();
+        let date = |y: i32, m: u32, d: u32| NaiveDate::from_ymd_opt(y, m, d).unwrap_or_default();
+
+        // Last year's cycle, finished.
+        let last = year - 1;
+        let copy = self
+            .clone_instrument(&system, default.id, &CloneInput { name: Some(format!("Instrumen evaluasi MPP {last}")) })
+            .await?;
+        self.clock.set(at(last, 9, 1));
+        let ids: Vec<i64> = managers.iter().map(|(m, _)| *m).collect();
+        let cycle = self
+            .open_cycle(
+                &system,
+                &CycleInput {
+                    year: i64::from(last),
+                    instrument_id: copy.id,
+                    mpp_ids: ids,
+                    self_deadline: date(last, 10, 31),
+                    verify_deadline: date(last, 11, 30),
+                },
+            )
+            .await;
+        let result = async {
+            let cycle = cycle?;
+            for (n, a) in cycle.assessments.iter().enumerate() {
+                let Some((_, manager)) = managers.iter().find(|(m, _)| *m == a.mpp_id) else { continue };
+                self.assign_evaluator(&system, a.id, &EvaluatorInput { evaluator_id: ev.user_id }).await?;
+                let view = self.assessment(&system, a.id).await?;
+                // Each MPP a little different: Kota Bogor strongest, then the others.
+                let score =
+                    |i: usize| -> i64 { (5 - i64::from((i + n * 3).is_multiple_of(4)) - n as i64 % 2).clamp(2, 5) };
+                let scores = |text: &str| ScoresInput {
+                    scores: view
+                        .scores
+                        .iter()
+                        .enumerate()
+                        .map(|(i, s)| ScoreInput { key: s.key.clone(), score: Some(score(i)), text: Some(text.into()) })
+                        .collect(),
+                };
+                self.clock.set(at(last, 10, 20));
+                self.save_self_scores(manager, a.id, &scores("Bukti terlampir pada dokumen penilaian mandiri."))
+                    .await?;
+                self.submit_assessment(manager, a.id).await?;
+                self.clock.set(at(last, 11, 18));
+                let mut verified = scores("Sesuai bukti dan kunjungan lapangan.");
+                if let Some(first) = verified.scores.first_mut() {
+                    first.score = first.score.map(|s| (s - 1).max(0));
+                    first.text = Some("Standar pelayanan belum memuat semua komponen.".into());
+                }
+                self.save_verification(&ev, a.id, &verified).await?;
+                self.finalise_assessment(&ev, a.id).await?;
+            }
+            // This year's cycle, open; Kota Bogor has begun its self-assessment.
+            self.clock.set(None);
+            let copy = self
+                .clone_instrument(
+                    &system,
+                    default.id,
+                    &CloneInput { name: Some(format!("Instrumen evaluasi MPP {year}")) },
+                )
+                .await?;
+            let cycle = self
+                .open_cycle(
+                    &system,
+                    &CycleInput {
+                        year: i64::from(year),
+                        instrument_id: copy.id,
+                        mpp_ids: managers.iter().map(|(m, _)| *m).collect(),
+                        self_deadline: date(year, 12, 31),
+                        verify_deadline: date(year + 1, 1, 31),
+                    },
+                )
+                .await?;
+            let bogor = mpps.iter().find(|(_, s)| s == "kota-bogor").map(|(id, _)| *id);
+            for a in &cycle.assessments {
+                self.assign_evaluator(&system, a.id, &EvaluatorInput { evaluator_id: ev.user_id }).await?;
+                if Some(a.mpp_id) == bogor
+                    && let Some((_, manager)) = managers.iter().find(|(m, _)| *m == a.mpp_id)
+                {
+                    let view = self.assessment(&system, a.id).await?;
+                    let begun = ScoresInput {
+                        scores: view
+                            .scores
+                            .iter()
+                            .take(4)
+                            .map(|s| ScoreInput { key: s.key.clone(), score: Some(4), text: Some("Draf.".into()) })
+                            .collect(),
+                    };
+                    self.save_self_scores(manager, a.id, &begun).await?;
+                }
+            }
+            Ok::<(), crate::Error>(())
+        }
+        .await;
+        self.clock.set(None);
+        result
+    }
+}
