@@ -11,8 +11,6 @@ use askama::Template;
 use axum::Form;
 use axum::extract::{Path, State};
 use axum::http::HeaderMap;
-use axum::http::header::SET_COOKIE;
-use axum::response::{IntoResponse, Redirect};
 use satuatap_domain::evaluation::{AspectDef, Predicate, Rule, format_hundredths, format_percent, parse_percent};
 use satuatap_domain::{FieldError, Invalid};
 use satuatap_service::Error;
@@ -30,15 +28,6 @@ use crate::state::{AppState, WebResultExt};
 enum Done {
     Cloned,
     Saved,
-}
-
-/// A redirect that shows `what` once on the page it leads to.
-fn done<T: Serialize>(s: &AppState, to: &str, what: T) -> axum::response::Response {
-    let r = Redirect::to(to);
-    match flash::set(s, &what) {
-        Some(v) => ([(SET_COOKIE, v)], r).into_response(),
-        None => r.into_response(),
-    }
 }
 
 #[derive(Template)]
@@ -61,7 +50,7 @@ pub async fn list(State(s): State<AppState>, c: Ctx) -> PageResult {
 pub async fn clone(State(s): State<AppState>, c: Ctx, Path(id): Path<i64>) -> PageResult {
     let a = staff(&c)?;
     let made = s.app.clone_instrument(&a, id, &CloneInput::default()).await.web(&c)?;
-    Ok(done(&s, &format!("/admin/evaluasi/instrumen/{}", made.id), Done::Cloned))
+    Ok(flash::redirect(&s, &format!("/admin/evaluasi/instrumen/{}", made.id), &Done::Cloned))
 }
 
 #[derive(Template)]
@@ -153,10 +142,7 @@ pub async fn show(State(s): State<AppState>, c: Ctx, Path(id): Path<i64>, header
         })
     });
     let page = instrument_page(&s, &c, id, notice, FormErrors::default(), HashMap::new()).await?;
-    Ok(match clear {
-        Some(v) => ([(SET_COOKIE, v)], page).into_response(),
-        None => page,
-    })
+    Ok(flash::clearing(clear, page))
 }
 
 /// The form's fields onto the instrument's structure: names, weights (percent),
@@ -232,7 +218,7 @@ pub async fn save(
     }
     let input = InstrumentInput { name: f.get("name").cloned(), aspects: Some(aspects), predicates: Some(predicates) };
     match s.app.update_instrument(&a, id, &input).await {
-        Ok(_) => Ok(done(&s, &format!("/admin/evaluasi/instrumen/{id}"), Done::Saved)),
+        Ok(_) => Ok(flash::redirect(&s, &format!("/admin/evaluasi/instrumen/{id}"), &Done::Saved)),
         Err(Error::Invalid(errs)) => instrument_page(&s, &c, id, None, back(&errs), f).await,
         Err(e) => Err(WebError::In(c.lang, e)),
     }
@@ -443,10 +429,7 @@ pub async fn assessment(State(s): State<AppState>, c: Ctx, Path(id): Path<i64>, 
         })
     });
     let page = assessment_page(&s, &c, id, notice, FormErrors::default()).await?;
-    Ok(match clear {
-        Some(v) => ([(SET_COOKIE, v)], page).into_response(),
-        None => page,
-    })
+    Ok(flash::clearing(clear, page))
 }
 
 /// Scores from the form: `s_<key>` (0–5 or empty) and `t_<key>` (the text), for the keys shown.
@@ -504,7 +487,7 @@ pub async fn act(
         _ => Err(Error::field("action", Invalid::NotAllowed)),
     };
     match result {
-        Ok(step) => Ok(done(&s, &to, step)),
+        Ok(step) => Ok(flash::redirect(&s, &to, &step)),
         Err(Error::Invalid(errs)) => {
             let mut e = FormErrors::from_fields(c.lang, &errs);
             // `scores.<key>` (missing) and `scores.<n>.score` name the indicator's row.

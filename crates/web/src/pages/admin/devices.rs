@@ -4,7 +4,6 @@
 use askama::Template;
 use axum::Form;
 use axum::extract::{Path, State};
-use axum::http::header::SET_COOKIE;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect};
 use qrcode::QrCode;
@@ -126,20 +125,13 @@ async fn page(s: &AppState, c: &Ctx, id: i64, f: DeviceForm, errors: FormErrors,
 pub async fn list(State(s): State<AppState>, c: Ctx, Path(id): Path<i64>, headers: HeaderMap) -> PageResult {
     let (shown, clear) = flash::take::<Shown>(&s, &headers);
     let shown = shown.filter(|p| p.expires_at > s.app.now());
-    let mut r = page(&s, &c, id, DeviceForm::default(), FormErrors::default(), shown).await?;
-    if let Some(v) = clear {
-        r.headers_mut().append(SET_COOKIE, v);
-    }
-    Ok(r)
+    let r = page(&s, &c, id, DeviceForm::default(), FormErrors::default(), shown).await?;
+    Ok(flash::clearing(clear, r))
 }
 
 /// Back to the list with the new code in the flash: a reload does not make another device.
 fn show_once(s: &AppState, mpp: i64, p: &NewPairing) -> PageResult {
-    let mut r = Redirect::to(&format!("/admin/mpp/{mpp}/perangkat#pairing")).into_response();
-    if let Some(v) = flash::set(s, &Shown::from(p)) {
-        r.headers_mut().append(SET_COOKIE, v);
-    }
-    Ok(r)
+    Ok(flash::redirect(s, &format!("/admin/mpp/{mpp}/perangkat#pairing"), &Shown::from(p)))
 }
 
 pub async fn create(State(s): State<AppState>, c: Ctx, Path(id): Path<i64>, Form(f): Form<DeviceForm>) -> PageResult {

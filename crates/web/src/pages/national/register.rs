@@ -9,8 +9,6 @@ use askama::Template;
 use axum::Form;
 use axum::extract::{Path, State};
 use axum::http::HeaderMap;
-use axum::http::header::SET_COOKIE;
-use axum::response::{IntoResponse, Redirect};
 use satuatap_domain::rollout::{Building, Funding, LocationRole, Stage};
 use satuatap_service::Error;
 use satuatap_service::rollout::{
@@ -52,21 +50,6 @@ fn notice(c: &Ctx, d: &Done) -> String {
             ],
         ),
         Done::Target(y) => c.ta("rg-target-saved", &[("year", &y.to_string())]),
-    }
-}
-
-fn done(s: &AppState, to: &str, what: Done) -> axum::response::Response {
-    let r = Redirect::to(to);
-    match flash::set(s, &what) {
-        Some(v) => ([(SET_COOKIE, v)], r).into_response(),
-        None => r.into_response(),
-    }
-}
-
-fn with_clear(clear: Option<axum::http::HeaderValue>, page: axum::response::Response) -> axum::response::Response {
-    match clear {
-        Some(v) => ([(SET_COOKIE, v)], page).into_response(),
-        None => page,
     }
 }
 
@@ -165,7 +148,7 @@ async fn register_page(s: &AppState, c: &Ctx, notice: Option<String>, errors: Fo
 pub async fn home(State(s): State<AppState>, c: Ctx, headers: HeaderMap) -> PageResult {
     let (d, clear) = flash::take::<Done>(&s, &headers);
     let page = register_page(&s, &c, d.map(|d| notice(&c, &d)), FormErrors::default(), String::new()).await?;
-    Ok(with_clear(clear, page))
+    Ok(flash::clearing(clear, page))
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -180,7 +163,7 @@ pub async fn decide(State(s): State<AppState>, c: Ctx, Path(id): Path<i64>, Form
     let a = staff(&c)?;
     let p =
         s.app.decide_rollout_proposal(&a, id, &DecisionInput { decision: f.decision, note: f.note }).await.web(&c)?;
-    Ok(done(&s, "/admin/nasional#usulan", Done::Decided(p.status)))
+    Ok(flash::redirect(&s, "/admin/nasional#usulan", &Done::Decided(p.status)))
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -203,7 +186,7 @@ pub async fn set_target(State(s): State<AppState>, c: Ctx, Form(f): Form<TargetF
         }
     };
     match s.app.set_rollout_target(&a, &TargetInput { year, regencies, note: f.note }).await {
-        Ok(_) => Ok(done(&s, "/admin/nasional#target", Done::Target(year))),
+        Ok(_) => Ok(flash::redirect(&s, "/admin/nasional#target", &Done::Target(year))),
         Err(Error::Invalid(errs)) => {
             register_page(&s, &c, None, FormErrors::from_fields(c.lang, &errs), String::new()).await
         }
@@ -223,10 +206,10 @@ pub async fn import(State(s): State<AppState>, c: Ctx, Form(f): Form<ImportForm>
     let a = staff(&c)?;
     let replace = f.replace.as_deref().is_some_and(|v| !v.is_empty() && v != "0");
     match s.app.import_rollout_csv(&a, &f.csv, replace).await {
-        Ok(r) => Ok(done(
+        Ok(r) => Ok(flash::redirect(
             &s,
             "/admin/nasional#impor",
-            Done::Imported {
+            &Done::Imported {
                 rows: r.rows,
                 locations: r.locations_created,
                 events: r.events_added,
@@ -337,7 +320,7 @@ async fn regency_edit_page(
 pub async fn regency(State(s): State<AppState>, c: Ctx, headers: HeaderMap, Path(code): Path<String>) -> PageResult {
     let (d, clear) = flash::take::<Done>(&s, &headers);
     let page = regency_edit_page(&s, &c, &code, d.map(|d| notice(&c, &d)), FormErrors::default(), "").await?;
-    Ok(with_clear(clear, page))
+    Ok(flash::clearing(clear, page))
 }
 
 /// A location form as posted, kept as text: the service reads it (as it reads JSON).
@@ -362,7 +345,7 @@ fn location_payload(f: &HashMap<String, String>) -> serde_json::Value {
 
 async fn after_edit(s: &AppState, c: &Ctx, code: &str, form: &str, result: Result<Done, Error>) -> PageResult {
     match result {
-        Ok(d) => Ok(done(s, &format!("/admin/nasional/wilayah/{code}"), d)),
+        Ok(d) => Ok(flash::redirect(s, &format!("/admin/nasional/wilayah/{code}"), &d)),
         Err(Error::Invalid(errs)) => {
             regency_edit_page(s, c, code, None, FormErrors::from_fields(c.lang, &errs), form).await
         }
@@ -477,5 +460,5 @@ pub async fn delete_event(
     let a = staff(&c)?;
     s.app.delete_rollout_event(&a, id).await.web(&c)?;
     let code: String = f.regency.chars().filter(|ch| ch.is_ascii_digit() || *ch == '.').collect();
-    Ok(done(&s, &format!("/admin/nasional/wilayah/{code}"), Done::Saved))
+    Ok(flash::redirect(&s, &format!("/admin/nasional/wilayah/{code}"), &Done::Saved))
 }

@@ -8,8 +8,6 @@ use askama::Template;
 use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::http::HeaderMap;
-use axum::http::header::SET_COOKIE;
-use axum::response::{IntoResponse, Redirect};
 use satuatap_service::access::{
     AccessRanking, AccessStudy, DistrictAccess, DistrictPopulationInput, RankingQuery, StudyQuery, StudySettingsInput,
     VisitorCount, WhatIfResult,
@@ -202,10 +200,7 @@ pub async fn study(
         Saved::Population(n) => c.ta("ac-population-saved", &[("n", &n.to_string())]),
     });
     let page = study_page(&s, &c, &code, p, false, FormErrors::default(), notice).await?;
-    Ok(match clear {
-        Some(v) => ([(SET_COOKIE, v)], page).into_response(),
-        None => page,
-    })
+    Ok(flash::clearing(clear, page))
 }
 
 pub async fn study_print(
@@ -225,11 +220,7 @@ enum Saved {
 }
 
 fn saved_redirect(s: &AppState, code: &str, what: Saved, anchor: &str) -> axum::response::Response {
-    let to = Redirect::to(&format!("/nasional/wilayah/{code}/kajian#{anchor}"));
-    match flash::set(s, &what) {
-        Some(v) => ([(SET_COOKIE, v)], to).into_response(),
-        None => to.into_response(),
-    }
+    flash::redirect(s, &format!("/nasional/wilayah/{code}/kajian#{anchor}"), &what)
 }
 
 #[derive(Debug, Default, Deserialize)]
