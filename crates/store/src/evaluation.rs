@@ -184,6 +184,13 @@ pub struct AssessmentRow {
     pub updated_at: DateTime<Utc>,
 }
 
+/// Whose score: the MPP's self-assessment or the evaluator's verification.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ScoreSide {
+    Mpp,
+    Evaluator,
+}
+
 #[derive(Debug, Clone, Serialize, sqlx::FromRow)]
 pub struct ScoreRow {
     pub indicator_key: String,
@@ -289,47 +296,32 @@ impl Tx {
         .await)?)
     }
 
-    /// The manager's score and narrative for one indicator.
-    pub async fn put_self_score(
+    /// One indicator's score and text on one side: the manager's (score, narrative)
+    /// or the evaluator's (accepted score, note).
+    pub async fn put_score(
         &mut self,
         assessment_id: i64,
+        side: ScoreSide,
         key: &str,
         score: Option<i64>,
-        narrative: Option<&str>,
+        text: Option<&str>,
     ) -> Result<()> {
-        on_conn!(self, |c| sqlx::query(
-            "INSERT INTO eval_scores (assessment_id, indicator_key, self_score, narrative) VALUES ($1, $2, $3, $4)
-             ON CONFLICT (assessment_id, indicator_key) DO UPDATE SET self_score = $3, narrative = $4"
-        )
-        .bind(assessment_id)
-        .bind(key)
-        .bind(score)
-        .bind(narrative)
-        .execute(c)
-        .await
-        .map(|r| r.rows_affected()))?;
-        Ok(())
-    }
-
-    /// The evaluator's accepted score and note for one indicator.
-    pub async fn put_accepted_score(
-        &mut self,
-        assessment_id: i64,
-        key: &str,
-        score: Option<i64>,
-        note: Option<&str>,
-    ) -> Result<()> {
-        on_conn!(self, |c| sqlx::query(
-            "INSERT INTO eval_scores (assessment_id, indicator_key, accepted_score, note) VALUES ($1, $2, $3, $4)
-             ON CONFLICT (assessment_id, indicator_key) DO UPDATE SET accepted_score = $3, note = $4"
-        )
-        .bind(assessment_id)
-        .bind(key)
-        .bind(score)
-        .bind(note)
-        .execute(c)
-        .await
-        .map(|r| r.rows_affected()))?;
+        let (sc, tx) = match side {
+            ScoreSide::Mpp => ("self_score", "narrative"),
+            ScoreSide::Evaluator => ("accepted_score", "note"),
+        };
+        let sql = sqlx::AssertSqlSafe(format!(
+            "INSERT INTO eval_scores (assessment_id, indicator_key, {sc}, {tx}) VALUES ($1, $2, $3, $4)
+             ON CONFLICT (assessment_id, indicator_key) DO UPDATE SET {sc} = $3, {tx} = $4"
+        ));
+        on_conn!(self, |c| sqlx::query(sql)
+            .bind(assessment_id)
+            .bind(key)
+            .bind(score)
+            .bind(text)
+            .execute(c)
+            .await
+            .map(|r| r.rows_affected()))?;
         Ok(())
     }
 

@@ -14,7 +14,7 @@ use satuatap_domain::Invalid;
 use satuatap_domain::evaluation::{AspectDef, IndexResult, MAX_SCORE, index};
 use satuatap_domain::role::Role;
 use satuatap_domain::validate::Checker;
-use satuatap_store::evaluation::{AssessmentRow, ScoreRow};
+use satuatap_store::evaluation::{AssessmentRow, ScoreRow, ScoreSide};
 use serde::{Deserialize, Serialize};
 
 use crate::{Actor, App, Error, Refusal, Result, audit};
@@ -150,6 +150,11 @@ pub struct ResultRow {
 
 fn keys_of(aspects: &[AspectDef]) -> Vec<String> {
     aspects.iter().flat_map(|a| a.indicators.iter().map(|i| i.key.clone())).collect()
+}
+
+/// The evaluator's accepted scores by indicator.
+fn accepted(rows: Vec<ScoreRow>) -> HashMap<String, u8> {
+    rows.into_iter().filter_map(|s| Some((s.indicator_key, u8::try_from(s.accepted_score?).ok()?))).collect()
 }
 
 fn to_fix(a: &AssessmentRow) -> Vec<String> {
@@ -389,7 +394,6 @@ impl App {
     /// The MPP manager's scores and narratives, while the assessment is a draft or
     /// returned (then only for the indicators to fix).
     pub async fn save_self_scores(&self, actor: &Actor, id: i64, input: &ScoresInput) -> Result<AssessmentView> {
-        let now = self.now();
         let mut tx = self.store.begin().await?;
         let a = tx.assessment(id).await?.ok_or(Error::NotFound)?;
         if !Self::may_read(actor, &a) {
@@ -404,24 +408,41 @@ impl App {
                 return Err(Error::field(&format!("scores.{i}.key"), Invalid::NotAllowed));
             }
         }
-        if !tx.touch_assessment(id, &["draft", "returned"], now).await? {
+        self.write_scores(tx, actor, &a, input, ScoreSide::Mpp).await
+    }
+
+    /// Write checked scores of one side while the assessment is where that side
+    /// works (the MPP: draft or returned; the evaluator: submitted), with the audit entry.
+    async fn write_scores(
+        &self,
+        mut tx: satuatap_store::Tx,
+        actor: &Actor,
+        a: &AssessmentRow,
+        input: &ScoresInput,
+        side: ScoreSide,
+    ) -> Result<AssessmentView> {
+        let (from, action): (&[&str], &str) = match side {
+            ScoreSide::Mpp => (&["draft", "returned"], "self_score"),
+            ScoreSide::Evaluator => (&["submitted"], "verify"),
+        };
+        if !tx.touch_assessment(a.id, from, self.now()).await? {
             return Err(Error::refused(Refusal::AssessmentState));
         }
         for s in &input.scores {
             let text = s.text.as_deref().map(str::trim).filter(|t| !t.is_empty());
-            tx.put_self_score(id, &s.key, s.score, text).await?;
+            tx.put_score(a.id, side, &s.key, s.score, text).await?;
         }
         audit::record(
             &mut tx,
             self,
             actor,
-            audit::Change::new(Some(a.mpp_id), "eval_assessment", id, "self_score"),
+            audit::Change::new(Some(a.mpp_id), "eval_assessment", a.id, action),
             None::<&()>,
             Some(&serde_json::json!({"indicators": input.scores.iter().map(|s| &s.key).collect::<Vec<_>>()})),
         )
         .await?;
         tx.commit().await?;
-        self.assessment(actor, id).await
+        self.assessment(actor, a.id).await
     }
 
     /// Submit the self-assessment: every indicator scored. After the deadline it is flagged late.
@@ -472,30 +493,12 @@ impl App {
 
     /// The evaluator's accepted scores and notes (only once submitted).
     pub async fn save_verification(&self, actor: &Actor, id: i64, input: &ScoresInput) -> Result<AssessmentView> {
-        let now = self.now();
         let mut tx = self.store.begin().await?;
         let a = tx.assessment(id).await?.ok_or(Error::NotFound)?;
         Self::require_evaluator(actor, &a)?;
         let aspects = self.instrument_of(&mut tx, &a).await?;
         Self::check_scores(&aspects, input)?;
-        if !tx.touch_assessment(id, &["submitted"], now).await? {
-            return Err(Error::refused(Refusal::AssessmentState));
-        }
-        for s in &input.scores {
-            let text = s.text.as_deref().map(str::trim).filter(|t| !t.is_empty());
-            tx.put_accepted_score(id, &s.key, s.score, text).await?;
-        }
-        audit::record(
-            &mut tx,
-            self,
-            actor,
-            audit::Change::new(Some(a.mpp_id), "eval_assessment", id, "verify"),
-            None::<&()>,
-            Some(&serde_json::json!({"indicators": input.scores.iter().map(|s| &s.key).collect::<Vec<_>>()})),
-        )
-        .await?;
-        tx.commit().await?;
-        self.assessment(actor, id).await
+        self.write_scores(tx, actor, &a, input, ScoreSide::Evaluator).await
     }
 
     /// Back to the MPP once, with the indicators to revise and why.
@@ -547,12 +550,7 @@ impl App {
         }
         let cycle = tx.cycle(a.cycle_id).await?.ok_or(Error::NotFound)?;
         let instrument = tx.instrument(cycle.instrument_id).await?.ok_or(Error::NotFound)?;
-        let accepted: HashMap<String, u8> = tx
-            .scores(id)
-            .await?
-            .into_iter()
-            .filter_map(|s| Some((s.indicator_key, u8::try_from(s.accepted_score?).ok()?)))
-            .collect();
+        let accepted = accepted(tx.scores(id).await?);
         let mut c = Checker::new();
         for k in keys_of(&instrument.aspects) {
             if !accepted.contains_key(&k) {
@@ -585,12 +583,7 @@ impl App {
         let instrument = r.instrument(cycle.instrument_id).await?.ok_or(Error::NotFound)?;
         let mut rows = Vec::new();
         for a in r.assessments(id).await?.into_iter().filter(|a| a.status == "finalised") {
-            let accepted: HashMap<String, u8> = r
-                .scores(a.id)
-                .await?
-                .into_iter()
-                .filter_map(|s| Some((s.indicator_key, u8::try_from(s.accepted_score?).ok()?)))
-                .collect();
+            let accepted = accepted(r.scores(a.id).await?);
             let Some(res) = index(&instrument.aspects, &instrument.predicates, |k| accepted.get(k).copied()) else {
                 continue;
             };
