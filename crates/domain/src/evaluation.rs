@@ -109,7 +109,7 @@ pub fn weight_problems(aspects: &[AspectDef]) -> Vec<WeightProblem> {
 }
 
 /// An aspect's score: the exact weighted mean (an integer over 10^4) and its two-decimal form.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct AspectScore {
     pub key: String,
     /// Σ weight × score, over 10,000 (exact).
@@ -221,7 +221,7 @@ pub struct IncentiveRule {
 }
 
 /// Why an MPP does not qualify, in codes the pages put in words.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(tag = "reason", rename_all = "snake_case")]
 pub enum Shortfall {
     Predicate { needed: String, got: String },
@@ -442,6 +442,11 @@ pub fn parse_percent(s: &str) -> Option<u32> {
     let frac: u32 = format!("{frac:0<2}").parse().ok()?;
     let bp = int.checked_mul(100)?.checked_add(frac)?;
     (bp <= WHOLE).then_some(bp)
+}
+
+/// A score typed by a person (`3`, `3.5`, `3,25`) in hundredths.
+pub fn parse_hundredths(s: &str) -> Option<u32> {
+    if s.contains('%') { None } else { parse_percent(s) }
 }
 
 /// Basis points as a percentage for people (`2400` → `24`, `1250` → `12,5`).

@@ -8,6 +8,8 @@ use chrono::{Datelike, NaiveDate, TimeZone, Utc};
 
 use crate::evaluation::CloneInput;
 use crate::evaluation::cycle::{CycleInput, EvaluatorInput, ScoreInput, ScoresInput};
+use crate::evaluation::incentive::IncentiveRuleInput;
+use crate::upload::Upload;
 use crate::{Actor, App, Result};
 
 /// The demo's evaluator.
@@ -108,6 +110,13 @@ impl App {
                 self.clock.set(at(last, 10, 20));
                 self.save_self_scores(manager, a.id, &scores("Bukti terlampir pada dokumen penilaian mandiri."))
                     .await?;
+                for ind in view.aspects.iter().flat_map(|x| x.indicators.iter()).filter(|i| i.evidence_required) {
+                    let file = Upload {
+                        filename: format!("bukti-{}.pdf", ind.key.replace('_', "-")),
+                        data: demo_pdf(&format!("{}: {}", a.mpp_name, ind.name)),
+                    };
+                    self.add_evidence(manager, a.id, &ind.key, &[file]).await?;
+                }
                 self.submit_assessment(manager, a.id).await?;
                 self.clock.set(at(last, 11, 18));
                 let mut verified = scores("Sesuai bukti dan kunjungan lapangan.");
@@ -118,6 +127,17 @@ impl App {
                 self.save_verification(&ev, a.id, &verified).await?;
                 self.finalise_assessment(&ev, a.id).await?;
             }
+            // Published in December, with the incentive rule set and the list signed off.
+            self.clock.set(at(last, 12, 10));
+            self.publish_cycle(&system, cycle.id).await?;
+            let rule = IncentiveRuleInput {
+                min_predicate: Some("B".into()),
+                min_ikm_grade: None,
+                min_aspect: Some("3,50".into()),
+            };
+            self.set_incentive_rule(&system, cycle.id, &rule).await?;
+            self.clock.set(at(last, 12, 15));
+            self.sign_incentives(&system, cycle.id).await?;
             // This year's cycle, open; Kota Bogor has begun its self-assessment.
             self.clock.set(None);
             let copy = self
@@ -163,4 +183,31 @@ impl App {
         self.clock.set(None);
         result
     }
+}
+
+/// A one-page PDF that says what it stands for: the demo's evidence files.
+fn demo_pdf(title: &str) -> Vec<u8> {
+    let text: String = title.chars().filter(|c| c.is_ascii() && !matches!(c, '(' | ')' | '\\')).take(90).collect();
+    let stream = format!("BT /F1 14 Tf 56 780 Td (Bukti penilaian mandiri - contoh) Tj 0 -24 Td ({text}) Tj ET");
+    let objects = [
+        "<< /Type /Catalog /Pages 2 0 R >>".to_string(),
+        "<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_string(),
+        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>"
+            .to_string(),
+        format!("<< /Length {} >>\nstream\n{stream}\nendstream", stream.len()),
+        "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>".to_string(),
+    ];
+    let mut out = String::from("%PDF-1.4\n");
+    let mut offsets = Vec::new();
+    for (i, o) in objects.iter().enumerate() {
+        offsets.push(out.len());
+        out.push_str(&format!("{} 0 obj\n{o}\nendobj\n", i + 1));
+    }
+    let xref = out.len();
+    out.push_str(&format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1));
+    for o in offsets {
+        out.push_str(&format!("{o:010} 00000 n \n"));
+    }
+    out.push_str(&format!("trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n", objects.len() + 1));
+    out.into_bytes()
 }

@@ -100,6 +100,12 @@ refusals! {
     AssessmentState => "assessment_state", "err-assessment-state";
     /// An assessment is returned for revision at most once.
     AssessmentReturnedOnce => "assessment_returned_once", "err-assessment-returned-once";
+    /// The cycle's results are already published.
+    CyclePublished => "cycle_published", "err-cycle-published";
+    /// Nothing to publish yet, or the results are not published yet.
+    CycleNotPublished => "cycle_not_published", "err-cycle-not-published";
+    /// The incentive list is signed off and frozen.
+    IncentivesSigned => "incentives_signed", "err-incentives-signed";
 }
 
 #[derive(Debug, thiserror::Error)]

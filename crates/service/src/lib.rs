@@ -31,6 +31,7 @@ pub mod queue;
 pub mod registry;
 pub mod rollout;
 pub mod survey;
+pub mod upload;
 pub mod users;
 
 use std::sync::{Arc, RwLock};

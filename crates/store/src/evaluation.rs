@@ -159,6 +159,7 @@ pub struct CycleRow {
     pub self_deadline: chrono::NaiveDate,
     pub verify_deadline: chrono::NaiveDate,
     pub opened_at: DateTime<Utc>,
+    pub published_at: Option<DateTime<Utc>>,
 }
 
 #[derive(Debug, Clone, Serialize, sqlx::FromRow)]
@@ -181,6 +182,8 @@ pub struct AssessmentRow {
     pub finalised_at: Option<DateTime<Utc>>,
     pub index_hundredths: Option<i64>,
     pub predicate: Option<String>,
+    /// The platform's figures at finalisation (JSON).
+    pub objective: Option<String>,
     pub updated_at: DateTime<Utc>,
 }
 
@@ -203,7 +206,7 @@ pub struct ScoreRow {
 const ASSESSMENT_SELECT: &str = "SELECT a.id, a.cycle_id, c.year, a.mpp_id, m.name AS mpp_name,
         m.regency_code, r.province_code, a.evaluator_id, u.name AS evaluator_name, a.status, a.returns,
         a.return_note, a.return_keys, a.submitted_at, a.late, a.finalised_at, a.index_hundredths, a.predicate,
-        a.updated_at
+        a.objective, a.updated_at
     FROM eval_assessments a JOIN eval_cycles c ON c.id = a.cycle_id JOIN mpps m ON m.id = a.mpp_id
     JOIN regencies r ON r.code = m.regency_code LEFT JOIN users u ON u.id = a.evaluator_id";
 
@@ -234,7 +237,7 @@ impl Tx {
     pub async fn cycles(&mut self) -> Result<Vec<CycleRow>> {
         Ok(on_conn!(self, |c| {
             sqlx::query_as(
-            "SELECT id, year, instrument_id, self_deadline, verify_deadline, opened_at FROM eval_cycles ORDER BY year DESC"
+            "SELECT id, year, instrument_id, self_deadline, verify_deadline, opened_at, published_at FROM eval_cycles ORDER BY year DESC"
         )
         .fetch_all(c)
         .await
@@ -242,12 +245,14 @@ impl Tx {
     }
 
     pub async fn cycle(&mut self, id: i64) -> Result<Option<CycleRow>> {
-        Ok(on_conn!(self, |c| sqlx::query_as(
-            "SELECT id, year, instrument_id, self_deadline, verify_deadline, opened_at FROM eval_cycles WHERE id = $1"
+        Ok(on_conn!(self, |c| {
+            sqlx::query_as(
+            "SELECT id, year, instrument_id, self_deadline, verify_deadline, opened_at, published_at FROM eval_cycles WHERE id = $1"
         )
         .bind(id)
         .fetch_optional(c)
-        .await)?)
+        .await
+        })?)
     }
 
     pub async fn insert_assessment(&mut self, cycle_id: i64, mpp_id: i64, now: DateTime<Utc>) -> Result<i64> {
@@ -374,13 +379,14 @@ impl Tx {
         id: i64,
         index_hundredths: i64,
         predicate: &str,
+        objective: &str,
         by: Option<i64>,
         now: DateTime<Utc>,
     ) -> Result<bool> {
         let n = on_conn!(self, |c| {
             sqlx::query(
             "UPDATE eval_assessments SET status = 'finalised', index_hundredths = $2, predicate = $3, finalised_by = $4,
-                finalised_at = $5, updated_at = $5
+                finalised_at = $5, updated_at = $5, objective = $6
              WHERE id = $1 AND status = 'submitted'"
         )
         .bind(id)
@@ -388,6 +394,7 @@ impl Tx {
         .bind(predicate)
         .bind(by)
         .bind(now)
+        .bind(objective)
         .execute(c)
         .await
         .map(|r| r.rows_affected())
@@ -408,5 +415,161 @@ impl Tx {
              ORDER BY c.year DESC, m.name"
         ));
         Ok(on_conn!(self, |c| sqlx::query_as(sql).bind(mpp_id).bind(evaluator_id).fetch_all(c).await)?)
+    }
+}
+
+// --- evidence, publication, incentives ---------------------------------------------------------
+
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct EvidenceMeta {
+    pub id: i64,
+    pub indicator_key: String,
+    pub filename: String,
+    pub content_type: String,
+    pub size: i64,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct EvidenceData {
+    pub id: i64,
+    pub assessment_id: i64,
+    pub indicator_key: String,
+    pub filename: String,
+    pub content_type: String,
+    pub data: Vec<u8>,
+}
+
+/// A file to keep as evidence (already checked by the service).
+pub struct NewEvidence<'a> {
+    pub assessment_id: i64,
+    pub indicator_key: &'a str,
+    pub filename: &'a str,
+    pub content_type: &'a str,
+    pub sha256: &'a str,
+    pub data: &'a [u8],
+    pub by: Option<i64>,
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct IncentiveRow {
+    pub cycle_id: i64,
+    pub rule: String,
+    pub signed_list: Option<String>,
+    pub signed_at: Option<DateTime<Utc>>,
+    pub signed_by: Option<i64>,
+    pub signer_name: Option<String>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl Tx {
+    pub async fn insert_evidence(&mut self, e: &NewEvidence<'_>, now: DateTime<Utc>) -> Result<i64> {
+        Ok(on_conn!(self, |c| sqlx::query_scalar(
+            "INSERT INTO eval_evidence (assessment_id, indicator_key, filename, content_type, size, sha256, data,
+                uploaded_by, created_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id"
+        )
+        .bind(e.assessment_id)
+        .bind(e.indicator_key)
+        .bind(e.filename)
+        .bind(e.content_type)
+        .bind(e.data.len() as i64)
+        .bind(e.sha256)
+        .bind(e.data)
+        .bind(e.by)
+        .bind(now)
+        .fetch_one(c)
+        .await)?)
+    }
+
+    /// An assessment's evidence files (without their bytes), by indicator, oldest first.
+    pub async fn evidence_of(&mut self, assessment_id: i64) -> Result<Vec<EvidenceMeta>> {
+        Ok(on_conn!(self, |c| sqlx::query_as(
+            "SELECT id, indicator_key, filename, content_type, size, created_at FROM eval_evidence
+             WHERE assessment_id = $1 ORDER BY indicator_key, id"
+        )
+        .bind(assessment_id)
+        .fetch_all(c)
+        .await)?)
+    }
+
+    pub async fn evidence(&mut self, id: i64) -> Result<Option<EvidenceData>> {
+        Ok(on_conn!(self, |c| sqlx::query_as(
+            "SELECT id, assessment_id, indicator_key, filename, content_type, data FROM eval_evidence WHERE id = $1"
+        )
+        .bind(id)
+        .fetch_optional(c)
+        .await)?)
+    }
+
+    pub async fn delete_evidence(&mut self, id: i64, assessment_id: i64) -> Result<bool> {
+        let n = on_conn!(self, |c| sqlx::query("DELETE FROM eval_evidence WHERE id = $1 AND assessment_id = $2")
+            .bind(id)
+            .bind(assessment_id)
+            .execute(c)
+            .await
+            .map(|r| r.rows_affected()))?;
+        Ok(n == 1)
+    }
+
+    /// Publish a cycle's results, once.
+    pub async fn publish_cycle(&mut self, id: i64, by: Option<i64>, now: DateTime<Utc>) -> Result<bool> {
+        let n = on_conn!(self, |c| sqlx::query(
+            "UPDATE eval_cycles SET published_at = $2, published_by = $3 WHERE id = $1 AND published_at IS NULL"
+        )
+        .bind(id)
+        .bind(now)
+        .bind(by)
+        .execute(c)
+        .await
+        .map(|r| r.rows_affected()))?;
+        Ok(n == 1)
+    }
+
+    pub async fn incentive(&mut self, cycle_id: i64) -> Result<Option<IncentiveRow>> {
+        Ok(on_conn!(self, |c| sqlx::query_as(
+            "SELECT i.cycle_id, i.rule, i.signed_list, i.signed_at, i.signed_by, u.name AS signer_name, i.updated_at
+             FROM eval_incentives i LEFT JOIN users u ON u.id = i.signed_by WHERE i.cycle_id = $1"
+        )
+        .bind(cycle_id)
+        .fetch_optional(c)
+        .await)?)
+    }
+
+    /// Set a cycle's incentive rule while its list is not signed off.
+    pub async fn put_incentive_rule(&mut self, cycle_id: i64, rule: &str, now: DateTime<Utc>) -> Result<bool> {
+        let n = on_conn!(self, |c| sqlx::query(
+            "INSERT INTO eval_incentives (cycle_id, rule, updated_at) VALUES ($1, $2, $3)
+             ON CONFLICT (cycle_id) DO UPDATE SET rule = $2, updated_at = $3 WHERE eval_incentives.signed_at IS NULL"
+        )
+        .bind(cycle_id)
+        .bind(rule)
+        .bind(now)
+        .execute(c)
+        .await
+        .map(|r| r.rows_affected()))?;
+        Ok(n == 1)
+    }
+
+    /// Sign the list off, once: from then on neither the rule nor the list changes.
+    pub async fn sign_incentives(
+        &mut self,
+        cycle_id: i64,
+        list: &str,
+        by: Option<i64>,
+        now: DateTime<Utc>,
+    ) -> Result<bool> {
+        let n = on_conn!(self, |c| sqlx::query(
+            "UPDATE eval_incentives SET signed_list = $2, signed_by = $3, signed_at = $4, updated_at = $4
+             WHERE cycle_id = $1 AND signed_at IS NULL"
+        )
+        .bind(cycle_id)
+        .bind(list)
+        .bind(by)
+        .bind(now)
+        .execute(c)
+        .await
+        .map(|r| r.rows_affected()))?;
+        Ok(n == 1)
     }
 }

@@ -152,7 +152,20 @@ pub fn router(state: AppState) -> Router {
         .route("/evaluasi", get(evaluation::results))
         .route("/admin/evaluasi", get(evaluation::list))
         .route("/admin/evaluasi/saya", get(evaluation::mine))
-        .route("/admin/evaluasi/penilaian/{id}", get(evaluation::assessment).post(evaluation::act))
+        .route("/admin/evaluasi/siklus", post(evaluation::open_cycle))
+        .route("/admin/evaluasi/siklus/{id}", get(evaluation::cycle))
+        .route("/admin/evaluasi/siklus/{id}/evaluator", post(evaluation::assign))
+        .route("/admin/evaluasi/siklus/{id}/umumkan", post(evaluation::publish))
+        .route("/admin/evaluasi/bukti/{id}", get(evaluation::evidence))
+        .route("/evaluasi/rapor/{id}", get(evaluation::card))
+        .route("/evaluasi/rapor/{id}/cetak", get(evaluation::card_print))
+        .route("/evaluasi/insentif/{id}", get(evaluation::incentives).post(evaluation::save_incentives))
+        .route("/evaluasi/insentif/{id}/cetak", get(evaluation::incentives_print))
+        .route("/evaluasi/insentif/{id}/csv", get(evaluation::incentives_csv))
+        .route(
+            "/admin/evaluasi/penilaian/{id}",
+            get(evaluation::assessment).post(evaluation::act).layer(DefaultBodyLimit::max(api::UPLOAD_LIMIT)),
+        )
         .route("/admin/evaluasi/instrumen/{id}", get(evaluation::show).post(evaluation::save))
         .route("/admin/evaluasi/instrumen/{id}/salin", post(evaluation::clone))
         .route("/admin/nasional", get(national::register::home))

@@ -189,6 +189,45 @@ async fn evaluator(
     (u["id"].as_i64().unwrap(), t.session(email).await)
 }
 
+const PDF: &[u8] = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n";
+
+fn b64(bytes: &[u8]) -> String {
+    use base64::Engine;
+    base64::engine::general_purpose::STANDARD.encode(bytes)
+}
+
+pub(crate) fn evidence_keys(a: &Value) -> Vec<String> {
+    a["aspects"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|x| x["indicators"].as_array().unwrap().iter())
+        .filter(|i| i["evidence_required"] == true)
+        .map(|i| i["key"].as_str().unwrap().to_string())
+        .collect()
+}
+
+/// A PDF for each indicator that requires evidence.
+pub(crate) async fn attach_required(manager: &crate::support::Session, id: i64, a: &Value) {
+    for k in evidence_keys(a) {
+        let body =
+            json!({"indicator_key": k, "files": [{"filename": format!("bukti {k}.pdf"), "data_base64": b64(PDF)}]});
+        let (s, v) = manager.post(&format!("/api/v1/evaluation/assessments/{id}/evidence"), body).await;
+        assert_eq!(s, StatusCode::CREATED, "{v}");
+    }
+}
+
+async fn outbox(t: &TestApp, kind: &str) -> Vec<String> {
+    let mut r = t.app.store.read().await.unwrap();
+    r.messages(None, None, 5000)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|m| m.kind == kind)
+        .map(|m| m.recipient_masked)
+        .collect()
+}
+
 fn all_scores(a: &Value, score: impl Fn(&str) -> i64) -> Value {
     let scores: Vec<Value> = a["scores"]
         .as_array()
@@ -212,6 +251,11 @@ async fn a_cycle_runs_from_self_assessment_through_one_return_to_a_final_index()
     let d = default_instrument(&t).await;
     let (_, copy) = national.post(&format!("/api/v1/evaluation/instruments/{}/clone", d["id"]), json!({})).await;
     let iid = copy["id"].as_i64().unwrap();
+    let mut base = std::collections::HashMap::new();
+    for kind in ["eval_opened", "eval_assigned", "eval_submitted", "eval_returned", "eval_finalised", "eval_published"]
+    {
+        base.insert(kind, outbox(&t, kind).await.len());
+    }
 
     // Opening: national admin only; deadlines in order; the instrument freezes.
     let open = json!({"year": 2024, "instrument_id": iid, "mpp_ids": [bogor, makassar],
@@ -264,13 +308,72 @@ async fn a_cycle_runs_from_self_assessment_through_one_return_to_a_final_index()
     // No verification before submission; no submission with an indicator unscored.
     let (_, a) = manager.get(&url("")).await;
     assert_eq!(a["status"], "draft");
+    // Evidence is checked by its bytes, not its name; too big, unknown indicators and
+    // other people are refused; nothing is kept from a refused upload.
+    let ev_url = url("/evidence");
+    let file = |name: &str, data: &[u8]| json!({"filename": name, "data_base64": b64(data)});
+    let (s, e) = manager
+        .post(
+            &ev_url,
+            json!({"indicator_key": "maklumat", "files": [file("maklumat.pdf", b"<html><script>alert(1)</script>")]}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{e}");
+    assert_eq!(e["error"]["fields"][0]["field"], "files");
+    let mut big = PDF.to_vec();
+    big.resize(2 * 1024 * 1024 + 1, b' ');
+    let (s, e) = manager.post(&ev_url, json!({"indicator_key": "maklumat", "files": [file("besar.pdf", &big)]})).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{e}");
+    let (s, e) = manager.post(&ev_url, json!({"indicator_key": "tidak_ada", "files": [file("a.pdf", PDF)]})).await;
+    assert_eq!(
+        (s, e["error"]["fields"][0]["field"].clone()),
+        (StatusCode::UNPROCESSABLE_ENTITY, json!("indicator_key"))
+    );
+    let (s, _) = t
+        .session(accounts::MANAGER_MAKASSAR)
+        .await
+        .post(&ev_url, json!({"indicator_key": "maklumat", "files": [file("a.pdf", PDF)]}))
+        .await;
+    assert_eq!(s, StatusCode::NOT_FOUND, "another MPP's manager");
+    let (s, v) = manager
+        .post(&ev_url, json!({"indicator_key": "maklumat", "files": [file("../../Maklumat (TTD).PDF", PDF)]}))
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+    assert_eq!(v["evidence"].as_array().unwrap().len(), 1, "only the accepted file is kept");
+    assert_eq!(v["evidence"][0]["filename"], "Maklumat TTD.pdf");
+    assert_eq!(v["evidence"][0]["content_type"], "application/pdf");
+    let file_id = v["evidence"][0]["id"].as_i64().unwrap();
+    // Served only as a download, to those who may read the assessment.
+    let r = ev.send(reqwest::Method::GET, &format!("/api/v1/evaluation/evidence/{file_id}"), None).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(r.headers()["content-type"], "application/pdf");
+    assert!(r.headers()["content-disposition"].to_str().unwrap().starts_with("attachment;"));
+    assert_eq!(r.headers()["x-content-type-options"], "nosniff");
+    assert_eq!(r.bytes().await.unwrap().as_ref(), PDF);
+    let r = t
+        .session(accounts::MANAGER_MAKASSAR)
+        .await
+        .send(reqwest::Method::GET, &format!("/api/v1/evaluation/evidence/{file_id}"), None)
+        .await;
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+    assert_eq!(t.anonymous().get(&format!("/api/v1/evaluation/evidence/{file_id}")).await.0, StatusCode::UNAUTHORIZED);
+    let (s, v) = manager.delete(&format!("/api/v1/evaluation/assessments/{id}/evidence/{file_id}")).await;
+    assert_eq!((s, v["evidence"].as_array().unwrap().len()), (StatusCode::OK, 0), "{v}");
     assert_eq!(ev.put(&url("/verification"), all_scores(&a, |_| 4)).await.0, StatusCode::CONFLICT);
     let mut partial = all_scores(&a, |_| 4);
     partial["scores"].as_array_mut().unwrap().pop();
     assert_eq!(manager.put(&url("/self-scores"), partial).await.0, StatusCode::OK);
+    // Submitting names the one indicator left unscored and each one still without its evidence.
     let (s, e) = manager.post(&url("/submit"), json!({})).await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{e}");
-    assert_eq!(e["error"]["fields"].as_array().unwrap().len(), 1, "the one indicator left names itself");
+    let mut named: Vec<&str> =
+        e["error"]["fields"].as_array().unwrap().iter().filter_map(|f| f["field"].as_str()).collect();
+    let mut wanted: Vec<String> = evidence_keys(&a).iter().map(|k| format!("evidence.{k}")).collect();
+    wanted.push("scores.replikasi".into());
+    named.sort_unstable();
+    wanted.sort();
+    assert_eq!(named, wanted.iter().map(String::as_str).collect::<Vec<_>>(), "{e}");
+    attach_required(&manager, id, &a).await;
     let (s, e) = manager.put(&url("/self-scores"), json!({"scores": [{"key": "skm", "score": 6}]})).await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{e}");
     assert_eq!(ev.put(&url("/self-scores"), all_scores(&a, |_| 4)).await.0, StatusCode::FORBIDDEN);
@@ -280,8 +383,10 @@ async fn a_cycle_runs_from_self_assessment_through_one_return_to_a_final_index()
     let (s, a) = manager.post(&url("/submit"), json!({})).await;
     assert_eq!(s, StatusCode::OK, "{a}");
     assert_eq!((a["status"].clone(), a["late"].clone()), (json!("submitted"), json!(true)));
-    // After submission nothing changes unless returned.
+    // After submission nothing changes unless returned: neither scores nor files.
     assert_eq!(manager.put(&url("/self-scores"), all_scores(&a, |_| 5)).await.0, StatusCode::CONFLICT);
+    let (s, _) = manager.post(&ev_url, json!({"indicator_key": "maklumat", "files": [file("lagi.pdf", PDF)]})).await;
+    assert_eq!(s, StatusCode::CONFLICT);
 
     // Returned once, for two indicators; the manager may change only those.
     let (s, e) = ev.post(&url("/return"), json!({"keys": [], "note": "x"})).await;
@@ -363,8 +468,35 @@ async fn a_cycle_runs_from_self_assessment_through_one_return_to_a_final_index()
     // Nothing changes after finalisation.
     assert_eq!(ev.put(&url("/verification"), all_scores(&a, |_| 5)).await.0, StatusCode::CONFLICT);
     assert_eq!(manager.put(&url("/self-scores"), all_scores(&a, |_| 5)).await.0, StatusCode::CONFLICT);
+    // Results are public only once published, by the national admin, once.
+    let results_url = format!("/api/v1/evaluation/cycles/{}/results", cycle["id"]);
+    let (_, hidden) = t.get_json(&results_url).await;
+    assert_eq!(hidden, json!([]), "not published yet");
+    let (_, preview) = national.get(&results_url).await;
+    assert_eq!(preview.as_array().unwrap().len(), 1, "the national admin sees them before");
+    let publish = format!("/api/v1/evaluation/cycles/{}/publish", cycle["id"]);
+    assert_eq!(manager.post(&publish, json!({})).await.0, StatusCode::FORBIDDEN);
+    let (s, p) = national.post(&publish, json!({})).await;
+    assert_eq!(s, StatusCode::OK, "{p}");
+    assert!(p["published_at"].is_string());
+    let (s, e) = national.post(&publish, json!({})).await;
+    assert_eq!((s, e["error"]["code"].clone()), (StatusCode::CONFLICT, json!("cycle_published")));
+    // Every step reached its people through the outbox (beside the demo's own messages).
+    let new = |kind: &'static str| {
+        let base = &base;
+        let t = &t;
+        async move { outbox(t, kind).await.len() - base.get(kind).copied().unwrap_or(0) }
+    };
+    assert_eq!(new("eval_opened").await, 2, "both MPPs' managers");
+    assert_eq!(new("eval_assigned").await, 2, "an evaluator hears of each assignment (not of the refused one)");
+    assert!(outbox(&t, "eval_assigned").await.contains(&"e***@kemenpan.go.id".to_string()));
+    assert_eq!(new("eval_submitted").await, 2, "submitted twice, to the evaluator");
+    assert_eq!(new("eval_returned").await, 1);
+    assert!(outbox(&t, "eval_returned").await.contains(&"m***@demo.satuatap.id".to_string()));
+    assert_eq!(new("eval_finalised").await, 1);
+    assert_eq!(new("eval_published").await, 1, "the one finalised MPP's manager");
     // The public results rank the finalised MPP with its aspects; the page shows the same.
-    let (s, results) = t.get_json(&format!("/api/v1/evaluation/cycles/{}/results", cycle["id"])).await;
+    let (s, results) = t.get_json(&results_url).await;
     assert_eq!(s, StatusCode::OK);
     assert_eq!(results.as_array().unwrap().len(), 1, "only finalised assessments");
     assert_eq!(
@@ -388,7 +520,7 @@ async fn a_cycle_runs_from_self_assessment_through_one_return_to_a_final_index()
         .filter(|e| e["entity"] == "eval_assessment" && e["entity_id"] == id.to_string().as_str())
         .filter_map(|e| e["action"].as_str())
         .collect();
-    for step in ["assign", "self_score", "submit", "return", "verify", "finalise"] {
+    for step in ["assign", "self_score", "evidence_add", "evidence_remove", "submit", "return", "verify", "finalise"] {
         assert!(steps.contains(&step), "{step} audited: {steps:?}");
     }
     assert_eq!(steps.iter().filter(|s| **s == "finalise").count(), 1);
@@ -407,6 +539,10 @@ async fn the_demo_has_last_years_cycle_finished_and_this_years_open() {
     assert!(
         this["assessments"].as_array().unwrap().iter().all(|a| a["status"] == "draft" && !a["evaluator_id"].is_null())
     );
+    assert!(last["published_at"].is_string() && this["published_at"].is_null(), "last year's results are published");
+    let (s, inc) = t.get_json(&format!("/api/v1/evaluation/cycles/{}/incentives", last["id"])).await;
+    assert_eq!(s, StatusCode::OK, "last year's incentive list is signed and public: {inc}");
+    assert!(inc["signed_at"].is_string() && inc["lines"].as_array().unwrap().len() == 3, "{inc}");
     let (_, results) = t.get_json(&format!("/api/v1/evaluation/cycles/{}/results", last["id"])).await;
     let idx: Vec<i64> = results.as_array().unwrap().iter().map(|r| r["index_hundredths"].as_i64().unwrap()).collect();
     assert_eq!(idx.len(), 3);

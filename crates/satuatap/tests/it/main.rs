@@ -7,6 +7,7 @@ mod booking;
 mod catalogue;
 mod complaint;
 mod evaluation;
+mod evaluation_results;
 mod hardening;
 mod input;
 mod national;

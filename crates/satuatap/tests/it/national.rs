@@ -546,7 +546,7 @@ async fn the_ranking_puts_the_most_people_far_from_any_mpp_first() {
 }
 
 /// Kota Bogor's queue: `served` served and one no-show, at a counter of Imigrasi.
-async fn serve_some(t: &TestApp, served: usize) -> (i64, usize) {
+pub(crate) async fn serve_some(t: &TestApp, served: usize) -> (i64, usize) {
     let mpp = t.mpp_id("kota-bogor").await;
     let imigrasi = t.provider_id("kota-bogor", "imigrasi").await;
     let (_, page) = t.get_json(&format!("/api/v1/services?mpp=kota-bogor&provider={imigrasi}&limit=1")).await;

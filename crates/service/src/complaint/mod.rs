@@ -21,8 +21,7 @@ use chrono_tz::Tz;
 use satuatap_domain::Invalid;
 use satuatap_domain::booking::{mask_email, mask_phone, parse_phone};
 use satuatap_domain::complaint::{
-    ANSWER_WORKING_DAYS, Action, Kind, MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS, Party, Status, VERIFY_WORKING_DAYS,
-    sniff_attachment,
+    ANSWER_WORKING_DAYS, Action, Kind, MAX_ATTACHMENTS, Party, Status, VERIFY_WORKING_DAYS,
 };
 use satuatap_domain::role::Role;
 use satuatap_domain::validate::Checker;
@@ -33,7 +32,6 @@ use satuatap_store::complaint::{
 };
 use satuatap_store::{NewMessage, Tx};
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 
 use crate::crypto::token_hash;
 use crate::input::{Loose, flag, loose};
@@ -76,12 +74,7 @@ pub struct ComplaintInput {
     pub phone: Option<String>,
 }
 
-/// A file sent with a report or a comment.
-#[derive(Debug, Clone)]
-pub struct Upload {
-    pub filename: String,
-    pub data: Vec<u8>,
-}
+pub use crate::upload::Upload;
 
 /// What the reporter receives once: the code to follow the report with.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -254,44 +247,8 @@ fn current_due(c: &ComplaintRow) -> Option<DateTime<Utc>> {
     }
 }
 
-/// Check uploads by their bytes and size; the stored name is reduced to safe characters.
-fn check_uploads(c: &mut Checker, uploads: &[Upload]) -> Vec<(String, &'static str, String)> {
-    let mut out = Vec::new();
-    let uploads: Vec<&Upload> = uploads.iter().filter(|u| !u.data.is_empty()).collect();
-    if uploads.len() > MAX_ATTACHMENTS {
-        c.push("attachments", Invalid::OutOfRange { min: 0, max: MAX_ATTACHMENTS as i64 });
-        return out;
-    }
-    for u in uploads {
-        if u.data.len() > MAX_ATTACHMENT_BYTES {
-            c.push("attachments", Invalid::Format { hint: "hint-attachment-size" });
-            continue;
-        }
-        let Some((ctype, ext)) = sniff_attachment(&u.data) else {
-            c.push("attachments", Invalid::Format { hint: "hint-attachment-type" });
-            continue;
-        };
-        let stem: String = u
-            .filename
-            .rsplit(['/', '\\'])
-            .next()
-            .unwrap_or("")
-            .rsplit_once('.')
-            .map(|(s, _)| s)
-            .unwrap_or(&u.filename)
-            .chars()
-            .filter(|ch| ch.is_ascii_alphanumeric() || matches!(ch, '-' | '_' | ' '))
-            .take(60)
-            .collect();
-        let stem = stem.trim();
-        let name = format!("{}.{ext}", if stem.is_empty() { "lampiran" } else { stem });
-        out.push((name, ctype, hex(&Sha256::digest(&u.data))));
-    }
-    out
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+fn check_uploads(c: &mut Checker, uploads: &[Upload]) -> Vec<crate::upload::Checked> {
+    crate::upload::check_uploads(c, "attachments", uploads, MAX_ATTACHMENTS, "lampiran")
 }
 
 /// Who the viewer is, for what a view shows.

@@ -41,6 +41,8 @@ pub struct CycleView {
     pub self_deadline: NaiveDate,
     pub verify_deadline: NaiveDate,
     pub opened_at: DateTime<Utc>,
+    /// When the national admin published the results (they are public from then on).
+    pub published_at: Option<DateTime<Utc>>,
     pub assessments: Vec<AssessmentSummary>,
 }
 
@@ -93,6 +95,8 @@ pub struct IndicatorScore {
     pub note: Option<String>,
     /// Returned for revision: the MPP may change only these.
     pub to_fix: bool,
+    /// The score the indicator's rule gives from the platform's figures, if it has a rule and the figure exists.
+    pub rule_score: Option<i64>,
 }
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -109,6 +113,10 @@ pub struct AssessmentView {
     pub scores: Vec<IndicatorScore>,
     /// The index of the accepted scores, when every indicator has one.
     pub result: Option<IndexResult>,
+    /// Evidence files, by indicator.
+    pub evidence: Vec<super::evidence::EvidenceView>,
+    /// The platform's figures for the MPP and year (those it was finalised with, once final).
+    pub objective: Option<super::objective::ObjectiveView>,
 }
 
 #[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
@@ -137,27 +145,16 @@ pub struct ReturnInput {
     pub note: String,
 }
 
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
-pub struct ResultRow {
-    pub mpp_id: i64,
-    pub mpp_name: String,
-    pub province_code: String,
-    pub rank: usize,
-    pub index_hundredths: i64,
-    pub predicate: String,
-    pub aspects: Vec<satuatap_domain::evaluation::AspectScore>,
-}
-
-fn keys_of(aspects: &[AspectDef]) -> Vec<String> {
+pub(super) fn keys_of(aspects: &[AspectDef]) -> Vec<String> {
     aspects.iter().flat_map(|a| a.indicators.iter().map(|i| i.key.clone())).collect()
 }
 
 /// The evaluator's accepted scores by indicator.
-fn accepted(rows: Vec<ScoreRow>) -> HashMap<String, u8> {
+pub(super) fn accepted(rows: Vec<ScoreRow>) -> HashMap<String, u8> {
     rows.into_iter().filter_map(|s| Some((s.indicator_key, u8::try_from(s.accepted_score?).ok()?))).collect()
 }
 
-fn to_fix(a: &AssessmentRow) -> Vec<String> {
+pub(super) fn to_fix(a: &AssessmentRow) -> Vec<String> {
     a.return_keys.as_deref().and_then(|k| serde_json::from_str(k).ok()).unwrap_or_default()
 }
 
@@ -218,6 +215,23 @@ impl App {
             Some(&serde_json::json!({"year": input.year, "instrument_id": instrument.id, "mpps": chosen.len()})),
         )
         .await?;
+        for m in &chosen {
+            let text = format!(
+                "Evaluasi MPP {y} dibuka. Isi penilaian mandiri beserta bukti paling lambat {d}: /admin/evaluasi/saya\n\n\
+                 The {y} MPP evaluation is open. Complete the self-assessment with its evidence by {d}.",
+                y = input.year,
+                d = input.self_deadline,
+            );
+            self.notify_evaluation(
+                &mut tx,
+                *m,
+                super::notify::To::Managers(*m),
+                "eval_opened",
+                "Evaluasi MPP dibuka / MPP evaluation open",
+                &text,
+            )
+            .await?;
+        }
         tx.commit().await?;
         self.cycle(id).await
     }
@@ -248,6 +262,7 @@ impl App {
             self_deadline: c.self_deadline,
             verify_deadline: c.verify_deadline,
             opened_at: c.opened_at,
+            published_at: c.published_at,
             assessments,
         })
     }
@@ -295,6 +310,21 @@ impl App {
             Some(&serde_json::json!({"evaluator_id": u.id})),
         )
         .await?;
+        let text = format!(
+            "Anda ditugaskan memverifikasi evaluasi MPP {y} untuk {m}. Penilaian mandiri dapat diverifikasi setelah dikirim: /admin/evaluasi/penilaian/{id}\n\n\
+             You are assigned to verify the {y} MPP evaluation of {m}, once its self-assessment is submitted.",
+            y = a.year,
+            m = a.mpp_name,
+        );
+        self.notify_evaluation(
+            &mut tx,
+            a.mpp_id,
+            super::notify::To::User(u.id),
+            "eval_assigned",
+            "Penugasan evaluator / Evaluator assignment",
+            &text,
+        )
+        .await?;
         tx.commit().await?;
         self.assessment(actor, id).await
     }
@@ -317,7 +347,7 @@ impl App {
     }
 
     /// Who may read an assessment: the national admin, its evaluator, the MPP's manager.
-    fn may_read(actor: &Actor, a: &AssessmentRow) -> bool {
+    pub(super) fn may_read(actor: &Actor, a: &AssessmentRow) -> bool {
         actor.is_national()
             || (actor.role == Role::Evaluator && a.evaluator_id == Some(actor.user_id))
             || (actor.role == Role::MppManager && actor.mpp_id == Some(a.mpp_id))
@@ -333,10 +363,17 @@ impl App {
         let instrument = r.instrument(cycle.instrument_id).await?.ok_or(Error::NotFound)?;
         let stored: HashMap<String, ScoreRow> =
             r.scores(id).await?.into_iter().map(|s| (s.indicator_key.clone(), s)).collect();
+        let evidence = r.evidence_of(id).await?.into_iter().map(super::evidence::EvidenceView::from).collect();
+        drop(r);
+        let objective = self.objective_of(&a).await?;
+        let figures = objective.as_ref().map(super::objective::ObjectiveView::figures).unwrap_or_default();
         let fix = to_fix(&a);
-        let scores: Vec<IndicatorScore> = keys_of(&instrument.aspects)
-            .into_iter()
-            .map(|key| {
+        let scores: Vec<IndicatorScore> = instrument
+            .aspects
+            .iter()
+            .flat_map(|asp| asp.indicators.iter())
+            .map(|ind| {
+                let key = ind.key.clone();
                 let s = stored.get(&key);
                 IndicatorScore {
                     to_fix: a.status == "returned" && fix.contains(&key),
@@ -344,6 +381,7 @@ impl App {
                     narrative: s.and_then(|s| s.narrative.clone()),
                     accepted_score: s.and_then(|s| s.accepted_score),
                     note: s.and_then(|s| s.note.clone()),
+                    rule_score: ind.rule.and_then(|r| r.score(&figures)).map(i64::from),
                     key,
                 }
             })
@@ -362,6 +400,8 @@ impl App {
             aspects: instrument.aspects,
             scores,
             result,
+            evidence,
+            objective,
         })
     }
 
@@ -386,7 +426,7 @@ impl App {
         c.finish(()).map_err(Error::Invalid)
     }
 
-    async fn instrument_of(&self, tx: &mut satuatap_store::Tx, a: &AssessmentRow) -> Result<Vec<AspectDef>> {
+    pub(super) async fn instrument_of(&self, tx: &mut satuatap_store::Tx, a: &AssessmentRow) -> Result<Vec<AspectDef>> {
         let cycle = tx.cycle(a.cycle_id).await?.ok_or(Error::NotFound)?;
         Ok(tx.instrument(cycle.instrument_id).await?.ok_or(Error::NotFound)?.aspects)
     }
@@ -445,22 +485,35 @@ impl App {
         self.assessment(actor, a.id).await
     }
 
-    /// Submit the self-assessment: every indicator scored. After the deadline it is flagged late.
+    /// Submit the self-assessment: every indicator scored (a rule-scored one left
+    /// empty takes its rule's score), evidence attached where the instrument asks
+    /// for it. After the deadline it is flagged late.
     pub async fn submit_assessment(&self, actor: &Actor, id: i64) -> Result<AssessmentView> {
         let now = self.now();
+        let figures = self.figures_for(id).await?;
         let mut tx = self.store.begin().await?;
         let a = tx.assessment(id).await?.ok_or(Error::NotFound)?;
         if !Self::may_read(actor, &a) {
             return Err(Error::NotFound);
         }
         actor.require(actor.role == Role::MppManager)?;
+        // Take the row first: files and scores saved at the same moment are all in or all after.
+        if !tx.touch_assessment(id, &["draft", "returned"], now).await? {
+            return Err(Error::refused(Refusal::AssessmentState));
+        }
         let aspects = self.instrument_of(&mut tx, &a).await?;
+        let ruled = self.fill_by_rules(&mut tx, id, &aspects, &figures, ScoreSide::Mpp).await?;
         let scored: HashMap<String, Option<i64>> =
             tx.scores(id).await?.into_iter().map(|s| (s.indicator_key, s.self_score)).collect();
+        let evidenced: std::collections::HashSet<String> =
+            tx.evidence_of(id).await?.into_iter().map(|e| e.indicator_key).collect();
         let mut c = Checker::new();
-        for k in keys_of(&aspects) {
-            if scored.get(&k).copied().flatten().is_none() {
-                c.push(&format!("scores.{k}"), Invalid::Required);
+        for ind in aspects.iter().flat_map(|a| a.indicators.iter()) {
+            if scored.get(&ind.key).copied().flatten().is_none() {
+                c.push(&format!("scores.{}", ind.key), Invalid::Required);
+            }
+            if ind.evidence_required && !evidenced.contains(&ind.key) {
+                c.push(&format!("evidence.{}", ind.key), Invalid::Format { hint: "ev-evidence-required" });
             }
         }
         c.finish(()).map_err(Error::Invalid)?;
@@ -477,14 +530,68 @@ impl App {
             actor,
             audit::Change::new(Some(a.mpp_id), "eval_assessment", id, "submit"),
             Some(&serde_json::json!({"status": a.status})),
-            Some(&serde_json::json!({"status": "submitted", "late": late})),
+            Some(&serde_json::json!({"status": "submitted", "late": late, "scored_by_rule": ruled})),
         )
         .await?;
+        if let Some(ev) = a.evaluator_id {
+            let text = format!(
+                "{} mengirim penilaian mandiri evaluasi MPP {}{}. Silakan verifikasi sebelum {}: /admin/evaluasi/penilaian/{id}\n\n\
+                 {} submitted its {} MPP evaluation self-assessment{}. Please verify it by {}.",
+                a.mpp_name,
+                a.year,
+                if late { " (terlambat)" } else { "" },
+                cycle.verify_deadline,
+                a.mpp_name,
+                a.year,
+                if late { " (late)" } else { "" },
+                cycle.verify_deadline,
+            );
+            self.notify_evaluation(
+                &mut tx,
+                a.mpp_id,
+                super::notify::To::User(ev),
+                "eval_submitted",
+                "Penilaian mandiri masuk / Self-assessment submitted",
+                &text,
+            )
+            .await?;
+        }
         tx.commit().await?;
         self.assessment(actor, id).await
     }
 
-    fn require_evaluator(actor: &Actor, a: &AssessmentRow) -> Result<()> {
+    /// Give every rule-scored indicator that has no score on `side` its rule's
+    /// score (when the figure exists); returns the keys filled.
+    async fn fill_by_rules(
+        &self,
+        tx: &mut satuatap_store::Tx,
+        id: i64,
+        aspects: &[AspectDef],
+        figures: &satuatap_domain::evaluation::Objective,
+        side: ScoreSide,
+    ) -> Result<Vec<String>> {
+        let stored: HashMap<String, ScoreRow> =
+            tx.scores(id).await?.into_iter().map(|s| (s.indicator_key.clone(), s)).collect();
+        let mut filled = Vec::new();
+        for ind in aspects.iter().flat_map(|a| a.indicators.iter()) {
+            let Some(score) = ind.rule.and_then(|r| r.score(figures)) else { continue };
+            let s = stored.get(&ind.key);
+            let (has, text) = match side {
+                ScoreSide::Mpp => (s.and_then(|s| s.self_score).is_some(), s.and_then(|s| s.narrative.clone())),
+                ScoreSide::Evaluator => (s.and_then(|s| s.accepted_score).is_some(), s.and_then(|s| s.note.clone())),
+            };
+            if has {
+                continue;
+            }
+            let text =
+                text.unwrap_or_else(|| "Dihitung dari data platform / Scored from the platform's figures.".into());
+            tx.put_score(id, side, &ind.key, Some(i64::from(score)), Some(&text)).await?;
+            filled.push(ind.key.clone());
+        }
+        Ok(filled)
+    }
+
+    pub(super) fn require_evaluator(actor: &Actor, a: &AssessmentRow) -> Result<()> {
         if !Self::may_read(actor, a) {
             return Err(Error::NotFound);
         }
@@ -534,13 +641,40 @@ impl App {
             Some(&serde_json::json!({"status": "returned", "keys": input.keys, "note": note})),
         )
         .await?;
+        let text = format!(
+            "Penilaian mandiri evaluasi MPP {y} untuk {m} dikembalikan untuk perbaikan ({n} indikator): {note}\n\
+             Perbaiki dan kirim ulang: /admin/evaluasi/penilaian/{id}\n\n\
+             The {y} MPP evaluation self-assessment of {m} was returned for revision ({n} indicators). Revise and resubmit it.",
+            y = a.year,
+            m = a.mpp_name,
+            n = input.keys.len(),
+        );
+        self.notify_evaluation(
+            &mut tx,
+            a.mpp_id,
+            super::notify::To::Managers(a.mpp_id),
+            "eval_returned",
+            "Penilaian dikembalikan / Assessment returned",
+            &text,
+        )
+        .await?;
         tx.commit().await?;
         self.assessment(actor, id).await
     }
 
-    /// Finalise: every indicator has an accepted score; the index and predicate are fixed.
+    /// Finalise: every indicator has an accepted score (a rule-scored one left
+    /// empty takes its rule's score); the index, predicate and the figures the
+    /// rules read are fixed.
     pub async fn finalise_assessment(&self, actor: &Actor, id: i64) -> Result<AssessmentView> {
         let now = self.now();
+        let objective = {
+            let mut r = self.store.read().await?;
+            let a = r.assessment(id).await?.ok_or(Error::NotFound)?;
+            Self::require_evaluator(actor, &a)?;
+            drop(r);
+            self.objective_indicators(a.mpp_id, a.year).await?
+        };
+        let figures = objective.figures();
         let mut tx = self.store.begin().await?;
         let a = tx.assessment(id).await?.ok_or(Error::NotFound)?;
         Self::require_evaluator(actor, &a)?;
@@ -550,6 +684,7 @@ impl App {
         }
         let cycle = tx.cycle(a.cycle_id).await?.ok_or(Error::NotFound)?;
         let instrument = tx.instrument(cycle.instrument_id).await?.ok_or(Error::NotFound)?;
+        let ruled = self.fill_by_rules(&mut tx, id, &instrument.aspects, &figures, ScoreSide::Evaluator).await?;
         let accepted = accepted(tx.scores(id).await?);
         let mut c = Checker::new();
         for k in keys_of(&instrument.aspects) {
@@ -560,7 +695,11 @@ impl App {
         c.finish(()).map_err(Error::Invalid)?;
         let r = index(&instrument.aspects, &instrument.predicates, |k| accepted.get(k).copied())
             .ok_or_else(|| Error::Internal("an index of a complete assessment".into()))?;
-        if !tx.finalise_assessment(id, i64::from(r.hundredths), &r.predicate.code, actor.audit_id(), now).await? {
+        let snapshot = serde_json::to_string(&objective).map_err(|e| Error::Internal(e.to_string()))?;
+        if !tx
+            .finalise_assessment(id, i64::from(r.hundredths), &r.predicate.code, &snapshot, actor.audit_id(), now)
+            .await?
+        {
             return Err(Error::refused(Refusal::AssessmentState));
         }
         audit::record(
@@ -569,38 +708,29 @@ impl App {
             actor,
             audit::Change::new(Some(a.mpp_id), "eval_assessment", id, "finalise"),
             Some(&serde_json::json!({"status": a.status})),
-            Some(&serde_json::json!({"status": "finalised", "index": r.hundredths, "predicate": r.predicate.code})),
+            Some(&serde_json::json!({"status": "finalised", "index": r.hundredths, "predicate": r.predicate.code,
+                "scored_by_rule": ruled})),
+        )
+        .await?;
+        let shown = satuatap_domain::evaluation::format_hundredths(r.hundredths, true);
+        let text = format!(
+            "Penilaian evaluasi MPP {y} untuk {m} sudah final: indeks {shown} ({p}). Hasil diumumkan setelah seluruh penilaian selesai: /admin/evaluasi/penilaian/{id}\n\n\
+             The {y} MPP evaluation of {m} is final: index {en} ({p}). Results are published once every assessment is done.",
+            y = a.year,
+            m = a.mpp_name,
+            p = r.predicate.label,
+            en = satuatap_domain::evaluation::format_hundredths(r.hundredths, false),
+        );
+        self.notify_evaluation(
+            &mut tx,
+            a.mpp_id,
+            super::notify::To::Managers(a.mpp_id),
+            "eval_finalised",
+            "Penilaian final / Assessment final",
+            &text,
         )
         .await?;
         tx.commit().await?;
         self.assessment(actor, id).await
-    }
-
-    /// A cycle's finalised results, ranked by index (public).
-    pub async fn cycle_results(&self, id: i64) -> Result<Vec<ResultRow>> {
-        let mut r = self.store.read().await?;
-        let cycle = r.cycle(id).await?.ok_or(Error::NotFound)?;
-        let instrument = r.instrument(cycle.instrument_id).await?.ok_or(Error::NotFound)?;
-        let mut rows = Vec::new();
-        for a in r.assessments(id).await?.into_iter().filter(|a| a.status == "finalised") {
-            let accepted = accepted(r.scores(a.id).await?);
-            let Some(res) = index(&instrument.aspects, &instrument.predicates, |k| accepted.get(k).copied()) else {
-                continue;
-            };
-            rows.push(ResultRow {
-                mpp_id: a.mpp_id,
-                mpp_name: a.mpp_name,
-                province_code: a.province_code,
-                rank: 0,
-                index_hundredths: a.index_hundredths.unwrap_or(i64::from(res.hundredths)),
-                predicate: a.predicate.unwrap_or(res.predicate.code),
-                aspects: res.aspects,
-            });
-        }
-        rows.sort_by(|x, y| y.index_hundredths.cmp(&x.index_hundredths).then(x.mpp_name.cmp(&y.mpp_name)));
-        for (i, row) in rows.iter_mut().enumerate() {
-            row.rank = i + 1;
-        }
-        Ok(rows)
     }
 }

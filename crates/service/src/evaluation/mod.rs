@@ -14,6 +14,11 @@ use serde::{Deserialize, Serialize};
 use crate::{Actor, App, Error, Refusal, Result, audit};
 
 pub mod cycle;
+pub mod evidence;
+pub mod incentive;
+mod notify;
+pub mod objective;
+pub mod results;
 
 /// An instrument as shown and served, with what is wrong with its weights.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]

@@ -12,7 +12,6 @@ use satuatap_service::complaint::{
     CommentInput, ComplaintInput, ComplaintView, Filed, LaporRecord, ListQuery, RatingInput, ReopenInput, StepInput,
     Upload, lapor_csv,
 };
-use satuatap_store::complaint::AttachmentData;
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 
@@ -33,7 +32,7 @@ pub struct FileBody {
     pub data_base64: String,
 }
 
-fn uploads(c: &Ctx, files: &[FileBody]) -> Result<Vec<Upload>, ApiError> {
+pub(crate) fn uploads(c: &Ctx, files: &[FileBody]) -> Result<Vec<Upload>, ApiError> {
     files
         .iter()
         .map(|f| {
@@ -149,7 +148,8 @@ pub async fn reporter_attachment(
     Path((code, attachment)): Path<(String, String)>,
 ) -> Result<Response, ApiError> {
     let id = attachment.parse().map_err(|_| ApiError::not_found(c.lang))?;
-    Ok(download(s.app.attachment_for_reporter(&code, id).await.api(&c)?))
+    let f = s.app.attachment_for_reporter(&code, id).await.api(&c)?;
+    Ok(download(&f.filename, &f.content_type, f.data))
 }
 
 /// An MPP's reports, late ones first (staff; providers see what was forwarded to them).
@@ -219,7 +219,8 @@ pub async fn staff_comment(
         content(("image/jpeg"), ("image/png"), ("image/webp"), ("application/pdf")))))]
 pub async fn staff_attachment(State(s): State<AppState>, c: Ctx, Id(id): Id) -> Result<Response, ApiError> {
     let a = c.api_actor()?;
-    Ok(download(s.app.attachment_for_staff(a, id).await.api(&c)?))
+    let f = s.app.attachment_for_staff(a, id).await.api(&c)?;
+    Ok(download(&f.filename, &f.content_type, f.data))
 }
 
 #[derive(Debug, Default, Deserialize, IntoParams)]
@@ -272,10 +273,10 @@ pub fn export_response(records: &[LaporRecord], format: Option<&str>, mpp_id: i6
 
 /// An attachment as a download: its type is one of four fixed ones checked by
 /// its bytes on upload, never rendered inline, never sniffed, never scripted.
-pub fn download(a: AttachmentData) -> Response {
-    let mut r = a.data.into_response();
+pub fn download(filename: &str, content_type: &str, data: Vec<u8>) -> Response {
+    let mut r = data.into_response();
     let h = r.headers_mut();
-    let ctype = match a.content_type.as_str() {
+    let ctype = match content_type {
         "image/jpeg" => "image/jpeg",
         "image/png" => "image/png",
         "image/webp" => "image/webp",
@@ -283,8 +284,7 @@ pub fn download(a: AttachmentData) -> Response {
         _ => "application/octet-stream",
     };
     h.insert(header::CONTENT_TYPE, HeaderValue::from_static(ctype));
-    let name: String =
-        a.filename.chars().filter(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_')).collect();
+    let name: String = filename.chars().filter(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_')).collect();
     if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{name}\"")) {
         h.insert(header::CONTENT_DISPOSITION, v);
     }

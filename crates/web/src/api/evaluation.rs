@@ -1,13 +1,19 @@
 //! The yearly MPP evaluation: instruments, cycles, assessments and results.
 
 use axum::Json;
+use axum::extract::Path;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
+use axum::response::Response;
 use satuatap_service::evaluation::cycle::{
-    AssessmentView, CycleInput, CycleView, EvaluatorInput, ResultRow, ReturnInput, ScoresInput,
+    AssessmentView, CycleInput, CycleView, EvaluatorInput, ReturnInput, ScoresInput,
 };
+use satuatap_service::evaluation::incentive::{IncentiveRuleInput, IncentiveView, incentive_csv};
+use satuatap_service::evaluation::results::{ReportCard, ResultRow};
 use satuatap_service::evaluation::{CloneInput, InstrumentInput, InstrumentView};
+use serde::Deserialize;
+use utoipa::{IntoParams, ToSchema};
 
 use super::{ApiJson, Id};
 use crate::ctx::Ctx;
@@ -87,11 +93,23 @@ pub async fn cycle(State(s): State<AppState>, c: Ctx, Id(id): Id) -> ApiResult<C
     Ok(Json(s.app.cycle(id).await.api(&c)?))
 }
 
-/// A cycle's finalised results ranked by index, with each aspect's score (public).
+/// A cycle's finalised results ranked nationally and within each province, with each
+/// aspect's score and the change from last year. Public once the cycle is published;
+/// before that empty for anyone but the national admin.
 #[utoipa::path(get, path = "/evaluation/cycles/{id}/results", tag = "evaluation", params(("id" = i64, Path)),
     responses((status = 200, body = [ResultRow])))]
 pub async fn results(State(s): State<AppState>, c: Ctx, Id(id): Id) -> ApiResult<Vec<ResultRow>> {
-    Ok(Json(s.app.cycle_results(id).await.api(&c)?))
+    Ok(Json(s.app.cycle_results(c.actor.as_ref(), id).await.api(&c)?))
+}
+
+/// Publish a cycle's results (national admin), once; at least one assessment must be final.
+#[utoipa::path(post, path = "/evaluation/cycles/{id}/publish", tag = "evaluation", params(("id" = i64, Path)),
+    security(("session" = []), ("token" = [])),
+    responses((status = 200, body = CycleView),
+        (status = 409, description = "`cycle_published`: already published; `cycle_not_published`: no assessment is final yet", body = ErrorEnvelope)))]
+pub async fn publish(State(s): State<AppState>, c: Ctx, Id(id): Id) -> ApiResult<CycleView> {
+    let a = c.api_actor()?;
+    Ok(Json(s.app.publish_cycle(a, id).await.api(&c)?))
 }
 
 /// One assessment: the instrument, the scores so far and, when complete, the index
@@ -179,4 +197,119 @@ pub async fn return_assessment(
 pub async fn finalise(State(s): State<AppState>, c: Ctx, Id(id): Id) -> ApiResult<AssessmentView> {
     let a = c.api_actor()?;
     Ok(Json(s.app.finalise_assessment(a, id).await.api(&c)?))
+}
+
+// --- evidence -----------------------------------------------------------------------------------
+
+/// Files for one indicator of a self-assessment.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct EvidenceBody {
+    pub indicator_key: String,
+    /// PDF, JPEG, PNG or WebP (checked by their bytes), at most 2 MB each, five per indicator.
+    pub files: Vec<super::complaint::FileBody>,
+}
+
+/// Attach evidence to an indicator (the MPP's manager, while the indicator may change).
+#[utoipa::path(post, path = "/evaluation/assessments/{id}/evidence", tag = "evaluation", params(("id" = i64, Path)),
+    request_body = EvidenceBody, security(("session" = []), ("token" = [])),
+    responses((status = 201, body = AssessmentView), (status = 409, description = STATE, body = ErrorEnvelope),
+        (status = 413, description = "`payload_too_large`: the request is over the upload limit", body = ErrorEnvelope)))]
+pub async fn add_evidence(
+    State(s): State<AppState>,
+    c: Ctx,
+    Id(id): Id,
+    ApiJson(b): ApiJson<EvidenceBody>,
+) -> Result<impl IntoResponse, ApiError> {
+    let a = c.api_actor()?;
+    let files = super::complaint::uploads(&c, &b.files)?;
+    Ok((StatusCode::CREATED, Json(s.app.add_evidence(a, id, &b.indicator_key, &files).await.api(&c)?)))
+}
+
+/// Remove an evidence file (the MPP's manager, while its indicator may change).
+#[utoipa::path(delete, path = "/evaluation/assessments/{id}/evidence/{file}", tag = "evaluation",
+    params(("id" = i64, Path), ("file" = i64, Path)), security(("session" = []), ("token" = [])),
+    responses((status = 200, body = AssessmentView), (status = 409, description = STATE, body = ErrorEnvelope)))]
+pub async fn remove_evidence(
+    State(s): State<AppState>,
+    c: Ctx,
+    Path((id, file)): Path<(String, String)>,
+) -> ApiResult<AssessmentView> {
+    let a = c.api_actor()?;
+    let (Ok(id), Ok(file)) = (id.parse::<i64>(), file.parse::<i64>()) else {
+        return Err(ApiError::not_found(c.lang));
+    };
+    Ok(Json(s.app.remove_evidence(a, id, file).await.api(&c)?))
+}
+
+/// An evidence file, as a download (those who may read the assessment; audited).
+#[utoipa::path(get, path = "/evaluation/evidence/{id}", tag = "evaluation", params(("id" = i64, Path)),
+    security(("session" = []), ("token" = [])),
+    responses((status = 200, description = "The file, as a download (`Content-Disposition: attachment`)",
+        content(("image/jpeg"), ("image/png"), ("image/webp"), ("application/pdf")))))]
+pub async fn evidence(State(s): State<AppState>, c: Ctx, Id(id): Id) -> Result<Response, ApiError> {
+    let a = c.api_actor()?;
+    let f = s.app.evidence_file(a, id).await.api(&c)?;
+    Ok(super::complaint::download(&f.filename, &f.content_type, f.data))
+}
+
+/// An MPP's report card: rank, aspects, weakest indicators, the evaluator's notes and the
+/// figures the rules read. Public once the cycle is published.
+#[utoipa::path(get, path = "/evaluation/assessments/{id}/report-card", tag = "evaluation", params(("id" = i64, Path)),
+    responses((status = 200, body = ReportCard),
+        (status = 409, description = "`cycle_not_published`: the assessment is not final yet", body = ErrorEnvelope)))]
+pub async fn report_card(State(s): State<AppState>, c: Ctx, Id(id): Id) -> ApiResult<ReportCard> {
+    Ok(Json(s.app.report_card(c.actor.as_ref(), id).await.api(&c)?))
+}
+
+// --- incentives ---------------------------------------------------------------------------------
+
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct IncentiveParams {
+    /// `csv` for the list as a spreadsheet; JSON otherwise.
+    pub format: Option<String>,
+}
+
+/// A cycle's incentive list with the figures behind each verdict. Public once signed off
+/// (then frozen); before that for the national admin only.
+#[utoipa::path(get, path = "/evaluation/cycles/{id}/incentives", tag = "evaluation", params(("id" = i64, Path), IncentiveParams),
+    responses((status = 200, description = "The list", content((IncentiveView = "application/json"), (String = "text/csv")))))]
+pub async fn incentives(
+    State(s): State<AppState>,
+    c: Ctx,
+    Id(id): Id,
+    super::ApiQuery(p): super::ApiQuery<IncentiveParams>,
+) -> Result<Response, ApiError> {
+    let v = s.app.incentives(c.actor.as_ref(), id).await.api(&c)?;
+    if p.format.as_deref() == Some("csv") {
+        return Ok(super::national::csv_response(incentive_csv(&v), &format!("insentif-mpp-{}.csv", v.year)));
+    }
+    Ok(Json(v).into_response())
+}
+
+/// Set the cycle's incentive rule (national admin) while the list is not signed off.
+#[utoipa::path(put, path = "/evaluation/cycles/{id}/incentives/rule", tag = "evaluation", params(("id" = i64, Path)),
+    request_body = IncentiveRuleInput, security(("session" = []), ("token" = [])),
+    responses((status = 200, body = IncentiveView),
+        (status = 409, description = "`incentives_signed`: the list is signed off and frozen", body = ErrorEnvelope)))]
+pub async fn incentive_rule(
+    State(s): State<AppState>,
+    c: Ctx,
+    Id(id): Id,
+    ApiJson(input): ApiJson<IncentiveRuleInput>,
+) -> ApiResult<IncentiveView> {
+    let a = c.api_actor()?;
+    Ok(Json(s.app.set_incentive_rule(a, id, &input).await.api(&c)?))
+}
+
+/// Sign the incentive list off (national admin): the results must be published and the
+/// rule set; the list is frozen from then on.
+#[utoipa::path(post, path = "/evaluation/cycles/{id}/incentives/sign", tag = "evaluation", params(("id" = i64, Path)),
+    security(("session" = []), ("token" = [])),
+    responses((status = 200, body = IncentiveView),
+        (status = 409, description = "`incentives_signed`: already signed; `cycle_not_published`: publish the results first", body = ErrorEnvelope),
+        (status = 422, description = "`invalid_input`: no rule set yet (`rule`)", body = ErrorEnvelope)))]
+pub async fn sign_incentives(State(s): State<AppState>, c: Ctx, Id(id): Id) -> ApiResult<IncentiveView> {
+    let a = c.api_actor()?;
+    Ok(Json(s.app.sign_incentives(a, id).await.api(&c)?))
 }

@@ -25,7 +25,7 @@ use crate::state::{AppState, WebResultExt};
 
 type ApiResult<T> = Result<Json<T>, ApiError>;
 
-fn csv_response(body: String, filename: &str) -> Response {
+pub(crate) fn csv_response(body: String, filename: &str) -> Response {
     let mut r = format!("\u{feff}{body}").into_response();
     let h = r.headers_mut();
     h.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/csv; charset=utf-8"));

@@ -313,5 +313,5 @@ pub async fn attachment(
 ) -> Result<Response, WebError> {
     let id = id.parse().map_err(|_| WebError::In(c.lang, Error::NotFound))?;
     let a = s.app.attachment_for_reporter(&code, id).await.web(&c)?;
-    Ok(crate::api::complaint::download(a))
+    Ok(crate::api::complaint::download(&a.filename, &a.content_type, a.data))
 }

@@ -197,7 +197,7 @@ pub async fn comment(State(s): State<AppState>, c: Ctx, Path(id): Path<i64>, for
 pub async fn attachment(State(s): State<AppState>, c: Ctx, Path(id): Path<i64>) -> Result<Response, WebError> {
     let a = desk_actor(&c)?;
     let file = s.app.attachment_for_staff(&a, id).await.web(&c)?;
-    Ok(crate::api::complaint::download(file))
+    Ok(crate::api::complaint::download(&file.filename, &file.content_type, file.data))
 }
 
 #[derive(Debug, Default, Deserialize)]
