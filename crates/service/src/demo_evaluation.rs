@@ -135,9 +135,24 @@ impl App {
                 min_ikm_grade: None,
                 min_aspect: Some("3,50".into()),
             };
-            self.set_incentive_rule(&system, cycle.id, &rule).await?;
+            // Signed by the ministry's admin account, so the list names who signed it.
+            let admin = {
+                let mut r = self.store.read().await?;
+                r.user_by_email("admin@demo.satuatap.id").await?
+            };
+            let signer = match admin {
+                Some(u) => Actor {
+                    user_id: u.id,
+                    email: u.email,
+                    name: u.name,
+                    role: satuatap_domain::role::Role::NationalAdmin,
+                    ..Actor::system()
+                },
+                None => system.clone(),
+            };
+            self.set_incentive_rule(&signer, cycle.id, &rule).await?;
             self.clock.set(at(last, 12, 15));
-            self.sign_incentives(&system, cycle.id).await?;
+            self.sign_incentives(&signer, cycle.id).await?;
             // This year's cycle, open; Kota Bogor has begun its self-assessment.
             self.clock.set(None);
             let copy = self

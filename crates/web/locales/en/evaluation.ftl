@@ -201,3 +201,5 @@ evi-no-rule = No incentive rule set yet.
 evi-short-predicate = predicate { $got } below { $needed }
 evi-short-ikm = IKM grade { $got } below { $needed }
 evi-short-aspect = aspect { $aspect } { $got } below { $needed }
+eva-fig-complaints-none = No complaint deadline fell due this year yet.
+evi-signed-on = Signed off on { $date }. The list is frozen and will not change.

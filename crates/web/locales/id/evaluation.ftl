@@ -201,3 +201,5 @@ evi-no-rule = Aturan insentif belum ditetapkan.
 evi-short-predicate = predikat { $got } di bawah { $needed }
 evi-short-ikm = mutu IKM { $got } di bawah { $needed }
 evi-short-aspect = aspek { $aspect } { $got } di bawah { $needed }
+eva-fig-complaints-none = Belum ada tenggat pengaduan yang jatuh tempo tahun ini.
+evi-signed-on = Disahkan pada { $date }. Daftar ini dibekukan dan tidak berubah lagi.

@@ -145,6 +145,7 @@ pub(super) fn figure_text(c: &Ctx, rule: Rule, o: &ObjectiveView) -> String {
             ),
             _ => c.t("eva-fig-ikm-none"),
         },
+        Rule::ComplaintDeadlines if o.complaint_steps == 0 => c.t("eva-fig-complaints-none"),
         Rule::ComplaintDeadlines => c.ta(
             "eva-fig-complaints",
             &[
@@ -184,7 +185,13 @@ pub(super) fn figure_text(c: &Ctx, rule: Rule, o: &ObjectiveView) -> String {
             None => "eva-fig-oss-none",
         }),
         Rule::OpeningHours => match o.opening_hours {
-            Some(h) => c.ta("eva-fig-hours", &[("h", format!("{h:.1}").trim_end_matches(".0").to_string().as_str())]),
+            Some(h) => {
+                let mut v = format!("{h:.1}").trim_end_matches(".0").to_string();
+                if c.lang == crate::i18n::Lang::Id {
+                    v = v.replace('.', ",");
+                }
+                c.ta("eva-fig-hours", &[("h", v.as_str())])
+            }
             None => c.t("eva-fig-hours-none"),
         },
     }

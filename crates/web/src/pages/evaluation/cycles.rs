@@ -198,6 +198,7 @@ struct IncentivesPage<'a> {
     notice: Option<String>,
     errors: FormErrors,
     predicates: Vec<satuatap_domain::evaluation::Predicate>,
+    aspects: Vec<satuatap_domain::evaluation::AspectDef>,
 }
 
 impl IncentivesPage<'_> {
@@ -233,9 +234,19 @@ impl IncentivesPage<'_> {
             ),
             Shortfall::Aspect { key, needed, got } => self.c.ta(
                 "evi-short-aspect",
-                &[("aspect", key.as_str()), ("got", self.h(got).as_str()), ("needed", self.h(needed).as_str())],
+                &[
+                    ("aspect", self.aspect_name(key).as_str()),
+                    ("got", self.h(got).as_str()),
+                    ("needed", self.h(needed).as_str()),
+                ],
             ),
         }
+    }
+    fn ikm(&self, v: &str) -> String {
+        if self.comma() { v.replace('.', ",") } else { v.to_string() }
+    }
+    fn aspect_name(&self, key: &str) -> String {
+        self.aspects.iter().find(|a| a.key == key).map_or_else(|| key.to_string(), |a| a.name.clone())
     }
     fn signed_on(&self) -> String {
         self.v
@@ -255,7 +266,8 @@ async fn incentives_page(
 ) -> PageResult {
     let v = s.app.incentives(c.actor.as_ref(), id).await.web(c)?;
     let cy = s.app.cycle(id).await.web(c)?;
-    let predicates = s.app.instrument(cy.instrument_id).await.web(c)?.predicates;
+    let instrument = s.app.instrument(cy.instrument_id).await.web(c)?;
+    let (predicates, aspects) = (instrument.predicates, instrument.aspects);
     let can_edit = c.actor.as_ref().is_some_and(|a| a.is_national()) && v.signed_at.is_none() && !print;
     let printed_at = crate::pages::fmt_date(c.lang, s.app.now().with_timezone(&chrono_tz::Asia::Jakarta).date_naive());
     render(IncentivesPage {
@@ -268,6 +280,7 @@ async fn incentives_page(
         notice,
         errors,
         predicates,
+        aspects,
     })
 }
 

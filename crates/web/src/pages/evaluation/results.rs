@@ -52,30 +52,50 @@ impl ResultsPage<'_> {
     }
     /// The aspects as horizontal bars (0–5), drawn on the server.
     fn bars(&self, r: &satuatap_service::evaluation::results::ResultRow) -> String {
-        let row_h = 16;
-        let h = row_h * r.aspects.len();
-        let mut out = format!(
-            r#"<svg class="bars" viewBox="0 0 280 {h}" width="280" height="{h}" role="img" aria-label="{}" xmlns="http://www.w3.org/2000/svg">"#,
-            crate::svg::esc(&self.c.t("evr-aspects"))
-        );
-        for (i, a) in r.aspects.iter().enumerate() {
-            let w = f64::from(a.hundredths) / 500.0 * 120.0;
-            let y = i * row_h;
-            let name = self.aspect_name(&a.key);
-            let short: String = name.chars().take(22).collect();
-            out.push_str(&format!(
-                r##"<g><title>{n}: {v}</title><text x="0" y="{ty}" font-size="10" fill="#444">{s}</text><rect x="122" y="{ry}" width="{w:.1}" height="10" fill="#0a5c4d"/><text x="{tx:.1}" y="{ty}" font-size="10" fill="#222">{v}</text></g>"##,
-                n = crate::svg::esc(&name),
-                s = crate::svg::esc(&short),
-                v = format_hundredths(a.hundredths, self.c.lang == crate::i18n::Lang::Id),
-                ty = y + 10,
-                ry = y + 2,
-                tx = 126.0 + w,
-            ));
-        }
-        out.push_str("</svg>");
-        out
+        aspect_bars(self.c, &r.aspects, |k| self.aspect_name(k), 1.0)
     }
+}
+
+/// Aspect scores (0–5) as horizontal bars drawn on the server; `scale` enlarges them.
+fn aspect_bars(
+    c: &Ctx,
+    aspects: &[satuatap_domain::evaluation::AspectScore],
+    name_of: impl Fn(&str) -> String,
+    scale: f64,
+) -> String {
+    let (row_h, label_w, bar_w, chars) = (16.0 * scale, 122.0 * scale, 120.0 * scale, 22);
+    let font = 10.0 * scale;
+    let width = label_w + bar_w + 38.0 * scale;
+    let h = row_h * aspects.len() as f64;
+    // Enlarged bars scale down with the screen (CSS `.bars.wide`); small ones keep their size.
+    let size = if scale > 1.0 {
+        r#"class="bars wide""#.to_string()
+    } else {
+        format!(r#"class="bars" width="{width:.0}" height="{h:.0}""#)
+    };
+    let mut out = format!(
+        r#"<svg {size} viewBox="0 0 {width:.0} {h:.0}" role="img" aria-label="{}" xmlns="http://www.w3.org/2000/svg">"#,
+        crate::svg::esc(&c.t("evr-aspects"))
+    );
+    for (i, a) in aspects.iter().enumerate() {
+        let w = f64::from(a.hundredths) / 500.0 * bar_w;
+        let y = i as f64 * row_h;
+        let name = name_of(&a.key);
+        let short: String = name.chars().take(chars).collect();
+        out.push_str(&format!(
+            r##"<g><title>{n}: {v}</title><text x="0" y="{ty:.1}" font-size="{font:.1}" fill="#444">{s}</text><rect x="{lx:.1}" y="{ry:.1}" width="{w:.1}" height="{bh:.1}" fill="#0a5c4d"/><text x="{tx:.1}" y="{ty:.1}" font-size="{font:.1}" fill="#222">{v}</text></g>"##,
+            n = crate::svg::esc(&name),
+            s = crate::svg::esc(&short),
+            v = format_hundredths(a.hundredths, c.lang == crate::i18n::Lang::Id),
+            ty = y + 10.0 * scale,
+            ry = y + 2.0 * scale,
+            lx = label_w,
+            bh = 10.0 * scale,
+            tx = label_w + 4.0 * scale + w,
+        ));
+    }
+    out.push_str("</svg>");
+    out
 }
 
 /// A change from last year in words (`+0,12`, `−0,30`), or a dash.
@@ -144,9 +164,6 @@ impl CardPage<'_> {
     fn comma(&self) -> bool {
         self.c.lang == crate::i18n::Lang::Id
     }
-    fn h(&self, h: &u32) -> String {
-        format_hundredths(*h, self.comma())
-    }
     fn idx(&self, h: &i64) -> String {
         format_hundredths(u32::try_from(*h).unwrap_or(0), self.comma())
     }
@@ -159,8 +176,8 @@ impl CardPage<'_> {
     fn score(&self, v: &Option<i64>) -> String {
         v.map_or("—".into(), |v| v.to_string())
     }
-    fn bar(&self, h: &u32) -> String {
-        format!("{:.1}", f64::from(*h) / 5.0)
+    fn bars(&self) -> String {
+        aspect_bars(self.c, &self.r.result.aspects, |k| self.aspect_name(k), 1.6)
     }
     fn figures(&self) -> Vec<(String, String)> {
         let Some(o) = &self.r.objective else { return Vec::new() };
