@@ -192,6 +192,10 @@ impl App {
                     self.save_self_scores(manager, a.id, &begun).await?;
                 }
             }
+            // The steps above queued their messages like real ones; the demo's past is no news.
+            let mut tx = self.store.begin().await?;
+            tx.discard_evaluation_messages().await?;
+            tx.commit().await?;
             Ok::<(), crate::Error>(())
         }
         .await;

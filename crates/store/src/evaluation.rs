@@ -512,6 +512,14 @@ impl Tx {
         Ok(n == 1)
     }
 
+    /// Drop the evaluation's queued messages (the demo's made-up past is no news to send).
+    pub async fn discard_evaluation_messages(&mut self) -> Result<u64> {
+        Ok(on_conn!(self, |c| sqlx::query("DELETE FROM outbox WHERE kind LIKE 'eval\\_%' ESCAPE '\\'")
+            .execute(c)
+            .await
+            .map(|r| r.rows_affected()))?)
+    }
+
     /// Publish a cycle's results, once.
     pub async fn publish_cycle(&mut self, id: i64, by: Option<i64>, now: DateTime<Utc>) -> Result<bool> {
         let n = on_conn!(self, |c| sqlx::query(
