@@ -60,8 +60,12 @@ test('a full cycle: open, self-assess with files, return, resubmit, verify, publ
   }
   await manager.locator('textarea[name="t_maklumat"]').fill('Maklumat dipasang di pintu masuk.');
   await manager.locator('#f-maklumat').setInputFiles({ name: 'maklumat.pdf', mimeType: 'application/pdf', buffer: Buffer.from('<html><script>alert(1)</script>') });
+  await manager.locator('#f-kode_etik').setInputFiles(pdf('kode-etik.pdf'));
   await manager.getByRole('button', { name: 'Simpan draf' }).click();
   await expect(manager.locator('#ind-maklumat .error')).toContainText('PDF');
+  await expect(manager.locator('.problems')).toContainText('Maklumat pelayanan');
+  await expect(manager.locator('#ind-kode_etik .files')).toContainText('kode-etik.pdf');
+  await expect(manager.locator('textarea[name="t_maklumat"]')).toHaveValue('Maklumat dipasang di pintu masuk.');
   // Every indicator that asks for evidence gets a file; submitting sends it to the evaluator.
   for (const ind of await manager.locator('.indicator', { has: manager.getByText('Wajib bukti') }).all()) {
     const key = (await ind.getAttribute('id')).replace('ind-', '');
@@ -118,6 +122,11 @@ test('a full cycle: open, self-assess with files, return, resubmit, verify, publ
   // The national admin publishes this year's results, sets the incentive rule and signs the list off.
   await admin.goto('/admin/evaluasi');
   await admin.getByRole('link', { name: '2027', exact: true }).click();
+  // Not every MPP is final: the page says so, and asks for a tick before publishing.
+  await expect(admin.locator('.notice.error')).toContainText('belum final');
+  await admin.getByRole('button', { name: 'Umumkan hasil' }).click();
+  await expect(admin.getByRole('alert')).toContainText('Centang pernyataan');
+  await admin.getByLabel('Saya paham hasil yang diumumkan').check();
   await admin.getByRole('button', { name: 'Umumkan hasil' }).click();
   await expect(admin.getByRole('status')).toContainText('Hasil diumumkan');
   await admin.getByRole('link', { name: 'Daftar insentif' }).click();
@@ -128,6 +137,7 @@ test('a full cycle: open, self-assess with files, return, resubmit, verify, publ
   await expect(admin.locator('tbody tr')).toHaveCount(1);
   await expect(admin.locator('tbody tr').first()).toContainText('Kota Bogor');
   await expect(admin.locator('tbody tr').first()).toContainText('Ya');
+  await admin.getByLabel('Saya paham daftar yang disahkan').check();
   await admin.getByRole('button', { name: 'Sahkan daftar' }).click();
   await expect(admin.getByRole('status')).toContainText('disahkan');
   await expect(admin.locator('.notice').nth(1)).toContainText('Disahkan oleh Admin Nasional');

@@ -152,7 +152,7 @@ pub fn router(state: AppState) -> Router {
         .route("/evaluasi", get(evaluation::results))
         .route("/admin/evaluasi", get(evaluation::list))
         .route("/admin/evaluasi/saya", get(evaluation::mine))
-        .route("/admin/evaluasi/siklus", post(evaluation::open_cycle))
+        .route("/admin/evaluasi/siklus", get(evaluation::open_cycle_get).post(evaluation::open_cycle))
         .route("/admin/evaluasi/siklus/{id}", get(evaluation::cycle))
         .route("/admin/evaluasi/siklus/{id}/evaluator", post(evaluation::assign))
         .route("/admin/evaluasi/siklus/{id}/umumkan", post(evaluation::publish))

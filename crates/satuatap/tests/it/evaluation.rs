@@ -264,11 +264,20 @@ async fn a_cycle_runs_from_self_assessment_through_one_return_to_a_final_index()
     let mut bad = open.clone();
     bad["verify_deadline"] = json!("2024-11-01");
     assert_eq!(national.post("/api/v1/evaluation/cycles", bad).await.0, StatusCode::UNPROCESSABLE_ENTITY);
+    // Opened today, a self-assessment deadline already gone is refused; opened in
+    // September 2024 (the clock set back), it is the cycle's own.
+    let (s, e) = national.post("/api/v1/evaluation/cycles", open.clone()).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{e}");
+    assert_eq!(e["error"]["fields"][0]["field"], "self_deadline");
+    t.app.clock.set(Some(chrono::TimeZone::with_ymd_and_hms(&chrono::Utc, 2024, 9, 2, 2, 0, 0).unwrap()));
     let (s, cycle) = national.post("/api/v1/evaluation/cycles", open.clone()).await;
     assert_eq!(s, StatusCode::CREATED, "{cycle}");
     assert_eq!(cycle["assessments"].as_array().unwrap().len(), 2);
     let (s, e) = national.post("/api/v1/evaluation/cycles", open.clone()).await;
     assert_eq!((s, e["error"]["code"].clone()), (StatusCode::CONFLICT, json!("conflict")), "one cycle a year");
+    t.app.clock.set(None);
+    let national = t.session(accounts::NATIONAL).await;
+    let manager = t.session(accounts::MANAGER).await;
     let (_, frozen) = t.get_json(&format!("/api/v1/evaluation/instruments/{iid}")).await;
     assert_eq!(frozen["frozen"], true);
     let (s, _) = national.put(&format!("/api/v1/evaluation/instruments/{iid}"), json!({"name": "x"})).await;

@@ -230,6 +230,10 @@ async fn the_incentive_list_follows_its_rule_and_is_frozen_once_signed() {
     let fields: Vec<&str> =
         e["error"]["fields"].as_array().unwrap().iter().map(|f| f["field"].as_str().unwrap()).collect();
     assert_eq!(fields, vec!["min_predicate", "min_ikm_grade", "min_aspect"]);
+    let (s, e) = national.put(&format!("{inc}/rule"), json!({"min_aspect": "abc"})).await;
+    assert_eq!((s, e["error"]["fields"][0]["field"].clone()), (StatusCode::UNPROCESSABLE_ENTITY, json!("min_aspect")));
+    let (s, e) = national.put(&format!("{inc}/rule"), json!({})).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "a rule without a condition would qualify everyone: {e}");
     let (_, none) = national.get(&inc).await;
     assert!(none["rule"].is_null(), "nothing saved from a refused rule");
     // Predicate at least B and no aspect below 3.50: Bogor (5.00) qualifies, Makassar (3.00) does not.

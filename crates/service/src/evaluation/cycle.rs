@@ -169,6 +169,11 @@ impl App {
         if input.verify_deadline < input.self_deadline {
             c.push("verify_deadline", Invalid::Format { hint: "ev-deadline-order" });
         }
+        // A cycle opened today cannot ask for a self-assessment by a day already gone.
+        let today = self.now().with_timezone(&chrono_tz::Asia::Jakarta).date_naive();
+        if input.self_deadline < today {
+            c.push("self_deadline", Invalid::Format { hint: "ev-deadline-past" });
+        }
         if input.mpp_ids.len() > 1000 {
             c.push("mpp_ids", Invalid::OutOfRange { min: 0, max: 1000 });
         }
@@ -619,7 +624,7 @@ impl App {
         let mut c = Checker::new();
         let note = c.text("note", &input.note, 2000);
         if input.keys.is_empty() {
-            c.push("keys", Invalid::Required);
+            c.push("keys", Invalid::Format { hint: "eva-return-keys" });
         }
         if input.keys.iter().any(|k| !keys.contains(k)) {
             c.push("keys", Invalid::Unknown);

@@ -46,6 +46,8 @@ pub struct IncentiveView {
     /// Every MPP of the results; once signed, the list as it was signed.
     pub lines: Vec<IncentiveLine>,
     pub qualifying: usize,
+    /// The instrument's aspects (key and name), to name an aspect in a shortfall.
+    pub aspects: Vec<super::results::AspectName>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
@@ -95,14 +97,23 @@ impl App {
         };
         let min_aspect = match blank(&input.min_aspect) {
             None => None,
-            Some(t) => match satuatap_domain::evaluation::parse_hundredths(t).filter(|h| *h <= 500) {
-                Some(h) => Some(h),
-                None => {
+            Some(t) => match satuatap_domain::evaluation::parse_hundredths(t) {
+                Some(h) if h <= 500 => Some(h),
+                Some(_) => {
                     c.push("min_aspect", Invalid::OutOfRange { min: 0, max: 5 });
+                    None
+                }
+                None => {
+                    c.push("min_aspect", Invalid::Format { hint: "ev-score-format" });
                     None
                 }
             },
         };
+        // A rule with no condition would qualify everyone: at least one is asked for.
+        let typed_wrong = ["min_predicate", "min_ikm_grade", "min_aspect"].iter().any(|f| c.has(f));
+        if !typed_wrong && min_predicate.is_none() && min_ikm_grade.is_none() && min_aspect.is_none() {
+            c.push("min_predicate", Invalid::Format { hint: "evi-rule-empty" });
+        }
         c.finish(()).map_err(Error::Invalid)?;
         let rule = IncentiveRule { min_predicate, min_ikm_grade, min_aspect };
         let before = tx.incentive(cycle_id).await?;
@@ -135,6 +146,13 @@ impl App {
             (c, r.incentive(cycle_id).await?)
         };
         let rule: Option<IncentiveRule> = row.as_ref().and_then(|r| serde_json::from_str(&r.rule).ok());
+        let aspects: Vec<super::results::AspectName> = self
+            .instrument(cycle.instrument_id)
+            .await?
+            .aspects
+            .into_iter()
+            .map(|a| super::results::AspectName { key: a.key, name: a.name })
+            .collect();
         if let Some(signed) = row.as_ref().filter(|r| r.signed_at.is_some()) {
             let lines: Vec<IncentiveLine> =
                 signed.signed_list.as_deref().and_then(|l| serde_json::from_str(l).ok()).unwrap_or_default();
@@ -146,6 +164,7 @@ impl App {
                 signed_by: signed.signer_name.clone(),
                 qualifying: lines.iter().filter(|l| l.qualifies).count(),
                 lines,
+                aspects,
             });
         }
         if !actor.is_some_and(Actor::is_national) {
@@ -163,6 +182,7 @@ impl App {
             signed_by: None,
             qualifying: lines.iter().filter(|l| l.qualifies).count(),
             lines,
+            aspects,
         })
     }
 
@@ -289,7 +309,8 @@ pub fn incentive_csv(v: &IncentiveView) -> String {
                     format!("mutu IKM {} < {needed}", got.map_or("-".to_string(), |g| g.to_string()))
                 }
                 Shortfall::Aspect { key, needed, got } => format!(
-                    "aspek {key} {} < {}",
+                    "aspek {} {} < {}",
+                    v.aspects.iter().find(|a| &a.key == key).map_or(key.as_str(), |a| a.name.as_str()),
                     satuatap_domain::evaluation::format_hundredths(*got, false),
                     satuatap_domain::evaluation::format_hundredths(*needed, false)
                 ),

@@ -113,6 +113,25 @@ impl AssessmentPage<'_> {
     fn is(&self, v: Option<i64>, n: &i64) -> bool {
         v == Some(*n)
     }
+    /// Each indicator with a problem: key, name, message, in the form's order.
+    fn problems(&self) -> Vec<(String, String, String)> {
+        self.v
+            .aspects
+            .iter()
+            .flat_map(|a| a.indicators.iter())
+            .filter_map(|i| self.errors.get(&i.key).map(|m| (i.key.clone(), i.name.clone(), m.to_string())))
+            .collect()
+    }
+    /// The indicators returned for revision: key and name.
+    fn fix_list(&self) -> Vec<(String, String)> {
+        self.v
+            .aspects
+            .iter()
+            .flat_map(|a| a.indicators.iter())
+            .filter(|i| self.to_fix(&i.key))
+            .map(|i| (i.key.clone(), i.name.clone()))
+            .collect()
+    }
     fn files(&self, key: &str) -> Vec<&satuatap_service::evaluation::evidence::EvidenceView> {
         self.v.evidence.iter().filter(|e| e.indicator_key == key).collect()
     }
@@ -135,7 +154,7 @@ pub(super) fn figure_text(c: &Ctx, rule: Rule, o: &ObjectiveView) -> String {
     match rule {
         Rule::IkmGrade => match (&o.ikm, &o.ikm_grade) {
             (Some(i), Some(g)) => c.ta(
-                "eva-fig-ikm",
+                if o.sample_reached { "eva-fig-ikm" } else { "eva-fig-ikm-small" },
                 &[
                     ("ikm", i.replace('.', if c.lang == crate::i18n::Lang::Id { "," } else { "." }).as_str()),
                     ("grade", g.as_str()),
@@ -279,19 +298,21 @@ async fn attach(s: &AppState, a: &satuatap_service::Actor, id: i64, files: Vec<(
             None => by_key.push((key.to_string(), vec![u])),
         }
     }
+    // Every indicator's files are tried, so one bad file does not keep the good ones out.
+    let mut problems = Vec::new();
     for (key, list) in by_key {
-        s.app.add_evidence(a, id, &key, &list).await.map_err(|e| match e {
+        match s.app.add_evidence(a, id, &key, &list).await {
+            Ok(_) => {}
             // Name the indicator's row, not the form's file input.
-            Error::Invalid(errs) => Error::Invalid(
-                errs.into_iter()
-                    .map(|mut f| {
-                        f.field = format!("scores.{key}");
-                        f
-                    })
-                    .collect(),
-            ),
-            e => e,
-        })?;
+            Err(Error::Invalid(errs)) => problems.extend(errs.into_iter().map(|mut f| {
+                f.field = format!("scores.{key}");
+                f
+            })),
+            Err(e) => return Err(e),
+        }
+    }
+    if !problems.is_empty() {
+        return Err(Error::Invalid(problems));
     }
     Ok(())
 }
@@ -329,12 +350,30 @@ pub async fn act(State(s): State<AppState>, c: Ctx, Path(id): Path<i64>, form: M
             }
         }
         "return" => {
+            // The scores and notes typed so far are kept, whether the return goes through or not.
+            let input = scores_of(&f, &keys);
+            let saved =
+                if input.scores.is_empty() { Ok(v.clone()) } else { s.app.save_verification(&a, id, &input).await };
             let fix: Vec<String> = keys.iter().filter(|k| f.contains_key(&format!("fix_{k}"))).cloned().collect();
             let note = f.get("return_note").cloned().unwrap_or_default();
-            s.app.return_assessment(&a, id, &ReturnInput { keys: fix, note }).await.map(|_| Step::Returned)
+            match saved {
+                Ok(_) => {
+                    s.app.return_assessment(&a, id, &ReturnInput { keys: fix, note }).await.map(|_| Step::Returned)
+                }
+                Err(e) => Err(e),
+            }
         }
         other => match other.strip_prefix("remove-").and_then(|n| n.parse::<i64>().ok()) {
-            Some(file) => s.app.remove_evidence(&a, id, file).await.map(|_| Step::Removed),
+            // What was typed elsewhere on the form is saved before the file goes.
+            Some(file) => {
+                let input = scores_of(&f, &keys);
+                let saved =
+                    if input.scores.is_empty() { Ok(v.clone()) } else { s.app.save_self_scores(&a, id, &input).await };
+                match saved {
+                    Ok(_) => s.app.remove_evidence(&a, id, file).await.map(|_| Step::Removed),
+                    Err(e) => Err(e),
+                }
+            }
             None => Err(Error::field("action", Invalid::NotAllowed)),
         },
     };

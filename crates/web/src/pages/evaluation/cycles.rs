@@ -64,7 +64,10 @@ pub async fn open_cycle(State(s): State<AppState>, c: Ctx, Form(f): Form<HashMap
     let date = |k: &str, errs: &mut Vec<FieldError>| match chrono::NaiveDate::parse_from_str(&text(k), "%Y-%m-%d") {
         Ok(d) => d,
         Err(_) => {
-            errs.push(FieldError::new(k, Invalid::Format { hint: "hint-date" }));
+            errs.push(FieldError::new(
+                k,
+                if text(k).is_empty() { Invalid::Required } else { Invalid::Format { hint: "hint-date" } },
+            ));
             chrono::NaiveDate::default()
         }
     };
@@ -81,9 +84,18 @@ pub async fn open_cycle(State(s): State<AppState>, c: Ctx, Form(f): Form<HashMap
     };
     match result {
         Ok(cy) => Ok(flash::redirect(&s, &format!("/admin/evaluasi/siklus/{}", cy.id), &Done::Opened)),
-        Err(Error::Invalid(errs)) => super::list_page(&s, &c, &a, FormErrors::from_fields(c.lang, &errs), f).await,
+        Err(Error::Invalid(errs)) => {
+            let mut e = FormErrors::from_fields(c.lang, &errs);
+            e.general = Some(c.t("evc-open-problems"));
+            super::list_page(&s, &c, &a, e, f).await
+        }
         Err(e) => Err(WebError::In(c.lang, e)),
     }
+}
+
+/// The opening form's address, when opened again after an error: back to the evaluation page.
+pub async fn open_cycle_get() -> axum::response::Redirect {
+    axum::response::Redirect::to("/admin/evaluasi")
 }
 
 #[derive(Template)]
@@ -158,11 +170,15 @@ pub async fn assign(
 ) -> PageResult {
     let a = national(&c)?;
     let assessment = f.get("assessment").and_then(|v| v.parse::<i64>().ok()).unwrap_or(0);
-    let evaluator_id = f.get("evaluator_id").and_then(|v| v.parse::<i64>().ok()).unwrap_or(0);
+    let evaluator_id = f.get("evaluator_id").and_then(|v| v.parse::<i64>().ok());
     let cy = s.app.cycle(id).await.web(&c)?;
-    if !cy.assessments.iter().any(|x| x.id == assessment) {
+    let Some(row) = cy.assessments.iter().find(|x| x.id == assessment) else {
         return Err(WebError::In(c.lang, Error::NotFound));
-    }
+    };
+    let Some(evaluator_id) = evaluator_id else {
+        let msg = c.ta("evc-choose-first", &[("mpp", row.mpp_name.as_str())]);
+        return cycle_page(&s, &c, id, None, Some(msg)).await;
+    };
     match s.app.assign_evaluator(&a, assessment, &EvaluatorInput { evaluator_id }).await {
         Ok(_) => Ok(flash::redirect(&s, &format!("/admin/evaluasi/siklus/{id}"), &Done::Assigned)),
         Err(e) => match refusal_text(&c, &e) {
@@ -172,8 +188,17 @@ pub async fn assign(
     }
 }
 
-pub async fn publish(State(s): State<AppState>, c: Ctx, Path(id): Path<i64>) -> PageResult {
+pub async fn publish(
+    State(s): State<AppState>,
+    c: Ctx,
+    Path(id): Path<i64>,
+    Form(f): Form<HashMap<String, String>>,
+) -> PageResult {
     let a = national(&c)?;
+    // Publishing cannot be undone: the form asks for a tick first.
+    if !f.contains_key("confirm") {
+        return cycle_page(&s, &c, id, None, Some(c.t("evc-confirm-first"))).await;
+    }
     match s.app.publish_cycle(&a, id).await {
         Ok(_) => Ok(flash::redirect(&s, &format!("/admin/evaluasi/siklus/{id}"), &Done::Published)),
         Err(e) => match refusal_text(&c, &e) {
@@ -197,6 +222,8 @@ struct IncentivesPage<'a> {
     printed_at: String,
     notice: Option<String>,
     errors: FormErrors,
+    /// What was typed, when the form comes back with a problem.
+    form: HashMap<String, String>,
     predicates: Vec<satuatap_domain::evaluation::Predicate>,
     aspects: Vec<satuatap_domain::evaluation::AspectDef>,
 }
@@ -211,14 +238,21 @@ impl IncentivesPage<'_> {
     fn h(&self, h: &u32) -> String {
         format_hundredths(*h, self.comma())
     }
+    fn typed(&self, k: &str) -> Option<String> {
+        if self.form.is_empty() { None } else { Some(self.form.get(k).cloned().unwrap_or_default()) }
+    }
     fn rule_predicate(&self) -> String {
-        self.v.rule.as_ref().and_then(|r| r.min_predicate.clone()).unwrap_or_default()
+        self.typed("min_predicate")
+            .unwrap_or_else(|| self.v.rule.as_ref().and_then(|r| r.min_predicate.clone()).unwrap_or_default())
     }
     fn rule_grade(&self) -> String {
-        self.v.rule.as_ref().and_then(|r| r.min_ikm_grade).map(|g| g.to_string()).unwrap_or_default()
+        self.typed("min_ikm_grade").unwrap_or_else(|| {
+            self.v.rule.as_ref().and_then(|r| r.min_ikm_grade).map(|g| g.to_string()).unwrap_or_default()
+        })
     }
     fn rule_aspect(&self) -> String {
-        self.v.rule.as_ref().and_then(|r| r.min_aspect).map(|h| self.h(&h)).unwrap_or_default()
+        self.typed("min_aspect")
+            .unwrap_or_else(|| self.v.rule.as_ref().and_then(|r| r.min_aspect).map(|h| self.h(&h)).unwrap_or_default())
     }
     fn why(&self, f: &Shortfall) -> String {
         match f {
@@ -263,6 +297,7 @@ async fn incentives_page(
     print: bool,
     notice: Option<String>,
     errors: FormErrors,
+    form: HashMap<String, String>,
 ) -> PageResult {
     let v = s.app.incentives(c.actor.as_ref(), id).await.web(c)?;
     let cy = s.app.cycle(id).await.web(c)?;
@@ -279,6 +314,7 @@ async fn incentives_page(
         printed_at,
         notice,
         errors,
+        form,
         predicates,
         aspects,
     })
@@ -286,12 +322,13 @@ async fn incentives_page(
 
 pub async fn incentives(State(s): State<AppState>, c: Ctx, Path(id): Path<i64>, headers: HeaderMap) -> PageResult {
     let (d, clear): (Option<Done>, _) = flash::take(&s, &headers);
-    let page = incentives_page(&s, &c, id, false, d.map(|d| notice(&c, d)), FormErrors::default()).await?;
+    let page =
+        incentives_page(&s, &c, id, false, d.map(|d| notice(&c, d)), FormErrors::default(), HashMap::new()).await?;
     Ok(flash::clearing(clear, page))
 }
 
 pub async fn incentives_print(State(s): State<AppState>, c: Ctx, Path(id): Path<i64>) -> PageResult {
-    incentives_page(&s, &c, id, true, None, FormErrors::default()).await
+    incentives_page(&s, &c, id, true, None, FormErrors::default(), HashMap::new()).await
 }
 
 pub async fn incentives_csv(State(s): State<AppState>, c: Ctx, Path(id): Path<i64>) -> PageResult {
@@ -308,6 +345,11 @@ pub async fn save_incentives(
     let a = national(&c)?;
     let to = format!("/evaluasi/insentif/{id}");
     let result = match f.get("action").map(String::as_str) {
+        // Signing freezes the list for good: the form asks for a tick first.
+        Some("sign") if !f.contains_key("confirm") => {
+            let errors = FormErrors { general: Some(c.t("evi-confirm-first")), ..FormErrors::default() };
+            return incentives_page(&s, &c, id, false, None, errors, HashMap::new()).await;
+        }
         Some("sign") => s.app.sign_incentives(&a, id).await.map(|_| Done::Signed),
         _ => {
             let input = IncentiveRuleInput {
@@ -321,12 +363,12 @@ pub async fn save_incentives(
     match result {
         Ok(d) => Ok(flash::redirect(&s, &to, &d)),
         Err(Error::Invalid(errs)) => {
-            incentives_page(&s, &c, id, false, None, FormErrors::from_fields(c.lang, &errs)).await
+            incentives_page(&s, &c, id, false, None, FormErrors::from_fields(c.lang, &errs), f).await
         }
         Err(e) => match refusal_text(&c, &e) {
             Some(msg) => {
                 let errors = FormErrors { general: Some(msg), ..FormErrors::default() };
-                incentives_page(&s, &c, id, false, None, errors).await
+                incentives_page(&s, &c, id, false, None, errors, HashMap::new()).await
             }
             None => Err(WebError::In(c.lang, e)),
         },

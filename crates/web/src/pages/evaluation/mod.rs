@@ -29,7 +29,9 @@ mod cycles;
 mod results;
 
 pub use assessment::{act, assessment, evidence, mine};
-pub use cycles::{assign, cycle, incentives, incentives_csv, incentives_print, open_cycle, publish, save_incentives};
+pub use cycles::{
+    assign, cycle, incentives, incentives_csv, incentives_print, open_cycle, open_cycle_get, publish, save_incentives,
+};
 pub use results::{card, card_print, results};
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -89,7 +91,12 @@ pub(super) async fn list_page(
         .filter(|m| m.status.0 == satuatap_domain::catalog::MppStatus::Operating)
         .map(|m| (m.id, m.name, m.province_name))
         .collect();
-    let next_year = chrono::Datelike::year(&s.app.now().with_timezone(&chrono_tz::Asia::Jakarta));
+    // The year the form offers: this year, or the first after the cycles already opened.
+    let this_year = chrono::Datelike::year(&s.app.now().with_timezone(&chrono_tz::Asia::Jakarta));
+    let mut next_year = this_year;
+    while cycles.iter().any(|cy| cy.year == i64::from(next_year)) {
+        next_year += 1;
+    }
     render(ListPage { c, nav: nav(a, "/admin/evaluasi"), items, cycles, mpps, errors, form, next_year })
 }
 

@@ -81,7 +81,11 @@ fn aspect_bars(
         let w = f64::from(a.hundredths) / 500.0 * bar_w;
         let y = i as f64 * row_h;
         let name = name_of(&a.key);
-        let short: String = name.chars().take(chars).collect();
+        let short: String = if name.chars().count() > chars {
+            name.chars().take(chars - 1).chain(std::iter::once('…')).collect()
+        } else {
+            name.clone()
+        };
         out.push_str(&format!(
             r##"<g><title>{n}: {v}</title><text x="0" y="{ty:.1}" font-size="{font:.1}" fill="#444">{s}</text><rect x="{lx:.1}" y="{ry:.1}" width="{w:.1}" height="{bh:.1}" fill="#0a5c4d"/><text x="{tx:.1}" y="{ty:.1}" font-size="{font:.1}" fill="#222">{v}</text></g>"##,
             n = crate::svg::esc(&name),
