@@ -69,6 +69,10 @@ test('kiosk → console → board → my ticket', async ({ browser, page }, info
     await officer.getByRole('button', { name: 'Buka loket' }).click();
   }
   await expect(officer.locator('#counter-state')).toHaveText('Buka');
+  // Before calling, the console says how many wait (not "nobody waits").
+  await expect(officer.locator('#waiting-total')).toHaveText(/^[1-9]\d*$/);
+  await expect(officer.locator('.c-current')).toContainText('orang menunggu');
+  await shot(officer, info, 'console-waiting');
   // Keyboard shortcut N calls the next ticket; ours is the only one waiting for this queue.
   await officer.keyboard.press('n');
   await expect(officer.locator('#current-code')).toHaveText(code);
@@ -92,6 +96,7 @@ test('kiosk → console → board → my ticket', async ({ browser, page }, info
   await officer.keyboard.press('f');
   await expect(officer.locator('#current-code')).toHaveCount(0);
   await expect(phone.locator('#status')).toHaveText('Sudah dilayani');
+  await expect(phone.locator('#live-note')).toBeHidden();
   await officer.getByRole('button', { name: 'Tutup loket' }).click();
   await expect(officer.locator('#counter-state')).toHaveText('Tutup');
   for (const c of [boardCtx, kioskCtx, phoneCtx, consoleCtx]) await c.close();

@@ -23,7 +23,10 @@
     const cur = view.current;
     let html = "";
     if (!cur) {
-      html = "<div class='c-current'><p class='muted'>" + esc(t("q-nobody")) + "</p>" +
+      // Say how many wait for this counter's services, not "nobody" while people wait.
+      const waiting = view.queues.reduce((n, q) => n + q.waiting, 0);
+      const line = waiting > 0 ? "<strong id='waiting-total'>" + waiting + "</strong> " + esc(t("q-console-waiting")) : esc(t("q-nobody"));
+      html = "<div class='c-current'><p class='muted'>" + line + "</p>" +
         "<button class='c-call' id='b-next'" + (st !== "open" ? " disabled" : "") + ">" + esc(t("q-call-next")) + "<kbd>N</kbd></button></div>";
     } else {
       const prio = cur.priority ? "<span class='badge accent'>" + esc(t("prio-" + cur.priority)) + "</span> " : "";

@@ -28,7 +28,8 @@
     el("status").textContent = statusText;
     el("ahead").textContent = st === "waiting" ? ticket.ahead : "—";
     el("estimate").textContent = st === "waiting"
-      ? (ticket.estimate_minutes == null ? t("q-no-estimate") : "± " + ticket.estimate_minutes + " " + t("q-minutes")) : "—";
+      ? (ticket.estimate_minutes == null ? t("q-no-estimate")
+        : ticket.estimate_minutes === 0 ? t("q-soon") : "± " + ticket.estimate_minutes + " " + t("q-minutes")) : "—";
     const called = el("called");
     if (st === "called" && ticket.counter_code) {
       called.innerHTML = esc(t("q-your-number")) + " <strong>" + esc(ticket.code) + "</strong> — " + esc(t("q-please-go")) +
@@ -42,6 +43,8 @@
     el("more-time").classList.toggle("hidden", !ticket.extra_time_available);
     el("cancel").classList.toggle("hidden", !ticket.can_cancel);
     if (st === "done") el("facts").classList.add("hidden");
+    // Once served (or otherwise done) the phone will not ring any more: the note goes.
+    if (el("live-note")) el("live-note").classList.toggle("hidden", st === "done");
     // Served while the page was open: offer the satisfaction survey.
     const survey = el("survey");
     if (survey && survey.dataset.live === "1" && st === "done" && ticket.outcome === "served") survey.classList.remove("hidden");

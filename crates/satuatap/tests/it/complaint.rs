@@ -513,3 +513,17 @@ async fn hold_return_and_not_our_authority() {
     assert!(told.len() >= 2 * 4, "{told:?}");
     t.stop().await;
 }
+
+#[tokio::test]
+async fn the_confirmation_message_carries_the_tracking_code_and_its_page() {
+    let t = spawn().await;
+    let mpp = t.mpp_id("kota-bogor").await;
+    let imigrasi = t.provider_id("kota-bogor", "imigrasi").await;
+    let filed = file(&t, mpp, report(imigrasi)).await;
+    let code = filed["tracking_code"].as_str().unwrap();
+    let messages = t.app.shown_messages(Some(mpp), None, 100).await.unwrap();
+    let mine: Vec<_> = messages.iter().filter(|m| m.kind == "complaint" && m.to == "siti.aminah@example.id").collect();
+    assert_eq!(mine.len(), 1, "one confirmation by e-mail");
+    assert!(mine[0].body.contains(code) && mine[0].body.contains(&format!("/pengaduan/{code}")), "{}", mine[0].body);
+    t.stop().await;
+}

@@ -710,3 +710,35 @@ async fn a_retried_kiosk_press_returns_the_same_ticket() {
     assert_eq!(e["error"]["fields"][0]["field"], "request_id");
     t.stop().await;
 }
+
+#[tokio::test]
+async fn officers_land_on_the_console_and_the_ticket_next_in_line_reads_soon() {
+    let t = spawn().await;
+    t.app.clock.set(Some(monday_morning()));
+    // Signing in through the form takes an officer to the console, not to a summary.
+    let v = t.anonymous();
+    let (_, _, token) = v.page("/masuk").await;
+    let r = v
+        .client
+        .post(t.at("/masuk"))
+        .form(&[("csrf", token.as_str()), ("email", accounts::OFFICER), ("password", crate::support::PASSWORD)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(r.headers()["location"], "/konsol");
+    // With a counter open, the first in line reads "segera", the second its estimate in minutes.
+    let mpp = t.mpp_id("kota-bogor").await;
+    let provider = t.provider_id("kota-bogor", "imigrasi").await;
+    let officer = t.session(accounts::OFFICER).await;
+    open(&officer, counters(&officer, provider).await[0]).await;
+    let service = services_of(&t, "kota-bogor", "imigrasi").await[0];
+    let first = issue(&t, mpp, service, None).await;
+    let second = issue(&t, mpp, service, None).await;
+    let (s, html) = t.get_text(&format!("/tiket/{}", first["token"].as_str().unwrap())).await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(html.contains(">segera<") && !html.contains("± 0 "), "first in line");
+    let (_, html) = t.get_text(&format!("/tiket/{}", second["token"].as_str().unwrap())).await;
+    assert!(!html.contains(">segera<") && html.contains("± "), "second in line has an estimate");
+    t.stop().await;
+}

@@ -109,13 +109,11 @@ impl App {
             &mut tx,
             &row,
             &format!(
-                "Laporan Anda {} sudah kami terima dan akan diverifikasi paling lambat {}. \
-             Simpan kode pelacakan Anda untuk melihat perkembangannya. \
-             (Your report {} was received; it will be verified by {}.)",
-                reference(id),
-                local_text(verify_due_at, tz),
-                reference(id),
-                local_text(verify_due_at, tz),
+                "Laporan Anda {r} sudah kami terima dan akan diverifikasi paling lambat {due}. \
+             Kode pelacakan: {code} — ikuti perkembangannya di /pengaduan/{code} \
+             (Your report {r} was received; it will be verified by {due}. Tracking code: {code}.)",
+                r = reference(id),
+                due = local_text(verify_due_at, tz),
             ),
         )
         .await?;

@@ -137,3 +137,4 @@ qs-no-show-limit = No-show limit
 qs-no-show-limit-help = A NIK that missed this many bookings may not book for a while (0: no limit). Walk-in tickets at the kiosk stay open to them.
 qs-no-show-days = Within the last days
 qs-no-show-days-help = The days counted for the no-show limit.
+q-console-waiting = people wait for this counter's services. Press Call next.

@@ -138,3 +138,4 @@ qs-no-show-limit = Batas tidak hadir
 qs-no-show-limit-help = NIK yang tidak hadir sebanyak ini tidak dapat memesan jadwal lagi untuk sementara (0: tanpa batas). Warga tetap dapat mengambil nomor antrean di kios.
 qs-no-show-days = Dalam berapa hari terakhir
 qs-no-show-days-help = Rentang hari yang dihitung untuk batas tidak hadir.
+q-console-waiting = orang menunggu layanan loket ini. Tekan Panggil berikutnya.

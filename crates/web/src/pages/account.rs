@@ -76,6 +76,9 @@ pub async fn login(
                 next
             } else if session.actor.role == satuatap_domain::role::Role::Evaluator {
                 "/admin/evaluasi/saya".to_string()
+            } else if session.actor.role == satuatap_domain::role::Role::CounterOfficer {
+                // An officer's day is at the counter: straight to the console.
+                "/konsol".to_string()
             } else if session.actor.role.is_staff() {
                 "/admin".to_string()
             } else {

@@ -98,6 +98,7 @@ const QUEUE_TEXTS: &[&str] = &[
     "q-state-paused",
     "q-state-closed",
     "q-nobody",
+    "q-console-waiting",
     "q-history",
     "q-session-ended",
     "q-transfer-to",
