@@ -440,11 +440,7 @@ impl App {
     /// returned (then only for the indicators to fix).
     pub async fn save_self_scores(&self, actor: &Actor, id: i64, input: &ScoresInput) -> Result<AssessmentView> {
         let mut tx = self.store.begin().await?;
-        let a = tx.assessment(id).await?.ok_or(Error::NotFound)?;
-        if !Self::may_read(actor, &a) {
-            return Err(Error::NotFound);
-        }
-        actor.require(actor.role == Role::MppManager)?;
+        let a = Self::managers_assessment(&mut tx, actor, id).await?;
         let aspects = self.instrument_of(&mut tx, &a).await?;
         Self::check_scores(&aspects, input)?;
         if a.status == "returned" {
@@ -497,11 +493,7 @@ impl App {
         let now = self.now();
         let figures = self.figures_for(id).await?;
         let mut tx = self.store.begin().await?;
-        let a = tx.assessment(id).await?.ok_or(Error::NotFound)?;
-        if !Self::may_read(actor, &a) {
-            return Err(Error::NotFound);
-        }
-        actor.require(actor.role == Role::MppManager)?;
+        let a = Self::managers_assessment(&mut tx, actor, id).await?;
         // Take the row first: files and scores saved at the same moment are all in or all after.
         if !tx.touch_assessment(id, &["draft", "returned"], now).await? {
             return Err(Error::refused(Refusal::AssessmentState));
@@ -594,6 +586,21 @@ impl App {
             filled.push(ind.key.clone());
         }
         Ok(filled)
+    }
+
+    /// The assessment, for its MPP's manager: anyone else who may read it is refused,
+    /// anyone who may not learns nothing of it.
+    pub(super) async fn managers_assessment(
+        tx: &mut satuatap_store::Tx,
+        actor: &Actor,
+        id: i64,
+    ) -> Result<AssessmentRow> {
+        let a = tx.assessment(id).await?.ok_or(Error::NotFound)?;
+        if !Self::may_read(actor, &a) {
+            return Err(Error::NotFound);
+        }
+        actor.require(actor.role == Role::MppManager)?;
+        Ok(a)
     }
 
     pub(super) fn require_evaluator(actor: &Actor, a: &AssessmentRow) -> Result<()> {

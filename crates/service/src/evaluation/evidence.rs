@@ -5,7 +5,6 @@
 
 use chrono::{DateTime, Utc};
 use satuatap_domain::Invalid;
-use satuatap_domain::role::Role;
 use satuatap_domain::validate::Checker;
 use satuatap_store::evaluation::{EvidenceData, EvidenceMeta, NewEvidence};
 use serde::Serialize;
@@ -46,11 +45,7 @@ impl App {
     pub async fn add_evidence(&self, actor: &Actor, id: i64, key: &str, uploads: &[Upload]) -> Result<AssessmentView> {
         let now = self.now();
         let mut tx = self.store.begin().await?;
-        let a = tx.assessment(id).await?.ok_or(Error::NotFound)?;
-        if !Self::may_read(actor, &a) {
-            return Err(Error::NotFound);
-        }
-        actor.require(actor.role == Role::MppManager)?;
+        let a = Self::managers_assessment(&mut tx, actor, id).await?;
         let aspects = self.instrument_of(&mut tx, &a).await?;
         let mut c = Checker::new();
         if !keys_of(&aspects).iter().any(|k| k == key) {
@@ -99,11 +94,7 @@ impl App {
     pub async fn remove_evidence(&self, actor: &Actor, id: i64, evidence_id: i64) -> Result<AssessmentView> {
         let now = self.now();
         let mut tx = self.store.begin().await?;
-        let a = tx.assessment(id).await?.ok_or(Error::NotFound)?;
-        if !Self::may_read(actor, &a) {
-            return Err(Error::NotFound);
-        }
-        actor.require(actor.role == Role::MppManager)?;
+        let a = Self::managers_assessment(&mut tx, actor, id).await?;
         let e = tx.evidence(evidence_id).await?.filter(|e| e.assessment_id == id).ok_or(Error::NotFound)?;
         if a.status == "returned" && !to_fix(&a).contains(&e.indicator_key) {
             return Err(Error::field("indicator_key", Invalid::NotAllowed));

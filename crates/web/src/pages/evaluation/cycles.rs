@@ -179,10 +179,16 @@ pub async fn assign(
         let msg = c.ta("evc-choose-first", &[("mpp", row.mpp_name.as_str())]);
         return cycle_page(&s, &c, id, None, Some(msg)).await;
     };
-    match s.app.assign_evaluator(&a, assessment, &EvaluatorInput { evaluator_id }).await {
-        Ok(_) => Ok(flash::redirect(&s, &format!("/admin/evaluasi/siklus/{id}"), &Done::Assigned)),
-        Err(e) => match refusal_text(&c, &e) {
-            Some(msg) => cycle_page(&s, &c, id, None, Some(msg)).await,
+    let done = s.app.assign_evaluator(&a, assessment, &EvaluatorInput { evaluator_id }).await;
+    back_to_cycle(&s, &c, id, done.map(|_| Done::Assigned)).await
+}
+
+/// After a step on a cycle's page: its notice on the page again, or the refusal shown there.
+async fn back_to_cycle(s: &AppState, c: &Ctx, id: i64, done: Result<Done, Error>) -> PageResult {
+    match done {
+        Ok(d) => Ok(flash::redirect(s, &format!("/admin/evaluasi/siklus/{id}"), &d)),
+        Err(e) => match refusal_text(c, &e) {
+            Some(msg) => cycle_page(s, c, id, None, Some(msg)).await,
             None => Err(WebError::In(c.lang, e)),
         },
     }
@@ -199,13 +205,8 @@ pub async fn publish(
     if !f.contains_key("confirm") {
         return cycle_page(&s, &c, id, None, Some(c.t("evc-confirm-first"))).await;
     }
-    match s.app.publish_cycle(&a, id).await {
-        Ok(_) => Ok(flash::redirect(&s, &format!("/admin/evaluasi/siklus/{id}"), &Done::Published)),
-        Err(e) => match refusal_text(&c, &e) {
-            Some(msg) => cycle_page(&s, &c, id, None, Some(msg)).await,
-            None => Err(WebError::In(c.lang, e)),
-        },
-    }
+    let done = s.app.publish_cycle(&a, id).await;
+    back_to_cycle(&s, &c, id, done.map(|_| Done::Published)).await
 }
 
 // --- incentives ---------------------------------------------------------------------------------
