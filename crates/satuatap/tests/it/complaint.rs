@@ -9,7 +9,7 @@ use chrono::{DateTime, TimeZone, Utc};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-use crate::support::{Session, TestApp, accounts};
+use crate::support::{Session, TestApp, accounts, outbox};
 
 const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0\x1f\x15\xc4\x89";
 
@@ -269,7 +269,7 @@ async fn late_reports_are_escalated_listed_and_notified() {
     t.app.escalate_overdue().await.unwrap();
     let (_, list) = manager.get(&format!("/api/v1/mpps/{mpp}/complaints?overdue=true")).await;
     assert_eq!(list.as_array().unwrap().len(), 0, "{list}");
-    assert!(outbox(&t, mpp, "complaint_escalation").await.is_empty());
+    assert!(outbox(&t, Some(mpp), "complaint_escalation").await.is_empty());
 
     // Friday 09:00 WIB: the first one is late.
     t.app.clock.set(Some(at("2026-12-11T02:00:00Z")));
@@ -289,7 +289,7 @@ async fn late_reports_are_escalated_listed_and_notified() {
     assert!(dashboard.contains("id=\"late-complaints\"") && dashboard.contains("1 laporan"), "the dashboard says so");
     let (_, desk, _) = manager.page("/admin/pengaduan?terlambat=1").await;
     assert!(desk.contains("class=\"overdue\"") && desk.contains("Tambah kursi tunggu"));
-    let to_managers = outbox(&t, mpp, "complaint_escalation").await;
+    let to_managers = outbox(&t, Some(mpp), "complaint_escalation").await;
     assert!(!to_managers.is_empty() && to_managers.iter().all(|m| m == "m***@demo.satuatap.id"), "{to_managers:?}");
 
     // Forwarded: a new deadline clears the escalation; when it passes, the provider's admins hear too.
@@ -305,21 +305,10 @@ async fn late_reports_are_escalated_listed_and_notified() {
     t.app.escalate_overdue().await.unwrap();
     let (_, list) = padmin.get(&format!("/api/v1/mpps/{mpp}/complaints?overdue=true")).await;
     assert_eq!(list.as_array().unwrap().len(), 1);
-    let to = outbox(&t, mpp, "complaint_escalation").await;
+    let to = outbox(&t, Some(mpp), "complaint_escalation").await;
     assert_eq!(to.len(), 2 * to_managers.len() + 1, "{to:?}");
     assert_eq!(to.iter().filter(|m| *m == "a***@demo.satuatap.id").count(), 1, "{to:?}");
     t.stop().await;
-}
-
-async fn outbox(t: &TestApp, mpp: i64, kind: &str) -> Vec<String> {
-    let mut r = t.app.store.read().await.unwrap();
-    r.messages(Some(mpp), None, 1000)
-        .await
-        .unwrap()
-        .into_iter()
-        .filter(|m| m.kind == kind)
-        .map(|m| m.recipient_masked)
-        .collect()
 }
 
 #[tokio::test]
@@ -509,7 +498,7 @@ async fn hold_return_and_not_our_authority() {
         reporter.post(&format!("/api/v1/complaint-tracking/{code}/reopen"), json!({"reason": "Belum selesai."})).await;
     assert_eq!(s, StatusCode::CONFLICT);
     // The reporter was told of each step by e-mail and SMS (the outbox).
-    let told = outbox(&t, mpp, "complaint").await;
+    let told = outbox(&t, Some(mpp), "complaint").await;
     assert!(told.len() >= 2 * 4, "{told:?}");
     t.stop().await;
 }

@@ -417,6 +417,18 @@ impl Session {
     }
 }
 
+/// The masked recipients of the queued messages of one kind (of one MPP, or of all).
+pub async fn outbox(t: &TestApp, mpp: Option<i64>, kind: &str) -> Vec<String> {
+    let mut r = t.app.store.read().await.expect("read");
+    r.messages(mpp, None, 5000)
+        .await
+        .expect("messages")
+        .into_iter()
+        .filter(|m| m.kind == kind)
+        .map(|m| m.recipient_masked)
+        .collect()
+}
+
 pub fn csrf_in(html: &str) -> String {
     html.split("name=\"csrf\" value=\"").nth(1).and_then(|s| s.split('"').next()).unwrap_or_default().to_string()
 }

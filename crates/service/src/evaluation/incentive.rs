@@ -146,12 +146,11 @@ impl App {
             (c, r.incentive(cycle_id).await?)
         };
         let rule: Option<IncentiveRule> = row.as_ref().and_then(|r| serde_json::from_str(&r.rule).ok());
-        let aspects: Vec<super::results::AspectName> = self
-            .instrument(cycle.instrument_id)
-            .await?
+        let instrument = self.instrument(cycle.instrument_id).await?;
+        let aspects: Vec<super::results::AspectName> = instrument
             .aspects
-            .into_iter()
-            .map(|a| super::results::AspectName { key: a.key, name: a.name })
+            .iter()
+            .map(|a| super::results::AspectName { key: a.key.clone(), name: a.name.clone() })
             .collect();
         if let Some(signed) = row.as_ref().filter(|r| r.signed_at.is_some()) {
             let lines: Vec<IncentiveLine> =
@@ -171,7 +170,7 @@ impl App {
             return Err(Error::NotFound);
         }
         let lines = match &rule {
-            Some(rule) => self.incentive_lines(cycle_id, rule).await?,
+            Some(rule) => self.incentive_lines(cycle_id, rule, &instrument).await?,
             None => Vec::new(),
         };
         Ok(IncentiveView {
@@ -187,15 +186,17 @@ impl App {
     }
 
     /// Every MPP of the cycle's results against the rule, qualifying ones first.
-    async fn incentive_lines(&self, cycle_id: i64, rule: &IncentiveRule) -> Result<Vec<IncentiveLine>> {
+    async fn incentive_lines(
+        &self,
+        cycle_id: i64,
+        rule: &IncentiveRule,
+        instrument: &super::InstrumentView,
+    ) -> Result<Vec<IncentiveLine>> {
         let rows: Vec<ResultRow> = self.cycle_results(Some(&Actor::system()), cycle_id).await?;
-        let (cycle, mpps, assessments) = {
+        let (mpps, assessments) = {
             let mut r = self.store.read().await?;
-            let c = r.cycle(cycle_id).await?.ok_or(Error::NotFound)?;
-            let m = r.mpps(&Default::default()).await?;
-            (c, m, r.assessments(cycle_id).await?)
+            (r.mpps(&Default::default()).await?, r.assessments(cycle_id).await?)
         };
-        let instrument = self.instrument(cycle.instrument_id).await?;
         let mut out = Vec::new();
         for row in rows {
             let Some(a) = assessments.iter().find(|a| a.id == row.assessment_id) else { continue };

@@ -210,9 +210,12 @@ pub fn fmt_int(lang: impl Into<Lang>, n: impl IntLike) -> String {
 
 /// A decimal with `places` digits and the language's decimal mark: `62,3` / `62.3`.
 pub fn fmt_dec(lang: impl Into<Lang>, x: impl std::borrow::Borrow<f64>, places: usize) -> String {
-    let lang: Lang = lang.into();
-    let s = format!("{:.*}", places, *x.borrow());
-    if lang == Lang::En { s } else { s.replace('.', ",") }
+    dec_text(lang, &format!("{:.*}", places, *x.borrow()))
+}
+
+/// A decimal already written with a point (`84.26`, as reports carry it) in the language's mark.
+pub fn dec_text(lang: impl Into<Lang>, s: &str) -> String {
+    if lang.into() == Lang::En { s.to_string() } else { s.replace('.', ",") }
 }
 
 /// A share (0–1) as a percentage with one decimal, or a dash without a base.

@@ -156,7 +156,7 @@ pub(super) fn figure_text(c: &Ctx, rule: Rule, o: &ObjectiveView) -> String {
             (Some(i), Some(g)) => c.ta(
                 if o.sample_reached { "eva-fig-ikm" } else { "eva-fig-ikm-small" },
                 &[
-                    ("ikm", i.replace('.', if c.lang == crate::i18n::Lang::Id { "," } else { "." }).as_str()),
+                    ("ikm", crate::pages::dec_text(c.lang, i).as_str()),
                     ("grade", g.as_str()),
                     ("n", o.respondents.to_string().as_str()),
                     ("need", o.required_sample.to_string().as_str()),
@@ -205,10 +205,7 @@ pub(super) fn figure_text(c: &Ctx, rule: Rule, o: &ObjectiveView) -> String {
         }),
         Rule::OpeningHours => match o.opening_hours {
             Some(h) => {
-                let mut v = format!("{h:.1}").trim_end_matches(".0").to_string();
-                if c.lang == crate::i18n::Lang::Id {
-                    v = v.replace('.', ",");
-                }
+                let v = crate::pages::dec_text(c.lang, format!("{h:.1}").trim_end_matches(".0"));
                 c.ta("eva-fig-hours", &[("h", v.as_str())])
             }
             None => c.t("eva-fig-hours-none"),

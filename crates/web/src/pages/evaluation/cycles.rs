@@ -278,7 +278,7 @@ impl IncentivesPage<'_> {
         }
     }
     fn ikm(&self, v: &str) -> String {
-        if self.comma() { v.replace('.', ",") } else { v.to_string() }
+        crate::pages::dec_text(self.c.lang, v)
     }
     fn aspect_name(&self, key: &str) -> String {
         self.aspects.iter().find(|a| a.key == key).map_or_else(|| key.to_string(), |a| a.name.clone())

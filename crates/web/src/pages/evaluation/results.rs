@@ -145,7 +145,12 @@ pub async fn results(
     }
     let (aspects, incentives) = match &shown {
         Some(cy) => {
-            let inc = s.app.incentives(None, cy.id).await.ok().map(|v| v.qualifying);
+            // A list not signed yet is not found for the public; any other error is one.
+            let inc = match s.app.incentives(None, cy.id).await {
+                Ok(v) => Some(v.qualifying),
+                Err(satuatap_service::Error::NotFound) => None,
+                Err(e) => return Err(crate::error::WebError::In(c.lang, e)),
+            };
             (s.app.instrument(cy.instrument_id).await.web(&c)?.aspects, inc)
         }
         None => (Vec::new(), None),

@@ -65,7 +65,7 @@ impl Fmt<'_> {
     pub fn ikm(&self, f: &MppFigures) -> String {
         match (&f.ikm, f.grade) {
             (Some(i), Some(g)) => {
-                format!("{} ({g})", if self.0.lang == crate::i18n::Lang::En { i.clone() } else { i.replace('.', ",") })
+                format!("{} ({g})", crate::pages::dec_text(self.0.lang, i))
             }
             _ => "—".into(),
         }

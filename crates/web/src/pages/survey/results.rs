@@ -11,11 +11,6 @@ pub fn dec(lang: Lang, v: f64, places: usize) -> String {
     if lang == Lang::Id { s.replace('.', ",") } else { s }
 }
 
-/// An IKM text from the report (`84.26`) in the visitor's language.
-pub fn ikm_text(lang: Lang, v: &str) -> String {
-    if lang == Lang::Id { v.replace('.', ",") } else { v.to_string() }
-}
-
 /// A count with thousands separators (`1.234` / `1,234`).
 pub fn int(lang: Lang, n: u64) -> String {
     let digits = n.to_string();
@@ -213,7 +208,7 @@ pub fn report_view(lang: Lang, period: &Period, r: &IkmReport) -> ReportView {
         label: period_label(lang, period),
         span: format!("{} – {}", crate::pages::fmt_date_short(lang, r.from), crate::pages::fmt_date_short(lang, r.to)),
         has_data: r.respondents > 0,
-        ikm: r.ikm.as_deref().map(|v| ikm_text(lang, v)),
+        ikm: r.ikm.as_deref().map(|v| crate::pages::dec_text(lang, v)),
         grade: r.grade,
         grade_label: r.grade.map(|g| grade_label(lang, g)),
         respondents: int(lang, r.respondents),
@@ -245,7 +240,7 @@ fn group_row(lang: Lang, g: &GroupResult, provider: Option<String>, href: Option
         href,
         respondents: int(lang, g.respondents),
         served: int(lang, g.served),
-        ikm: g.ikm.as_deref().map(|v| ikm_text(lang, v)),
+        ikm: g.ikm.as_deref().map(|v| crate::pages::dec_text(lang, v)),
         grade: g.grade,
     }
 }
@@ -575,7 +570,7 @@ mod tests {
     fn numbers_in_both_languages() {
         assert_eq!(dec(Lang::Id, 84.256, 2), "84,26");
         assert_eq!(dec(Lang::En, 84.256, 2), "84.26");
-        assert_eq!(ikm_text(Lang::Id, "100.00"), "100,00");
+        assert_eq!(crate::pages::dec_text(Lang::Id, "100.00"), "100,00");
         assert_eq!(int(Lang::Id, 1_234_567), "1.234.567");
         assert_eq!(int(Lang::En, 1_234), "1,234");
         assert_eq!(int(Lang::Id, 384), "384");
