@@ -46,6 +46,8 @@ refusals! {
     RecallFirst => "recall_first", "err-recall-first";
     /// The ticket is no longer where the console saw it (another officer acted).
     TicketMoved => "ticket_moved", "err-ticket-moved";
+    /// The ticket to call is no longer waiting for this counter (called elsewhere, cancelled).
+    TicketNotWaiting => "ticket_not_waiting", "err-ticket-not-waiting";
     // Booking.
     /// Every seat of the slot is taken.
     SlotFull => "slot_full", "err-slot-full";

@@ -118,6 +118,8 @@ pub struct TicketView {
     pub provider_id: i64,
     pub provider_name: String,
     pub provider_name_en: Option<String>,
+    /// Where to go: the provider's gerai (booth) and its floor or zone.
+    pub booth: Option<String>,
     pub zone: Option<String>,
     pub day: NaiveDate,
     pub issued_at: DateTime<Utc>,
@@ -143,6 +145,7 @@ pub struct CallView {
     pub code: String,
     pub counter_code: String,
     pub counter_name: String,
+    pub booth: Option<String>,
     pub zone: Option<String>,
     pub service_name: String,
     pub service_name_en: Option<String>,
@@ -204,7 +207,32 @@ pub struct ConsoleView {
     /// Requirements of the current ticket's service.
     pub requirements: Vec<String>,
     pub queues: Vec<QueueLine>,
+    /// Everyone this counter may call, next first (at most `WAITING_SHOWN`).
+    pub waiting: Vec<WaitingTicket>,
+    /// How many this counter may call in all.
+    pub waiting_total: i64,
     pub recalls_before_no_show: i64,
+}
+
+/// How many waiting tickets a console lists.
+pub const WAITING_SHOWN: i64 = 50;
+
+/// A ticket in a console's waiting list.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct WaitingTicket {
+    pub id: i64,
+    pub code: String,
+    pub service_id: i64,
+    pub service_name: String,
+    pub priority: Option<String>,
+    /// `kiosk`, `web`, `booking` or `transfer`.
+    pub source: String,
+    /// Issue time in the MPP's zone, `HH:MM`.
+    pub issued_local: String,
+    /// Minutes since the ticket was issued.
+    pub waited_minutes: i64,
+    /// Sent to this counter by a transfer.
+    pub for_this_counter: bool,
 }
 
 pub(crate) fn mpp_tz(m: &MppRow) -> Tz {
@@ -222,6 +250,7 @@ pub fn call_of(t: &TicketRow) -> Option<CallView> {
         ticket_id: t.id,
         code: t.code.clone(),
         counter_name: t.counter_name.clone().unwrap_or_default(),
+        booth: t.booth.clone(),
         zone: t.zone.clone(),
         service_name: t.service_name.clone(),
         service_name_en: t.service_name_en.clone(),
@@ -328,6 +357,7 @@ impl App {
             provider_id: t.provider_id,
             provider_name: t.provider_name.clone(),
             provider_name_en: t.provider_name_en.clone(),
+            booth: t.booth.clone(),
             zone: t.zone.clone(),
             day: t.day,
             issued_at: t.issued_at,
@@ -624,6 +654,23 @@ impl App {
         let own: HashSet<i64> = tx.counter_service_ids(counter_id).await?.into_iter().collect();
         let mut queues = self.queue_lines(&mut tx, c.mpp_id, day).await?;
         queues.retain(|q| if own.is_empty() { q.provider_id == c.provider_id } else { own.contains(&q.service_id) });
+        let now = self.now();
+        let (rows, waiting_total) =
+            tx.callable_tickets(c.mpp_id, day, counter_id, c.provider_id, WAITING_SHOWN).await?;
+        let waiting = rows
+            .iter()
+            .map(|t| WaitingTicket {
+                id: t.id,
+                code: t.code.clone(),
+                service_id: t.service_id,
+                service_name: t.service_name.clone(),
+                priority: t.priority.clone(),
+                source: t.source.clone(),
+                issued_local: local(t.issued_at, tz).format("%H:%M").to_string(),
+                waited_minutes: (now - t.issued_at).num_minutes().max(0),
+                for_this_counter: t.target_counter_id == Some(counter_id),
+            })
+            .collect();
         Ok(ConsoleView {
             counter_id,
             counter_code: c.code.clone(),
@@ -636,6 +683,8 @@ impl App {
             history,
             requirements,
             queues,
+            waiting,
+            waiting_total,
             recalls_before_no_show: m.queue_settings.0.recalls_before_no_show,
         })
     }
@@ -656,6 +705,17 @@ impl App {
 
     /// Call the next ticket to this counter. Exactly one counter gets each ticket.
     pub async fn call_next(&self, actor: &Actor, counter_id: i64) -> Result<Option<TicketView>> {
+        self.call(actor, counter_id, None).await
+    }
+
+    /// Call one waiting ticket out of turn (a visitor who stepped up, a
+    /// colleague's request). Refused when another counter called it first or
+    /// this counter may not serve it.
+    pub async fn call_ticket(&self, actor: &Actor, counter_id: i64, ticket_id: i64) -> Result<TicketView> {
+        self.call(actor, counter_id, Some(ticket_id)).await?.ok_or(Error::refused(Refusal::TicketNotWaiting))
+    }
+
+    async fn call(&self, actor: &Actor, counter_id: i64, ticket_id: Option<i64>) -> Result<Option<TicketView>> {
         let now = self.now();
         let mut r = self.store.read().await?;
         let c = self.operable_counter(&mut r, actor, counter_id).await?;
@@ -671,7 +731,11 @@ impl App {
         if tx.counter_busy(counter_id).await? {
             return Err(Error::refused(Refusal::TicketAtCounter));
         }
-        let Some(claimed) = tx.claim_next(c.mpp_id, day, counter_id, c.provider_id, actor.user_id, now).await? else {
+        let claimed = match ticket_id {
+            None => tx.claim_next(c.mpp_id, day, counter_id, c.provider_id, actor.user_id, now).await?,
+            Some(t) => tx.claim_ticket(c.mpp_id, day, counter_id, c.provider_id, actor.user_id, now, t).await?,
+        };
+        let Some(claimed) = claimed else {
             return Ok(None);
         };
         let (id, service_id) = (claimed.id, claimed.service_id);

@@ -187,7 +187,11 @@ pub struct IkmReport {
     pub served: u64,
     /// Krejcie–Morgan sample for that population.
     pub required_sample: u64,
+    /// Enough respondents, and no more than the people served.
     pub sample_reached: bool,
+    /// More respondents than people served (paper forms entered beyond the
+    /// visits): the figures need checking before they are reported.
+    pub respondents_exceed_served: bool,
     /// `88.31` (exact weight 1/9, rounded half up to hundredths); `None` without respondents.
     pub ikm: Option<String>,
     pub ikm_centi: Option<u64>,
@@ -218,7 +222,8 @@ fn report(period: &Period, total: &TallyRow, breakdown: Vec<GroupResult>) -> Ikm
         respondents: t.n,
         served,
         required_sample: required,
-        sample_reached: t.n > 0 && t.n >= required,
+        sample_reached: t.n > 0 && t.n >= required && t.n <= served,
+        respondents_exceed_served: t.n > served,
         ikm: result.map(|r| r.text()),
         ikm_centi: result.map(|r| r.centi),
         grade: result.map(|r| r.grade.letter()),

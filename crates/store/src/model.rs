@@ -391,6 +391,7 @@ pub struct TicketRow {
     pub service_code: String,
     pub provider_name: String,
     pub provider_name_en: Option<String>,
+    pub booth: Option<String>,
     pub zone: Option<String>,
     pub counter_code: Option<String>,
     pub counter_name: Option<String>,

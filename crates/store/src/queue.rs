@@ -10,7 +10,7 @@ const TICKET_SELECT: &str = "SELECT t.id, t.mpp_id, t.provider_id, t.service_id,
         t.token, t.status, t.outcome, t.outcome_reason, t.priority, t.source, t.arrived_at, t.issued_at, t.queue_key,
         t.counter_id, t.officer_id, t.target_counter_id, t.called_at, t.started_at, t.finished_at, t.recalls,
         t.extra_time_used, s.name AS service_name, s.name_en AS service_name_en, s.code AS service_code,
-        p.name AS provider_name, p.name_en AS provider_name_en, p.zone, k.code AS counter_code, k.name AS counter_name
+        p.name AS provider_name, p.name_en AS provider_name_en, p.booth, p.zone, k.code AS counter_code, k.name AS counter_name
     FROM tickets t
     JOIN services s ON s.id = t.service_id
     JOIN providers p ON p.id = t.provider_id
@@ -160,6 +160,72 @@ impl Tx {
             .bind(provider_id)
             .bind(officer_id)
             .bind(now)
+            .fetch_optional(c)
+            .await)?)
+    }
+
+    /// The tickets a counter may call, in the order `claim_next` takes them:
+    /// "who is next" and the waiting list can never disagree with a call.
+    pub async fn callable_tickets(
+        &mut self,
+        mpp_id: i64,
+        day: NaiveDate,
+        counter_id: i64,
+        provider_id: i64,
+        limit: i64,
+    ) -> Result<(Vec<TicketRow>, i64)> {
+        let sql = sqlx::AssertSqlSafe(format!("{TICKET_SELECT} WHERE {CALLABLE} ORDER BY t.queue_key, t.id LIMIT $5"));
+        let rows = on_conn!(self, |c| sqlx::query_as(sql)
+            .bind(mpp_id)
+            .bind(day)
+            .bind(counter_id)
+            .bind(provider_id)
+            .bind(limit)
+            .fetch_all(c)
+            .await)?;
+        let count = sqlx::AssertSqlSafe(format!("SELECT COUNT(*) FROM tickets t WHERE {CALLABLE}"));
+        let total: i64 = on_conn!(self, |c| sqlx::query_scalar(count)
+            .bind(mpp_id)
+            .bind(day)
+            .bind(counter_id)
+            .bind(provider_id)
+            .fetch_one(c)
+            .await)?;
+        Ok((rows, total))
+    }
+
+    /// Claim one named waiting ticket for a counter, if the counter may still
+    /// call it; the same guard as `claim_next`, so two counters never both win.
+    #[allow(clippy::too_many_arguments)]
+    pub async fn claim_ticket(
+        &mut self,
+        mpp_id: i64,
+        day: NaiveDate,
+        counter_id: i64,
+        provider_id: i64,
+        officer_id: i64,
+        now: DateTime<Utc>,
+        ticket_id: i64,
+    ) -> Result<Option<Claimed>> {
+        let lock = match self.engine() {
+            Engine::Postgres => "FOR UPDATE",
+            Engine::Sqlite => "",
+        };
+        let sql = sqlx::AssertSqlSafe(format!(
+            "UPDATE tickets SET status = 'called', counter_id = $3, officer_id = $5, called_at = $6,
+                target_counter_id = NULL, recalls = 0
+             WHERE id = (SELECT t.id FROM tickets t WHERE {CALLABLE} AND t.id = $7 {lock})
+               AND status = 'waiting'
+             RETURNING id, service_id, day, issued_at"
+        ));
+        Ok(on_conn!(self, |c| sqlx::query_as(sql)
+            .bind(mpp_id)
+            .bind(day)
+            .bind(counter_id)
+            .bind(provider_id)
+            .bind(officer_id)
+            .bind(now)
+            .bind(ticket_id)
             .fetch_optional(c)
             .await)?)
     }

@@ -24,9 +24,12 @@
     let html = "";
     if (!cur) {
       // Say how many wait for this counter's services, not "nobody" while people wait.
-      const waiting = view.queues.reduce((n, q) => n + q.waiting, 0);
+      const waiting = view.waiting_total;
+      const next = view.waiting[0];
       const line = waiting > 0 ? "<strong id='waiting-total'>" + waiting + "</strong> " + esc(t("q-console-waiting")) : esc(t("q-nobody"));
-      html = "<div class='c-current'><p class='muted'>" + line + "</p>" +
+      const nextLine = next ? "<p id='next-up'>" + esc(t("q-next-up")) + " <strong>" + esc(next.code) + "</strong> · " + esc(next.service_name) +
+        (next.priority ? " <span class='badge accent'>" + esc(t("prio-" + next.priority)) + "</span>" : "") + "</p>" : "";
+      html = "<div class='c-current'><p class='muted'>" + line + "</p>" + nextLine +
         "<button class='c-call' id='b-next'" + (st !== "open" ? " disabled" : "") + ">" + esc(t("q-call-next")) + "<kbd>N</kbd></button></div>";
     } else {
       const prio = cur.priority ? "<span class='badge accent'>" + esc(t("prio-" + cur.priority)) + "</span> " : "";
@@ -50,6 +53,18 @@
     el("queues").innerHTML = "<table><tbody>" + view.queues.map((q) =>
       "<tr><td>" + esc(q.prefix) + " · " + esc(q.service_name) + "</td><td class='n'><strong>" + q.waiting + "</strong></td>" +
       "<td class='muted'>" + (q.waiting === 0 || q.estimate_minutes == null ? "—" : q.estimate_minutes === 0 ? esc(t("q-soon")) : "± " + q.estimate_minutes + " " + esc(t("q-minutes"))) + "</td></tr>").join("") + "</tbody></table>";
+    const canCall = !cur && st === "open";
+    el("waiting").innerHTML = view.waiting.length === 0 ? "<p class='muted'>" + esc(t("q-nobody")) + "</p>" :
+      "<table><tbody>" + view.waiting.map((w, i) =>
+        "<tr" + (i === 0 ? " class='c-next'" : "") + "><td><strong>" + esc(w.code) + "</strong>" +
+        (w.priority ? " <span class='badge accent'>" + esc(t("prio-" + w.priority)) + "</span>" : "") +
+        (w.source === "booking" ? " <span class='badge'>" + esc(t("q-booked")) + "</span>" : "") +
+        (w.for_this_counter ? " <span class='badge'>" + esc(t("q-sent-here")) + "</span>" : "") +
+        "<br><small class='muted'>" + esc(w.service_name) + "</small></td>" +
+        "<td class='muted'>" + esc(w.issued_local) + "<br><small>" + w.waited_minutes + " " + esc(t("q-minutes")) + "</small></td>" +
+        "<td><button class='secondary small' data-call='" + w.id + "'" + (canCall ? "" : " disabled") +
+        " aria-label='" + esc(t("q-call-this")) + " " + esc(w.code) + "'>" + esc(t("q-call-this")) + "</button></td></tr>").join("") +
+      "</tbody></table>" + (view.waiting_total > view.waiting.length ? "<p class='muted'>+" + (view.waiting_total - view.waiting.length) + " " + esc(t("q-people")) + "</p>" : "");
     el("requirements").innerHTML = (view.requirements || []).map((r) => "<li>" + esc(r) + "</li>").join("");
     el("history").innerHTML = (view.history || []).map((e) =>
       "<li><strong>" + esc(fmtTime(e.at)) + "</strong> " + esc(t("ev-" + e.kind)) +
@@ -123,7 +138,15 @@
     close: async () => { const r = await run("POST", base + "/close", {}); if (r) { view = r; render(); } },
   };
 
+  async function callTicket(id) {
+    if (view.current || view.state !== "open") return;
+    const r = await run("POST", base + "/call/" + id, {});
+    await refresh();
+    return r;
+  }
+
   function bind() {
+    for (const b of document.querySelectorAll("[data-call]")) b.addEventListener("click", () => callTicket(b.dataset.call));
     const map = { "b-next": "next", "b-recall": "recall", "b-start": "start", "b-finish": "finish", "b-notserved": "notserved",
       "b-noshow": "noshow", "b-return": "return", "b-transfer": "transfer", "b-open": "open", "b-pause": "pause", "b-close": "close" };
     for (const [id, name] of Object.entries(map)) {

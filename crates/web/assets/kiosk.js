@@ -193,10 +193,12 @@
 
   function show(issued) {
     const tk = issued.ticket;
-    const est = tk.estimate_minutes == null ? t("q-no-estimate") : "± " + tk.estimate_minutes + " " + t("q-minutes");
+    const est = tk.estimate_minutes == null ? t("q-no-estimate") : tk.estimate_minutes === 0 ? t("q-soon") : "± " + tk.estimate_minutes + " " + t("q-minutes");
+    const where = [tk.booth, tk.zone].filter(Boolean).join(" · ");
     const prio = tk.priority ? "<p><strong>" + esc(t("prio-" + tk.priority)) + "</strong></p>" :
       tk.source === "booking" ? "<p><strong>" + esc(t("q-check-in-booked-for")) + " " + esc(issued.booked_local || "") + "</strong></p>" : "";
     const body = "<p><strong>" + esc(D.mpp.name) + "</strong></p><p>" + esc(chosen.provider.name) + "</p>" +
+      (where ? "<p class='k-where' id='ticket-where'><strong>" + esc(t("q-where")) + ": " + esc(where) + "</strong></p>" : "") +
       "<div class='num' id='ticket-code'>" + esc(tk.code) + "</div><p>" + esc(chosen.service.name) + "</p>" + prio +
       "<p>" + esc(t("q-issued")) + " " + esc(tk.issued_local) + "</p>" +
       "<p>" + esc(t("q-ahead")) + ": <strong id='ticket-ahead'>" + tk.ahead + "</strong> · " + esc(t("q-estimate")) + ": " + esc(est) + "</p>" +

@@ -33,7 +33,8 @@
     const called = el("called");
     if (st === "called" && ticket.counter_code) {
       called.innerHTML = esc(t("q-your-number")) + " <strong>" + esc(ticket.code) + "</strong> — " + esc(t("q-please-go")) +
-        " <strong>" + esc(t("q-counter")) + " " + esc(ticket.counter_code) + "</strong>" + (ticket.counter_name ? "<br>" + esc(ticket.counter_name) : "");
+        " <strong>" + esc(t("q-counter")) + " " + esc(ticket.counter_code) + "</strong>" + (ticket.counter_name ? "<br>" + esc(ticket.counter_name) : "") +
+        ((ticket.booth || ticket.zone) ? "<br>" + esc([ticket.booth, ticket.zone].filter(Boolean).join(" · ")) : "");
       called.classList.remove("hidden");
       const key = ticket.id + ":" + ticket.recalls + ":" + ticket.called_at;
       if (announced !== key) { announced = key; beep(); }

@@ -84,6 +84,12 @@ pub fn log_cause(e: &Error) {
 /// The sentence for a refusal.
 pub fn message_of(lang: Lang, e: &Error) -> String {
     match e {
+        Error::Invalid(errs) if !errs.is_empty() => {
+            // Name each problem in words: shown where no form marks the fields
+            // (an error page, a console's notice, an integrator's log).
+            let lines: Vec<String> = errs.iter().take(10).map(|f| lang.field_sentence(f)).collect();
+            format!("{} {}", lang.t("err-invalid-list"), lines.join(" "))
+        }
         Error::Invalid(_) => lang.t("err-invalid"),
         Error::NotFound => lang.t("err-not-found"),
         Error::Forbidden => lang.t("err-forbidden"),

@@ -65,6 +65,11 @@ impl Lang {
         LOCALES.try_lookup(&self.id(), key).unwrap_or_else(|| key.to_string())
     }
 
+    /// The text for `key`, or `None` where no locale has it.
+    pub fn lookup(self, key: &str) -> Option<String> {
+        LOCALES.try_lookup(&self.id(), key)
+    }
+
     /// The text for `key` with named arguments.
     pub fn ta(self, key: &str, args: &[(&str, &str)]) -> String {
         let map: HashMap<Cow<'static, str>, FluentValue> =
@@ -93,6 +98,25 @@ impl Lang {
         match e.line {
             Some(line) => self.ta("err-at-line", &[("line", &line.to_string()), ("field", &e.field), ("what", &what)]),
             None => what,
+        }
+    }
+
+    /// A field's name as people read it ("Waktu penyelesaian" for
+    /// `duration_value`, also inside `standard.duration_value` or `aspects[2].name`);
+    /// `None` for a field without a label, so no key ever reaches a page.
+    pub fn field_label(self, field: &str) -> Option<String> {
+        let last = field.rsplit('.').next().unwrap_or(field);
+        let last = last.split('[').next().unwrap_or(last);
+        [field, last].into_iter().find_map(|f| LOCALES.try_lookup(&self.id(), &format!("field-{f}")))
+    }
+
+    /// "Waktu penyelesaian: Wajib diisi." — the field's name and its problem, for
+    /// summaries and messages shown away from the field itself.
+    pub fn field_sentence(self, e: &FieldError) -> String {
+        let what = self.field_error(e);
+        match (e.line, self.field_label(&e.field)) {
+            (None, Some(label)) => self.ta("err-field", &[("field", &label), ("what", &what)]),
+            _ => what,
         }
     }
 
@@ -143,6 +167,62 @@ mod tests {
         let only_en: Vec<_> = en.difference(&id).collect();
         assert!(only_id.is_empty() && only_en.is_empty(), "only id: {only_id:?}\nonly en: {only_en:?}");
         assert!(id.len() > 100);
+    }
+
+    #[test]
+    fn field_errors_name_the_field_in_words_never_by_key() {
+        let e = FieldError { field: "duration_value".into(), invalid: Invalid::Required, line: None };
+        assert_eq!(Lang::Id.field_sentence(&e), "Waktu penyelesaian: Wajib diisi.");
+        assert_eq!(Lang::En.field_sentence(&e), "Time to complete: Required.");
+        let nested = FieldError { field: "standard.duration_value".into(), invalid: Invalid::Required, line: None };
+        assert_eq!(Lang::Id.field_sentence(&nested), "Waktu penyelesaian: Wajib diisi.");
+        let unknown = FieldError { field: "no_such_field".into(), invalid: Invalid::Required, line: None };
+        assert_eq!(Lang::Id.field_sentence(&unknown), "Wajib diisi.");
+        assert!(!Lang::Id.field_sentence(&unknown).contains("no_such_field"));
+    }
+
+    /// Every field the service layer names has a label in both languages.
+    #[test]
+    fn every_field_the_services_check_has_a_label() {
+        let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../service/src");
+        // The first string argument of `c.<check>("field", …)` and `Error::field("field", …)`.
+        fn fields(text: &str) -> Vec<String> {
+            let mut out = Vec::new();
+            for (i, _) in text.match_indices("(\"") {
+                let before = &text[..i];
+                let call =
+                    before.rsplit(|ch: char| !(ch.is_alphanumeric() || ch == '_' || ch == '.' || ch == ':')).next();
+                let Some(call) = call else { continue };
+                if !(call.starts_with("c.") || call == "Error::field") {
+                    continue;
+                }
+                let rest = &text[i + 2..];
+                if let Some(end) = rest.find('"') {
+                    let f = &rest[..end];
+                    if f.len() > 1 && f.chars().all(|ch| ch.is_ascii_lowercase() || ch.is_ascii_digit() || ch == '_') {
+                        out.push(f.to_string());
+                    }
+                }
+            }
+            out
+        }
+        let mut missing = BTreeSet::new();
+        let mut seen = BTreeSet::new();
+        let mut stack = vec![std::path::PathBuf::from(root)];
+        while let Some(p) = stack.pop() {
+            if p.is_dir() {
+                stack.extend(std::fs::read_dir(&p).unwrap().map(|e| e.unwrap().path()));
+            } else if p.extension().is_some_and(|x| x == "rs") {
+                for f in fields(&std::fs::read_to_string(&p).unwrap()) {
+                    seen.insert(f.clone());
+                    if Lang::Id.field_label(&f).is_none() || Lang::En.field_label(&f).is_none() {
+                        missing.insert(f);
+                    }
+                }
+            }
+        }
+        assert!(seen.contains("duration_value") && seen.len() > 50, "the scan finds the checks: {seen:?}");
+        assert!(missing.is_empty(), "fields without a label in locales/*/fields.ftl: {missing:?}");
     }
 
     #[test]

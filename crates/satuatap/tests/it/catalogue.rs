@@ -91,6 +91,20 @@ async fn a_service_missing_a_public_component_cannot_be_published() {
     let fields: Vec<&str> =
         e["error"]["fields"].as_array().unwrap().iter().map(|f| f["field"].as_str().unwrap()).collect();
     assert_eq!(fields, vec!["fee", "complaints"]);
+    // The message names what is missing in words, never by key.
+    let msg = e["error"]["message"].as_str().unwrap();
+    assert!(msg.contains("Biaya/tarif: Wajib diisi.") && msg.contains("Penanganan pengaduan: Wajib diisi."), "{msg}");
+    assert!(!msg.contains("complaints"), "{msg}");
+    // So does the page: the summary above the form lists each, linked to its field.
+    let r = admin
+        .form(&format!("/admin/layanan/{id}"), &format!("/admin/layanan/{id}/status"), &[("status", "published")])
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = r.text().await.unwrap();
+    assert!(
+        html.contains("<a href=\"#f-complaints\">Penanganan pengaduan: Wajib diisi.</a>"),
+        "summary names the field"
+    );
     // Still a draft, and invisible to the public.
     assert_eq!(t.get_json(&format!("/api/v1/services/{id}")).await.0, StatusCode::NOT_FOUND);
     assert_eq!(t.get_text("/mpp/kota-bogor/layanan/IMI-99").await.0, StatusCode::NOT_FOUND);

@@ -742,3 +742,88 @@ async fn officers_land_on_the_console_and_the_ticket_next_in_line_reads_soon() {
     assert!(!html.contains(">segera<") && html.contains("± "), "second in line has an estimate");
     t.stop().await;
 }
+
+#[tokio::test]
+async fn the_console_lists_who_waits_in_call_order_and_calls_a_chosen_number_once() {
+    let t = spawn().await;
+    let bogor = t.mpp_id("kota-bogor").await;
+    let imigrasi = t.provider_id("kota-bogor", "imigrasi").await;
+    let svc = services_of(&t, "kota-bogor", "imigrasi").await[0];
+    let at = |min: i64| monday_morning() + chrono::Duration::minutes(min);
+    t.app.clock.set(Some(at(0)));
+    let mut issued = Vec::new();
+    for (min, prio) in [(0, None), (5, None), (10, Some("disability")), (15, None)] {
+        t.app.clock.set(Some(at(min)));
+        issued.push(issue(&t, bogor, svc, prio).await);
+    }
+    let officer = t.session(accounts::OFFICER).await;
+    let ids = counters(&officer, imigrasi).await;
+    let (a, b) = (ids[0], ids[1]);
+    open(&officer, a).await;
+    let (s, view) = officer.get(&format!("/api/v1/counters/{a}/console")).await;
+    assert_eq!(s, StatusCode::OK, "{view}");
+    assert_eq!(view["waiting_total"], 4);
+    let listed: Vec<Value> = view["waiting"].as_array().unwrap().iter().map(|w| w["code"].clone()).collect();
+    // The list is the order "call next" takes: the protected group first.
+    assert_eq!(listed[0], issued[2]["ticket"]["code"]);
+    assert_eq!(view["waiting"][0]["priority"], "disability");
+    let next = call(&officer, a).await;
+    assert_eq!(next["code"], listed[0], "who is next on the console is who gets called");
+    finish(&officer, a, &next).await;
+
+    // Call the last one out of turn; two counters racing for it: exactly one wins.
+    let colleague = t.session(accounts::OFFICER).await;
+    open(&colleague, b).await;
+    let target = issued[3]["ticket"]["id"].as_i64().unwrap();
+    let (pa, pb) = (format!("/api/v1/counters/{a}/call/{target}"), format!("/api/v1/counters/{b}/call/{target}"));
+    let (r1, r2) = tokio::join!(officer.post(&pa, json!({})), colleague.post(&pb, json!({})));
+    let mut statuses = [r1.0, r2.0];
+    statuses.sort();
+    assert_eq!(statuses, [StatusCode::OK, StatusCode::CONFLICT], "{} / {}", r1.1, r2.1);
+    let (winner, loser) = if r1.0 == StatusCode::OK { (r1, r2) } else { (r2, r1) };
+    assert_eq!(winner.1["code"], issued[3]["ticket"]["code"]);
+    assert_eq!(winner.1["status"], "called");
+    assert_eq!(loser.1["error"]["code"], "ticket_not_waiting");
+    // The list no longer shows it; the others keep their order.
+    let (_, view) = officer.get(&format!("/api/v1/counters/{b}/console")).await;
+    let free = if winner.1["counter_id"] == a { b } else { a };
+    let (_, view_free) = officer.get(&format!("/api/v1/counters/{free}/console")).await;
+    let left: Vec<Value> = view_free["waiting"].as_array().unwrap().iter().map(|w| w["code"].clone()).collect();
+    assert_eq!(left, vec![issued[0]["ticket"]["code"].clone(), issued[1]["ticket"]["code"].clone()]);
+    assert!(view["waiting_total"].as_i64().unwrap() <= 2);
+    // A number another provider's counter may not serve cannot be called here.
+    let other = services_of(&t, "kota-bogor", "disdukcapil").await[0];
+    let stranger = issue(&t, bogor, other, None).await;
+    let (s, e) = officer.post(&format!("/api/v1/counters/{free}/call/{}", stranger["ticket"]["id"]), json!({})).await;
+    assert_eq!(s, StatusCode::CONFLICT, "{e}");
+    assert_eq!(e["error"]["code"], "ticket_not_waiting");
+    let (_, mine) = t.get_json(&format!("/api/v1/tickets/{}", stranger["token"].as_str().unwrap())).await;
+    assert_eq!(mine["status"], "waiting", "a refused call leaves the ticket waiting");
+    t.stop().await;
+}
+
+#[tokio::test]
+async fn tickets_say_where_to_go() {
+    let t = spawn().await;
+    t.app.clock.set(Some(monday_morning()));
+    let bogor = t.mpp_id("kota-bogor").await;
+    let svc = services_of(&t, "kota-bogor", "imigrasi").await[0];
+    let ticket = issue(&t, bogor, svc, None).await;
+    assert_eq!(ticket["ticket"]["booth"], "Gerai 7");
+    assert_eq!(ticket["ticket"]["zone"], "Lantai 3, Zona B");
+    let token = ticket["token"].as_str().unwrap();
+    for path in [format!("/tiket/{token}"), format!("/tiket/{token}/cetak")] {
+        let (s, html) = t.get_text(&path).await;
+        assert_eq!(s, StatusCode::OK, "{path}");
+        assert!(html.contains("Gerai 7 · Lantai 3, Zona B"), "{path} says where to go");
+    }
+    // The board's call carries the place too.
+    let imigrasi = t.provider_id("kota-bogor", "imigrasi").await;
+    let officer = t.session(accounts::OFFICER).await;
+    let counter = counters(&officer, imigrasi).await[0];
+    open(&officer, counter).await;
+    call(&officer, counter).await;
+    let (_, board) = t.get_json(&format!("/api/v1/mpps/{bogor}/board")).await;
+    assert_eq!(board["now_serving"][0]["booth"], "Gerai 7", "{board}");
+    t.stop().await;
+}

@@ -269,7 +269,19 @@ async fn one_time_codes_paper_surveys_and_the_counter_tablet() {
         assert_eq!((r["respondents"].as_u64(), r["ikm"].as_str()), (Some(n), Some(ikm)), "{period}: {r}");
         let (_, p) = t.get_json(&format!("/api/v1/mpps/{}/ikm?period={period}&provider={}", d.mpp, d.provider)).await;
         assert_eq!(p["ikm"], r["ikm"], "{period}: provider scope");
+        // Paper typed in beyond the visits is reported, never counted as a sample reached.
+        let over = r["respondents"].as_u64() > r["served"].as_u64();
+        assert_eq!(r["respondents_exceed_served"], over, "{period}: {r}");
+        if over {
+            assert_eq!(r["sample_reached"], false, "{period}");
+        }
     }
+    // December: one paper form, nobody served yet.
+    let (_, r) = t.get_json(&format!("/api/v1/mpps/{}/ikm?period=2026-12-01..2026-12-31", d.mpp)).await;
+    assert_eq!((r["served"].as_u64(), r["respondents_exceed_served"].as_bool()), (Some(0), Some(true)), "{r}");
+    let (s, html) = t.get_text("/mpp/kota-bogor/ikm?dari=2026-12-01&sampai=2026-12-31").await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(html.contains("melebihi jumlah orang yang dilayani") && !html.contains("memenuhi sampel minimal"), "warns");
     t.stop().await;
 }
 

@@ -137,6 +137,7 @@ sv-served = Served
 sv-required-sample = Minimum sample
 sv-sample-reached = Respondents reach the minimum sample
 sv-sample-not-reached = Respondents do not reach the minimum sample yet
+sv-exceeds-served = There are more respondents than people served in this period. Check the paper forms entered before reporting this IKM.
 sv-sample-note = The minimum sample follows Krejcie and Morgan's formula from the number of people served in this period.
 sv-elements = Score per element
 sv-nrr-note = NRR: the mean answer (1–4); the second figure is its converted score (NRR × 25).

@@ -134,6 +134,7 @@ sv-served = Dilayani
 sv-required-sample = Sampel minimal
 sv-sample-reached = Jumlah responden memenuhi sampel minimal
 sv-sample-not-reached = Jumlah responden belum memenuhi sampel minimal
+sv-exceeds-served = Jumlah responden melebihi jumlah orang yang dilayani pada periode ini. Periksa kuesioner kertas yang dimasukkan sebelum melaporkan IKM.
 sv-sample-note = Sampel minimal dihitung dengan rumus Krejcie dan Morgan dari jumlah orang yang selesai dilayani pada periode ini.
 sv-elements = Nilai per unsur
 sv-nrr-note = NRR: nilai rata-rata jawaban (1–4); angka kedua adalah nilai konversi (NRR × 25).

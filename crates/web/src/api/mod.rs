@@ -168,6 +168,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(queue::pause))
         .routes(routes!(queue::close))
         .routes(routes!(queue::call_next))
+        .routes(routes!(queue::call_ticket))
         .routes(routes!(queue::set_services))
         .routes(routes!(queue::finish))
         .routes(routes!(queue::transfer))

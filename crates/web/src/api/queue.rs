@@ -263,6 +263,22 @@ pub async fn call_next(State(s): State<AppState>, c: Ctx, Id(id): Id) -> ApiResu
     Ok(Json(CallResult { ticket: s.app.call_next(a, id).await.api(&c)? }))
 }
 
+/// Call one waiting ticket out of turn (the console's waiting list).
+#[utoipa::path(post, path = "/counters/{id}/call/{ticket}", tag = "queue",
+    params(("id" = i64, Path), ("ticket" = i64, Path)),
+    security(("session" = []), ("token" = [])),
+    responses((status = 200, body = TicketView),
+        (status = 409, description = "`ticket_not_waiting`: called by another counter, cancelled, or not for this counter; `counter_not_open`, `ticket_at_counter`, `counter_inactive`", body = ErrorEnvelope)))]
+pub async fn call_ticket(
+    State(s): State<AppState>,
+    c: Ctx,
+    Path((counter, ticket)): Path<(String, String)>,
+) -> ApiResult<TicketView> {
+    let (counter, ticket) = ids(&c, &counter, &ticket)?;
+    let a = c.api_actor()?;
+    Ok(Json(s.app.call_ticket(a, counter, ticket).await.api(&c)?))
+}
+
 async fn act(
     s: &AppState,
     c: &Ctx,

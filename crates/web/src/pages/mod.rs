@@ -43,19 +43,27 @@ pub fn lang_href(c: &Ctx) -> String {
 pub struct FormErrors {
     pub fields: HashMap<String, String>,
     pub general: Option<String>,
+    /// Every problem as a sentence naming its field in words, with the
+    /// field's element id: the summary above the form (fields that the form
+    /// shows nowhere still get told).
+    pub summary: Vec<(String, String)>,
 }
 
 impl FormErrors {
     pub fn from_fields(lang: Lang, errs: &[FieldError]) -> FormErrors {
         let mut fields = HashMap::new();
+        let mut summary = Vec::new();
         for e in errs {
-            fields.entry(e.field.clone()).or_insert_with(|| lang.field_error(e));
+            if !fields.contains_key(&e.field) {
+                fields.insert(e.field.clone(), lang.field_error(e));
+                summary.push((format!("f-{}", e.field), lang.field_sentence(e)));
+            }
         }
-        FormErrors { fields, general: Some(lang.t("err-invalid")) }
+        FormErrors { fields, general: Some(lang.t("err-invalid")), summary }
     }
 
     pub fn general(msg: String) -> FormErrors {
-        FormErrors { fields: HashMap::new(), general: Some(msg) }
+        FormErrors { fields: HashMap::new(), general: Some(msg), summary: Vec::new() }
     }
 
     pub fn get(&self, field: &str) -> Option<&str> {
@@ -264,5 +272,42 @@ impl DateLike for NaiveDate {
 impl<T: DateLike + ?Sized> DateLike for &T {
     fn to_date(&self) -> NaiveDate {
         (**self).to_date()
+    }
+}
+
+/// What an outbox message is about, in words (never its kind key).
+pub fn message_kind(lang: impl Into<Lang>, kind: &str) -> String {
+    let lang: Lang = lang.into();
+    lang.lookup(&format!("bk-kind-{kind}")).unwrap_or_else(|| lang.t("bk-kind-other"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn message_kinds_read_as_words() {
+        for kind in [
+            "booked",
+            "rescheduled",
+            "cancelled",
+            "reminder",
+            "complaint",
+            "complaint_escalation",
+            "login_failures",
+            "eval_opened",
+            "eval_assigned",
+            "eval_submitted",
+            "eval_returned",
+            "eval_finalised",
+            "eval_published",
+        ] {
+            for lang in [Lang::Id, Lang::En] {
+                let text = message_kind(lang, kind);
+                assert!(!text.contains(kind) && !text.starts_with("bk-"), "{kind}: {text}");
+                assert_ne!(text, lang.t("bk-kind-other"), "{kind} has its own label");
+            }
+        }
+        assert_eq!(message_kind(Lang::Id, "something_new"), "Pesan");
     }
 }

@@ -216,10 +216,7 @@ pub async fn update_counter(
 }
 
 fn msg_or(c: &Ctx, errs: &[satuatap_domain::FieldError]) -> String {
-    errs.iter()
-        .map(|e| format!("{}: {}", c.t(&format!("field-{}", e.field)), c.lang.field_error(e)))
-        .collect::<Vec<_>>()
-        .join(" ")
+    errs.iter().map(|e| c.lang.field_sentence(e)).collect::<Vec<_>>().join(" ")
 }
 
 /// A short message page for a refused inline edit, with a way back.

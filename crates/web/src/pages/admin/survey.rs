@@ -311,7 +311,10 @@ fn followup_errors(c: &Ctx, errs: &[satuatap_domain::FieldError]) -> FormErrors 
     let mut e = FormErrors::from_fields(c.lang, errs);
     let details: Vec<String> = errs
         .iter()
-        .map(|f| format!("{}: {}", c.t(&format!("sv-field-{}", f.field.replace('_', "-"))), c.lang.field_error(f)))
+        .map(|f| match c.lang.lookup(&format!("sv-field-{}", f.field.replace('_', "-"))) {
+            Some(label) => format!("{label}: {}", c.lang.field_error(f)),
+            None => c.lang.field_sentence(f),
+        })
         .collect();
     e.general = Some(format!("{} {}", c.t("err-invalid"), details.join(" ")));
     e

@@ -169,6 +169,7 @@ pub struct ReportView {
     pub required: String,
     pub served_zero: bool,
     pub sample_reached: bool,
+    pub exceeds_served: bool,
     pub elements: Vec<ElementView>,
     pub weakest: Vec<ElementView>,
 }
@@ -216,6 +217,7 @@ pub fn report_view(lang: Lang, period: &Period, r: &IkmReport) -> ReportView {
         required: int(lang, r.required_sample),
         served_zero: r.served == 0,
         sample_reached: r.sample_reached,
+        exceeds_served: r.respondents_exceed_served,
         elements,
         weakest,
     }
