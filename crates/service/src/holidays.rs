@@ -79,6 +79,7 @@ impl App {
             Some(&row),
         )
         .await?;
+        self.recount_complaint_deadlines(&mut tx, mpp_id).await?;
         tx.commit().await?;
         Ok(row)
     }
@@ -100,6 +101,7 @@ impl App {
             None::<&()>,
         )
         .await?;
+        self.recount_complaint_deadlines(&mut tx, h.mpp_id).await?;
         tx.commit().await?;
         Ok(())
     }

@@ -95,6 +95,16 @@ pub struct ComplaintState {
     pub rating: Option<i64>,
 }
 
+/// A report's running deadline and when it started.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct RunningDeadline {
+    pub id: i64,
+    pub mpp_id: i64,
+    pub status: String,
+    pub due_from: DateTime<Utc>,
+    pub due_at: DateTime<Utc>,
+}
+
 #[derive(Debug, Clone, Serialize, sqlx::FromRow)]
 pub struct ComplaintEventRow {
     pub id: i64,
@@ -169,11 +179,12 @@ fn overdue_clause(n: usize) -> String {
 
 impl Tx {
     pub async fn insert_complaint(&mut self, n: &NewComplaint, now: DateTime<Utc>) -> Result<i64> {
-        Ok(on_conn!(self, |c| sqlx::query_scalar(
+        Ok(on_conn!(self, |c| {
+            sqlx::query_scalar(
             "INSERT INTO complaints (mpp_id, provider_id, service_id, code_hash, kind, title, body, happened_on,
                 anonymous, confidential, reporter_name_sealed, reporter_name_masked, email_sealed, email_masked,
-                phone_sealed, phone_masked, status, verify_due_at, created_at, updated_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, 'submitted', $17, $18, $18)
+                phone_sealed, phone_masked, status, verify_due_at, due_from, created_at, updated_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, 'submitted', $17, $18, $18, $18)
              RETURNING id"
         )
         .bind(n.mpp_id)
@@ -195,7 +206,8 @@ impl Tx {
         .bind(n.verify_due_at)
         .bind(now)
         .fetch_one(c)
-        .await)?)
+        .await
+        })?)
     }
 
     pub async fn complaint(&mut self, id: i64) -> Result<Option<ComplaintRow>> {
@@ -256,6 +268,8 @@ impl Tx {
         let done = on_conn!(self, |c| sqlx::query(
             "UPDATE complaints SET status = $3, provider_id = $4, service_id = $5, verify_due_at = $6,
                 answer_due_at = $7, referral = $8, rating = $9, updated_at = $10,
+                due_from = CASE WHEN verify_due_at IS NOT DISTINCT FROM $6 AND answer_due_at IS NOT DISTINCT FROM $7
+                    THEN due_from ELSE $10 END,
                 escalated_at = CASE WHEN status = $3 AND verify_due_at IS NOT DISTINCT FROM $6
                     AND answer_due_at IS NOT DISTINCT FROM $7 THEN escalated_at ELSE NULL END
              WHERE id = $1 AND status = $2"
@@ -270,6 +284,45 @@ impl Tx {
         .bind(s.referral.as_deref())
         .bind(s.rating)
         .bind(now)
+        .execute(c)
+        .await
+        .map(|r| r.rows_affected()))?;
+        Ok(done == 1)
+    }
+
+    /// Reports with a deadline running (verification or answer) and when it
+    /// started, of one MPP or of all: the ones a new or removed closure recounts.
+    pub async fn running_deadlines(&mut self, mpp_id: Option<i64>) -> Result<Vec<RunningDeadline>> {
+        Ok(on_conn!(self, |c| sqlx::query_as(
+            "SELECT id, mpp_id, status, due_from,
+                CASE WHEN status = 'submitted' THEN verify_due_at ELSE answer_due_at END AS due_at
+             FROM complaints
+             WHERE status IN ('submitted', 'forwarded') AND due_from IS NOT NULL
+               AND (CAST($1 AS BIGINT) IS NULL OR mpp_id = $1)
+             ORDER BY id"
+        )
+        .bind(mpp_id)
+        .fetch_all(c)
+        .await)?)
+    }
+
+    /// Move a running deadline, if the report is still where it was read; a
+    /// new deadline clears the escalation of the old one.
+    pub async fn move_deadline(&mut self, d: &RunningDeadline, to: DateTime<Utc>, now: DateTime<Utc>) -> Result<bool> {
+        let done = on_conn!(self, |c| sqlx::query(
+            "UPDATE complaints SET
+                verify_due_at = CASE WHEN status = 'submitted' THEN $3 ELSE verify_due_at END,
+                answer_due_at = CASE WHEN status = 'forwarded' THEN $3 ELSE answer_due_at END,
+                escalated_at = CASE WHEN $3 > $4 THEN NULL ELSE escalated_at END,
+                updated_at = $4
+             WHERE id = $1 AND status = $2
+               AND (CASE WHEN status = 'submitted' THEN verify_due_at ELSE answer_due_at END) = $5"
+        )
+        .bind(d.id)
+        .bind(&d.status)
+        .bind(to)
+        .bind(now)
+        .bind(d.due_at)
         .execute(c)
         .await
         .map(|r| r.rows_affected()))?;

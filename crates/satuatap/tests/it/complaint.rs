@@ -516,3 +516,67 @@ async fn the_confirmation_message_carries_the_tracking_code_and_its_page() {
     assert!(mine[0].body.contains(code) && mine[0].body.contains(&format!("/pengaduan/{code}")), "{}", mine[0].body);
     t.stop().await;
 }
+
+#[tokio::test]
+async fn a_closure_declared_after_filing_moves_the_running_deadline() {
+    let t = spawn().await;
+    let mpp = t.mpp_id("kota-bogor").await;
+    let makassar = t.mpp_id("kota-makassar").await;
+    let imigrasi = t.provider_id("kota-bogor", "imigrasi").await;
+    // Filed Monday 7 December 2026, 10:00 WIB: verification by the end of Thursday 10th.
+    t.app.clock.set(Some(at("2026-12-07T03:00:00Z")));
+    let filed = file(&t, mpp, report(imigrasi)).await;
+    let id = filed["id"].as_i64().unwrap();
+    assert_eq!(at(filed["verify_due_at"].as_str().unwrap()), at("2026-12-10T17:00:00Z"));
+    let manager = t.session(accounts::MANAGER).await;
+    let due = |v: &Value| at(v["due_at"].as_str().unwrap());
+
+    // Tuesday morning the building floods: an emergency closure for today.
+    t.app.clock.set(Some(at("2026-12-08T01:00:00Z")));
+    let manager = t.session(accounts::MANAGER).await;
+    let (s, closure) = manager
+        .post(&format!("/api/v1/mpps/{mpp}/holidays"), json!({"date": "2026-12-08", "name": "Banjir, gedung ditutup"}))
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{closure}");
+    let (_, v) = manager.get(&format!("/api/v1/complaints/{id}")).await;
+    assert_eq!(due(&v), at("2026-12-11T17:00:00Z"), "the lost day is given back");
+    assert!(events(&v).contains(&"deadline".to_string()), "the timeline says so: {v}");
+    // Another MPP's closure moves nothing here; nor does a closure on the day it was
+    // filed (the first day is never counted) or after the deadline.
+    let mgr_makassar = t.session(accounts::MANAGER_MAKASSAR).await;
+    let (s, _) = mgr_makassar
+        .post(&format!("/api/v1/mpps/{makassar}/holidays"), json!({"date": "2026-12-09", "name": "Tutup"}))
+        .await;
+    assert_eq!(s, StatusCode::CREATED);
+    let (s, _) =
+        manager.post(&format!("/api/v1/mpps/{mpp}/holidays"), json!({"date": "2026-12-07", "name": "Tutup"})).await;
+    assert_eq!(s, StatusCode::CREATED);
+    let (s, _) =
+        manager.post(&format!("/api/v1/mpps/{mpp}/holidays"), json!({"date": "2026-12-15", "name": "Tutup"})).await;
+    assert_eq!(s, StatusCode::CREATED);
+    let (_, v) = manager.get(&format!("/api/v1/complaints/{id}")).await;
+    assert_eq!(due(&v), at("2026-12-11T17:00:00Z"));
+
+    // Forwarded Wednesday 9th: the answer's 5 working days are 10, 11, 14, (15 closed), 16, 17.
+    t.app.clock.set(Some(at("2026-12-09T03:00:00Z")));
+    let manager = t.session(accounts::MANAGER).await;
+    let (s, v) = manager
+        .post(&format!("/api/v1/complaints/{id}/steps"), json!({"action": "forward", "provider_id": imigrasi}))
+        .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert_eq!(due(&v), at("2026-12-17T17:00:00Z"));
+    // A national holiday declared for the 14th moves it again; removing the 15th's closure moves it back a day.
+    let national = t.session(accounts::NATIONAL).await;
+    let (s, b) = national.post("/api/v1/holidays", json!({"date": "2026-12-14", "name": "Libur nasional uji"})).await;
+    assert_eq!(s, StatusCode::CREATED, "{b}");
+    let (_, v) = manager.get(&format!("/api/v1/complaints/{id}")).await;
+    assert_eq!(due(&v), at("2026-12-18T17:00:00Z"));
+    let (_, list) = t.get_json(&format!("/api/v1/mpps/{mpp}/holidays?year=2026")).await;
+    let fifteenth =
+        list.as_array().unwrap().iter().find(|h| h["date"] == "2026-12-15").unwrap()["id"].as_i64().unwrap();
+    let (s, _) = manager.delete(&format!("/api/v1/holidays/{fifteenth}")).await;
+    assert_eq!(s, StatusCode::NO_CONTENT);
+    let (_, v) = manager.get(&format!("/api/v1/complaints/{id}")).await;
+    assert_eq!(due(&v), at("2026-12-17T17:00:00Z"));
+    t.stop().await;
+}

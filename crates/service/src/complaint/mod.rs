@@ -275,6 +275,52 @@ impl App {
         Ok(deadline(at, tz, n, &closed))
     }
 
+    /// Recount the running deadlines after a closure was added or removed (of
+    /// one MPP, or national for all): each from when it started, over the
+    /// closures as they now stand. Returns how many moved.
+    pub(crate) async fn recount_complaint_deadlines(&self, tx: &mut Tx, mpp_id: Option<i64>) -> Result<usize> {
+        let now = self.now();
+        let mut zones: std::collections::HashMap<i64, Tz> = std::collections::HashMap::new();
+        let mut moved = 0;
+        for d in tx.running_deadlines(mpp_id).await? {
+            let tz = match zones.get(&d.mpp_id) {
+                Some(tz) => *tz,
+                None => {
+                    let tz = tx.mpp(d.mpp_id).await?.map(|m| crate::queue::mpp_tz(&m)).unwrap_or(Tz::Asia__Jakarta);
+                    zones.insert(d.mpp_id, tz);
+                    tz
+                }
+            };
+            let n = if d.status == Status::Submitted.as_str() { VERIFY_WORKING_DAYS } else { ANSWER_WORKING_DAYS };
+            let due = self.working_deadline(tx, d.mpp_id, tz, d.due_from, n).await?;
+            if due != d.due_at && tx.move_deadline(&d, due, now).await? {
+                let text = format!(
+                    "Batas waktu disesuaikan dengan hari tutup layanan: kini {}. (Deadline recounted for a closure: now {}.)",
+                    local_text(due, tz),
+                    local_text(due, tz)
+                );
+                tx.insert_complaint_event(
+                    &NewComplaintEvent {
+                        complaint_id: d.id,
+                        actor_kind: "system",
+                        actor_user_id: None,
+                        actor_name: None,
+                        action: "deadline",
+                        from_status: None,
+                        to_status: None,
+                        body: Some(&text),
+                        internal: true,
+                        rating: None,
+                    },
+                    now,
+                )
+                .await?;
+                moved += 1;
+            }
+        }
+        Ok(moved)
+    }
+
     fn summary(&self, row: ComplaintRow, viewer: Viewer) -> ComplaintView {
         let now = self.now();
         let status = row.status.0;

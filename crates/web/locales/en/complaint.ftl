@@ -73,6 +73,7 @@ cp-action-rate = Reporter's rating
 cp-action-reopen = Reopened
 cp-action-comment = Comment
 cp-action-escalate = Escalated as overdue
+cp-action-deadline = Deadline recounted
 cp-rating = Rating
 cp-rate-title = Rate this answer
 cp-rate-help = 1 = very unsatisfied, 5 = very satisfied. Rating closes the report; you can still reopen it.

@@ -73,6 +73,7 @@ cp-action-rate = Penilaian pelapor
 cp-action-reopen = Dibuka kembali
 cp-action-comment = Komentar
 cp-action-escalate = Eskalasi keterlambatan
+cp-action-deadline = Batas waktu dihitung ulang
 cp-rating = Nilai
 cp-rate-title = Nilai tanggapan ini
 cp-rate-help = 1 = sangat tidak puas, 5 = sangat puas. Menilai akan menutup laporan; Anda masih dapat membukanya kembali.
