@@ -72,6 +72,11 @@ test('kiosk → console → board → my ticket', async ({ browser, page }, info
   // Before calling, the console says how many wait (not "nobody waits").
   await expect(officer.locator('#waiting-total')).toHaveText(/^[1-9]\d*$/);
   await expect(officer.locator('.c-current')).toContainText('orang menunggu');
+  // Who is next, and the waiting list with a call button per number.
+  await expect(officer.locator('#next-up')).toContainText(code);
+  await expect(officer.locator('#waiting')).toContainText(code);
+  await expect(officer.locator('#waiting [data-call]').first()).toBeEnabled();
+  await expect(phone.locator('#where')).toContainText('Gerai');
   await shot(officer, info, 'console-waiting');
   // Keyboard shortcut N calls the next ticket; ours is the only one waiting for this queue.
   await officer.keyboard.press('n');

@@ -169,6 +169,7 @@ pub fn rollout_chart(
     goal: i64,
     today: NaiveDate,
     goal_label: &str,
+    date_label: impl Fn(NaiveDate) -> String,
 ) -> String {
     let (w, h, left, right, top, bottom) = (640.0, 280.0, 44.0, 12.0, 14.0, 28.0);
     let start = NaiveDate::from_ymd_opt(2017, 1, 1).unwrap_or(today);
@@ -228,9 +229,10 @@ pub fn rollout_chart(
     for (date, n) in reported {
         let _ = write!(
             svg,
-            r##"<circle cx="{:.1}" cy="{:.1}" r="3.5" fill="#ffffff" stroke="#8a4b00" stroke-width="2"><title>{date}: {n}</title></circle>"##,
+            r##"<circle cx="{:.1}" cy="{:.1}" r="3.5" fill="#ffffff" stroke="#8a4b00" stroke-width="2"><title>{}: {n}</title></circle>"##,
             x(*date),
-            y(*n as f64)
+            y(*n as f64),
+            esc(&date_label(*date))
         );
     }
     svg.push_str("</svg>");
@@ -279,8 +281,9 @@ mod tests {
             514,
             d(2026, 12, 1),
             "514",
+            |d| d.format("%d/%m/%Y").to_string(),
         );
-        assert!(svg.contains("<title>2019-01-01: 12</title>"));
+        assert!(svg.contains("<title>01/01/2019: 12</title>"));
         assert!(svg.ends_with("</svg>"));
     }
 
