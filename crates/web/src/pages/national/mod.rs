@@ -212,9 +212,10 @@ pub async fn programme(State(s): State<AppState>, c: Ctx, Query(p): Query<Progra
     let series: Vec<(NaiveDate, i64)> = n.series.iter().map(|p| (p.date, p.operating)).collect();
     let reported: Vec<(NaiveDate, i64)> = n.reported.iter().filter_map(|r| Some((r.date, r.total?))).collect();
     let goal = satuatap_service::rollout::ALL_REGENCIES as i64;
-    let chart = svg::rollout_chart(&c.t("ro-chart-title"), &series, &reported, goal, n.today, &c.t("ro-chart-goal"), |d| {
-        crate::pages::fmt_date_short(c.lang, d)
-    });
+    let chart =
+        svg::rollout_chart(&c.t("ro-chart-title"), &series, &reported, goal, n.today, &c.t("ro-chart-goal"), |d| {
+            crate::pages::fmt_date_short(c.lang, d)
+        });
     let count_at = |d: NaiveDate| series.iter().take_while(|p| p.0 <= d).last().map_or(0, |p| p.1);
     let gap = reported.last().map(|(d, total)| (*total, count_at(*d), *d));
     let years = (2017..=n.today.year())
