@@ -528,7 +528,6 @@ async fn a_closure_declared_after_filing_moves_the_running_deadline() {
     let filed = file(&t, mpp, report(imigrasi)).await;
     let id = filed["id"].as_i64().unwrap();
     assert_eq!(at(filed["verify_due_at"].as_str().unwrap()), at("2026-12-10T17:00:00Z"));
-    let manager = t.session(accounts::MANAGER).await;
     let due = |v: &Value| at(v["due_at"].as_str().unwrap());
 
     // Tuesday morning the building floods: an emergency closure for today.
