@@ -731,11 +731,8 @@ impl App {
         if tx.counter_busy(counter_id).await? {
             return Err(Error::refused(Refusal::TicketAtCounter));
         }
-        let claimed = match ticket_id {
-            None => tx.claim_next(c.mpp_id, day, counter_id, c.provider_id, actor.user_id, now).await?,
-            Some(t) => tx.claim_ticket(c.mpp_id, day, counter_id, c.provider_id, actor.user_id, now, t).await?,
-        };
-        let Some(claimed) = claimed else {
+        let Some(claimed) = tx.claim(c.mpp_id, day, counter_id, c.provider_id, actor.user_id, now, ticket_id).await?
+        else {
             return Ok(None);
         };
         let (id, service_id) = (claimed.id, claimed.service_id);

@@ -142,26 +142,49 @@ impl Tx {
         officer_id: i64,
         now: DateTime<Utc>,
     ) -> Result<Option<Claimed>> {
+        self.claim(mpp_id, day, counter_id, provider_id, officer_id, now, None).await
+    }
+
+    /// The claim behind `claim_next`, and for `only` one named ticket (the
+    /// console's waiting list): the same guard, so two counters never both win.
+    #[allow(clippy::too_many_arguments)]
+    pub async fn claim(
+        &mut self,
+        mpp_id: i64,
+        day: NaiveDate,
+        counter_id: i64,
+        provider_id: i64,
+        officer_id: i64,
+        now: DateTime<Utc>,
+        only: Option<i64>,
+    ) -> Result<Option<Claimed>> {
         let lock = match self.engine() {
             Engine::Postgres => "FOR UPDATE SKIP LOCKED",
             Engine::Sqlite => "",
         };
+        let named = if only.is_some() { " AND t.id = $7" } else { "" };
         let sql = sqlx::AssertSqlSafe(format!(
             "UPDATE tickets SET status = 'called', counter_id = $3, officer_id = $5, called_at = $6,
                 target_counter_id = NULL, recalls = 0
-             WHERE id = (SELECT t.id FROM tickets t WHERE {CALLABLE} ORDER BY t.queue_key, t.id LIMIT 1 {lock})
+             WHERE id = (SELECT t.id FROM tickets t WHERE {CALLABLE}{named} ORDER BY t.queue_key, t.id LIMIT 1 {lock})
                AND status = 'waiting'
              RETURNING id, service_id, day, issued_at"
         ));
-        Ok(on_conn!(self, |c| sqlx::query_as(sql)
-            .bind(mpp_id)
-            .bind(day)
-            .bind(counter_id)
-            .bind(provider_id)
-            .bind(officer_id)
-            .bind(now)
+        Ok(on_conn!(self, |c| {
+            let q = sqlx::query_as(sql)
+                .bind(mpp_id)
+                .bind(day)
+                .bind(counter_id)
+                .bind(provider_id)
+                .bind(officer_id)
+                .bind(now);
+            match only {
+                Some(id) => q.bind(id),
+                None => q,
+            }
             .fetch_optional(c)
-            .await)?)
+            .await
+        })?)
     }
 
     /// The tickets a counter may call, in the order `claim_next` takes them:
@@ -192,42 +215,6 @@ impl Tx {
             .fetch_one(c)
             .await)?;
         Ok((rows, total))
-    }
-
-    /// Claim one named waiting ticket for a counter, if the counter may still
-    /// call it; the same guard as `claim_next`, so two counters never both win.
-    #[allow(clippy::too_many_arguments)]
-    pub async fn claim_ticket(
-        &mut self,
-        mpp_id: i64,
-        day: NaiveDate,
-        counter_id: i64,
-        provider_id: i64,
-        officer_id: i64,
-        now: DateTime<Utc>,
-        ticket_id: i64,
-    ) -> Result<Option<Claimed>> {
-        let lock = match self.engine() {
-            Engine::Postgres => "FOR UPDATE",
-            Engine::Sqlite => "",
-        };
-        let sql = sqlx::AssertSqlSafe(format!(
-            "UPDATE tickets SET status = 'called', counter_id = $3, officer_id = $5, called_at = $6,
-                target_counter_id = NULL, recalls = 0
-             WHERE id = (SELECT t.id FROM tickets t WHERE {CALLABLE} AND t.id = $7 {lock})
-               AND status = 'waiting'
-             RETURNING id, service_id, day, issued_at"
-        ));
-        Ok(on_conn!(self, |c| sqlx::query_as(sql)
-            .bind(mpp_id)
-            .bind(day)
-            .bind(counter_id)
-            .bind(provider_id)
-            .bind(officer_id)
-            .bind(now)
-            .bind(ticket_id)
-            .fetch_optional(c)
-            .await)?)
     }
 
     /// Hold a counter for this transaction so calls at one counter go one at a

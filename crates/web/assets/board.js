@@ -14,7 +14,7 @@
     el("calls").innerHTML = calls.slice(0, 6).map((c, i) =>
       "<div class='b-call" + (i === 0 && c.fresh ? " latest" : "") + "'><div class='code'>" + esc(c.code) + "</div>" +
       "<div class='where'>" + esc(t("q-counter")) + " " + esc(c.counter_code) + "</div>" +
-      ((c.booth || c.zone) ? "<div class='place'>" + esc([c.booth, c.zone].filter(Boolean).join(" · ")) + "</div>" : "") +
+      ((c.booth || c.zone) ? "<div class='place'>" + esc(S.place(c)) + "</div>" : "") +
       "<div class='svc'>" + esc(D.lang === "en" && c.service_name_en ? c.service_name_en : c.service_name) +
       (c.counter_name ? " · " + esc(c.counter_name) : "") + "</div></div>").join("");
   }

@@ -28,6 +28,8 @@
       return { ok: false, status: 0, body: null };
     }
   };
+  // Where a ticket is served, as printed on tickets and boards: "Gerai 7 · Lantai 3, Zona B".
+  S.place = (x) => [x.booth, x.zone].filter(Boolean).join(" · ");
   S.errorText = (res) => (res.body && res.body.error && res.body.error.message) || S.t("q-error");
 
   // A clock in the MPP's own zone.

@@ -194,7 +194,7 @@
   function show(issued) {
     const tk = issued.ticket;
     const est = tk.estimate_minutes == null ? t("q-no-estimate") : tk.estimate_minutes === 0 ? t("q-soon") : "± " + tk.estimate_minutes + " " + t("q-minutes");
-    const where = [tk.booth, tk.zone].filter(Boolean).join(" · ");
+    const where = S.place(tk);
     const prio = tk.priority ? "<p><strong>" + esc(t("prio-" + tk.priority)) + "</strong></p>" :
       tk.source === "booking" ? "<p><strong>" + esc(t("q-check-in-booked-for")) + " " + esc(issued.booked_local || "") + "</strong></p>" : "";
     const body = "<p><strong>" + esc(D.mpp.name) + "</strong></p><p>" + esc(chosen.provider.name) + "</p>" +

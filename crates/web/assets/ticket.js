@@ -34,7 +34,7 @@
     if (st === "called" && ticket.counter_code) {
       called.innerHTML = esc(t("q-your-number")) + " <strong>" + esc(ticket.code) + "</strong> — " + esc(t("q-please-go")) +
         " <strong>" + esc(t("q-counter")) + " " + esc(ticket.counter_code) + "</strong>" + (ticket.counter_name ? "<br>" + esc(ticket.counter_name) : "") +
-        ((ticket.booth || ticket.zone) ? "<br>" + esc([ticket.booth, ticket.zone].filter(Boolean).join(" · ")) : "");
+        ((ticket.booth || ticket.zone) ? "<br>" + esc(S.place(ticket)) : "");
       called.classList.remove("hidden");
       const key = ticket.id + ":" + ticket.recalls + ":" + ticket.called_at;
       if (announced !== key) { announced = key; beep(); }

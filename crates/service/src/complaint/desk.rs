@@ -289,22 +289,7 @@ impl App {
                 reference(row.id),
                 what_en
             );
-            tx.insert_complaint_event(
-                &NewComplaintEvent {
-                    complaint_id: row.id,
-                    actor_kind: "system",
-                    actor_user_id: None,
-                    actor_name: None,
-                    action: "escalate",
-                    from_status: None,
-                    to_status: None,
-                    body: Some(&text),
-                    internal: true,
-                    rating: None,
-                },
-                now,
-            )
-            .await?;
+            super::system_note(&mut tx, row.id, "escalate", &text, now).await?;
             self.notify_staff(&mut tx, &row, None, "Laporan terlambat / Overdue report", &text).await?;
             if !verifying && let Some(pid) = row.provider_id {
                 self.notify_staff(&mut tx, &row, Some(pid), "Laporan terlambat / Overdue report", &text).await?;

@@ -294,27 +294,11 @@ impl App {
             let n = if d.status == Status::Submitted.as_str() { VERIFY_WORKING_DAYS } else { ANSWER_WORKING_DAYS };
             let due = self.working_deadline(tx, d.mpp_id, tz, d.due_from, n).await?;
             if due != d.due_at && tx.move_deadline(&d, due, now).await? {
+                let when = local_text(due, tz);
                 let text = format!(
-                    "Batas waktu disesuaikan dengan hari tutup layanan: kini {}. (Deadline recounted for a closure: now {}.)",
-                    local_text(due, tz),
-                    local_text(due, tz)
+                    "Batas waktu disesuaikan dengan hari tutup layanan: kini {when}. (Deadline recounted for a closure: now {when}.)"
                 );
-                tx.insert_complaint_event(
-                    &NewComplaintEvent {
-                        complaint_id: d.id,
-                        actor_kind: "system",
-                        actor_user_id: None,
-                        actor_name: None,
-                        action: "deadline",
-                        from_status: None,
-                        to_status: None,
-                        body: Some(&text),
-                        internal: true,
-                        rating: None,
-                    },
-                    now,
-                )
-                .await?;
+                system_note(tx, d.id, "deadline", &text, now).await?;
                 moved += 1;
             }
         }
@@ -549,6 +533,33 @@ fn mask_name(name: &str) -> String {
 fn local_text(t: DateTime<Utc>, tz: Tz) -> String {
     // The deadline is the end of a day: show that day, not the midnight after it.
     (t - chrono::Duration::seconds(1)).with_timezone(&tz).format("%d-%m-%Y").to_string()
+}
+
+/// An internal timeline entry written by the system (escalations, recounted deadlines).
+pub(crate) async fn system_note(
+    tx: &mut Tx,
+    complaint_id: i64,
+    action: &str,
+    text: &str,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    tx.insert_complaint_event(
+        &NewComplaintEvent {
+            complaint_id,
+            actor_kind: "system",
+            actor_user_id: None,
+            actor_name: None,
+            action,
+            from_status: None,
+            to_status: None,
+            body: Some(text),
+            internal: true,
+            rating: None,
+        },
+        now,
+    )
+    .await?;
+    Ok(())
 }
 
 #[cfg(test)]

@@ -317,6 +317,8 @@ fn followup_errors(c: &Ctx, errs: &[satuatap_domain::FieldError]) -> FormErrors 
         })
         .collect();
     e.general = Some(format!("{} {}", c.t("err-invalid"), details.join(" ")));
+    // `general` already names each problem; the linked list would say it twice.
+    e.summary.clear();
     e
 }
 
@@ -526,5 +528,6 @@ fn followup_errors_of(c: &Ctx, mut e: FormErrors) -> FormErrors {
     let details: Vec<String> =
         e.fields.iter().map(|(k, v)| format!("{}: {v}", c.t(&format!("sv-field-{}", k.replace('_', "-"))))).collect();
     e.general = Some(format!("{} {}", c.t("err-invalid"), details.join(" ")));
+    e.summary.clear();
     e
 }
