@@ -4,6 +4,7 @@
 //! input into these types at the edge and rely on them afterwards.
 
 pub mod access;
+pub mod application;
 pub mod booking;
 pub mod catalog;
 pub mod complaint;

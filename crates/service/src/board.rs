@@ -178,6 +178,9 @@ impl App {
                 if let Err(e) = app.escalate_overdue().await {
                     tracing::warn!(error = %e, "escalating late complaints failed");
                 }
+                if let Err(e) = app.escalate_late_applications().await {
+                    tracing::warn!(error = %e, "escalating late applications failed");
+                }
                 if n.is_multiple_of(5)
                     && let Err(e) = app.materialize_slots(None).await
                 {

@@ -90,6 +90,13 @@ refusals! {
     ComplaintChanged => "complaint_changed", "err-complaint-changed";
     /// The report is closed.
     ComplaintClosed => "complaint_closed", "err-complaint-closed";
+    // Applications.
+    /// The step does not follow from where the file is now.
+    ApplicationStepNotAllowed => "application_step_not_allowed", "err-application-step";
+    /// Another officer moved the file meanwhile.
+    ApplicationChanged => "application_changed", "err-application-changed";
+    /// The service's standard publishes no requirements or promise to track a file against.
+    ApplicationNotTracked => "application_not_tracked", "err-application-not-tracked";
     // The national register.
     /// The proposal was already accepted or rejected.
     ProposalDecided => "proposal_decided", "err-proposal-decided";

@@ -80,6 +80,7 @@ impl App {
         )
         .await?;
         self.recount_complaint_deadlines(&mut tx, mpp_id).await?;
+        self.recount_application_deadlines(&mut tx, mpp_id).await?;
         tx.commit().await?;
         Ok(row)
     }
@@ -102,6 +103,7 @@ impl App {
         )
         .await?;
         self.recount_complaint_deadlines(&mut tx, h.mpp_id).await?;
+        self.recount_application_deadlines(&mut tx, h.mpp_id).await?;
         tx.commit().await?;
         Ok(())
     }

@@ -4,6 +4,7 @@
 
 pub mod access;
 pub mod actor;
+pub mod application;
 pub mod atlas;
 pub mod audit;
 pub mod auth;

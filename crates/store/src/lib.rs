@@ -11,6 +11,7 @@ mod error;
 pub mod model;
 
 pub mod access;
+pub mod application;
 pub mod audit;
 pub mod booking;
 pub mod catalog;

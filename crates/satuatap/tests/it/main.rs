@@ -2,6 +2,7 @@
 
 mod support;
 
+mod application;
 mod authz;
 mod booking;
 mod catalogue;

@@ -420,3 +420,6 @@ dev-pair-code-help = Eight letters and digits, e.g. 7KQ2-M9XD. Case and the dash
 dev-pair-submit = Pair
 dev-paired-as = This device is paired as
 dev-pair-again = Enter a new code only if this device is to replace another one.
+err-application-step = This step does not follow from where the file is now. Reload the page.
+err-application-changed = Another officer just moved this file. Reload to see where it is now.
+err-application-not-tracked = This service's standard does not publish a time to complete yet, so its files cannot be tracked.

@@ -417,3 +417,6 @@ dev-pair-code-help = Delapan huruf dan angka, misalnya 7KQ2-M9XD. Huruf besar at
 dev-pair-submit = Pasangkan
 dev-paired-as = Perangkat ini sudah dipasangkan sebagai
 dev-pair-again = Masukkan kode baru hanya jika perangkat ini akan menggantikan perangkat lain.
+err-application-step = Langkah ini tidak dapat dilakukan dari tahap berkas sekarang. Muat ulang halaman.
+err-application-changed = Berkas ini baru saja dipindahkan oleh petugas lain. Muat ulang untuk melihat tahapnya sekarang.
+err-application-not-tracked = Layanan ini belum mencantumkan waktu penyelesaian pada standar pelayanannya, jadi berkasnya belum dapat dilacak.

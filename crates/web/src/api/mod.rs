@@ -3,6 +3,7 @@
 //! (with `X-CSRF-Token`) or an API token (`Authorization: Bearer …`).
 
 pub mod admin;
+pub mod application;
 pub mod auth;
 pub mod booking;
 pub mod complaint;
@@ -196,6 +197,12 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(survey::suggestions))
         .routes(routes!(survey::followups, survey::create_followup))
         .routes(routes!(survey::update_followup))
+        .routes(routes!(application::register))
+        .routes(routes!(application::worklist))
+        .routes(routes!(application::get_one))
+        .routes(routes!(application::step))
+        .routes(routes!(application::track))
+        .routes(routes!(application::steps, application::set_steps))
         .routes(routes!(complaint::list, complaint::file).layer(upload()))
         .routes(routes!(complaint::export))
         .routes(routes!(complaint::get_one))
@@ -302,6 +309,7 @@ async fn api_not_found(c: Ctx) -> impl IntoResponse {
         (name = "survey", description = "The satisfaction survey (SKM), IKM reports and follow-ups"),
         (name = "national", description = "The national side: the rollout register of every regency, the accessibility study, the ministry's dashboard across MPPs"),
         (name = "evaluation", description = "The yearly MPP evaluation (PEKPPP): instruments of weighted aspects and indicators, cycles, self-assessment, verification, results"),
+        (name = "applications", description = "Applications (berkas) that outlive the visit: intake at the counter, steps to their deadline, tracking by code"),
         (name = "complaints", description = "Complaints on the SP4N-LAPOR! model: filing, tracking, verification, answers, export"),
     )
 )]
