@@ -158,6 +158,8 @@ fn tracking_code(random: &[u8; 8]) -> String {
 
 /// A tracking code as typed: prefix and dashes optional, confusable letters mapped.
 pub fn normalize_code(input: &str) -> String {
+    // A QR scanner types the receipt's whole link: the code is its last part.
+    let input = input.trim().trim_end_matches('/').rsplit('/').next().unwrap_or(input);
     let up = input.trim().to_ascii_uppercase();
     let rest = up.strip_prefix("BRK").unwrap_or(&up);
     let c: String = rest
@@ -500,6 +502,54 @@ impl App {
         self.notify_applicant(&mut tx, &row, "application", &text).await?;
         tx.commit().await?;
         self.application_view(row, tz, true).await
+    }
+
+    /// At the kiosk, by the tracking code of a file ready for pickup: a queue
+    /// ticket for its service. Scanning again reprints the ticket while it waits.
+    pub async fn pickup_ticket(
+        &self,
+        by: crate::queue::Caller<'_>,
+        mpp_id: i64,
+        code: &str,
+    ) -> Result<(crate::queue::TicketView, String)> {
+        crate::devices::require_kiosk(by.device, by.actor, mpp_id)?;
+        let now = self.now();
+        let mut r = self.store.read().await?;
+        let row = r
+            .application_by_code_hash(&code_hash(code))
+            .await?
+            .filter(|a| a.mpp_id == mpp_id)
+            .ok_or(Error::NotFound)?;
+        if row.step != rules::READY {
+            let plan = plan_of(row.app_steps.as_deref());
+            return Err(Error::refused_with(
+                Refusal::ApplicationNotReady,
+                vec![("step", step_names(&plan, &row.step).0)],
+            ));
+        }
+        if let Some(t) = row.pickup_ticket_id
+            && let Some(t) = r.ticket(t).await?
+            && t.status.0 != satuatap_domain::queue::TicketStatus::Done
+        {
+            drop(r);
+            let view = self.ticket_by_token(&t.token).await?;
+            return Ok((view, t.token));
+        }
+        drop(r);
+        let input = crate::queue::IssueInput {
+            service_id: Some(Ok(row.service_id)),
+            priority: None,
+            source: None,
+            request_id: None,
+        };
+        let (ticket, token) = self.issue(mpp_id, &input, None).await?;
+        let mut tx = self.store.begin().await?;
+        if tx.set_pickup_ticket(row.id, ticket.id, row.pickup_ticket_id).await? {
+            let note = format!("Nomor antrean pengambilan: {} (pickup ticket).", ticket.code);
+            tx.insert_application_event(row.id, now, None, None, "pickup_ticket", None, None, Some(&note)).await?;
+        }
+        tx.commit().await?;
+        Ok((ticket, token))
     }
 
     /// Staff open a file (recorded in the audit trail).
@@ -865,5 +915,6 @@ mod tests {
         let c = tracking_code(&[1, 2, 3, 4, 5, 6, 7, 8]);
         assert!(c.starts_with("BRK-") && c.len() == 18);
         assert_eq!(normalize_code(&c.to_lowercase().replace('-', " ")), c);
+        assert_eq!(normalize_code(&format!("https://mpp.example.id/berkas/{c}")), c);
     }
 }

@@ -97,6 +97,8 @@ refusals! {
     ApplicationChanged => "application_changed", "err-application-changed";
     /// The service's standard publishes no requirements or promise to track a file against.
     ApplicationNotTracked => "application_not_tracked", "err-application-not-tracked";
+    /// The file is not ready for pickup (`details.step`).
+    ApplicationNotReady => "application_not_ready", "err-application-not-ready";
     // The national register.
     /// The proposal was already accepted or rejected.
     ProposalDecided => "proposal_decided", "err-proposal-decided";

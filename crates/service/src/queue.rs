@@ -404,7 +404,7 @@ impl App {
         self.issue(mpp_id, input, Some(slot)).await
     }
 
-    async fn issue(
+    pub(crate) async fn issue(
         &self,
         mpp_id: i64,
         input: &IssueInput,

@@ -10,7 +10,7 @@ const SELECT: &str = "SELECT a.id, a.mpp_id, m.name AS mpp_name, a.provider_id, 
         a.applicant_name_sealed, a.applicant_name_masked, a.email_sealed, a.email_masked, a.phone_sealed,
         a.phone_masked, a.requirements, a.step, a.resume_step, a.duration_value, a.duration_unit, a.clock_from,
         a.paused_at, a.paused_days, a.paused_seconds, a.due_at, a.completion_due_at, a.finished_at, a.survey_code,
-        a.escalated_at, a.created_by, a.created_at, a.updated_at, s.app_steps
+        a.escalated_at, a.pickup_ticket_id, a.created_by, a.created_at, a.updated_at, s.app_steps
     FROM applications a
     JOIN mpps m ON m.id = a.mpp_id
     JOIN providers p ON p.id = a.provider_id
@@ -55,6 +55,7 @@ pub struct ApplicationRow {
     pub finished_at: Option<DateTime<Utc>>,
     pub survey_code: Option<String>,
     pub escalated_at: Option<DateTime<Utc>>,
+    pub pickup_ticket_id: Option<i64>,
     pub created_by: Option<i64>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
@@ -351,6 +352,22 @@ impl Tx {
 }
 
 impl Tx {
+    /// Remember the kiosk's pickup ticket, unless another kiosk issued one first.
+    pub async fn set_pickup_ticket(&mut self, id: i64, ticket_id: i64, was: Option<i64>) -> Result<bool> {
+        let done = on_conn!(self, |c| {
+            sqlx::query(
+            "UPDATE applications SET pickup_ticket_id = $2 WHERE id = $1 AND pickup_ticket_id IS NOT DISTINCT FROM $3"
+        )
+        .bind(id)
+        .bind(ticket_id)
+        .bind(was)
+        .execute(c)
+        .await
+        .map(|r| r.rows_affected())
+        })?;
+        Ok(done == 1)
+    }
+
     /// The booking a ticket was checked in from, if any.
     pub async fn booking_id_of_ticket(&mut self, ticket_id: i64) -> Result<Option<i64>> {
         Ok(on_conn!(self, |c| sqlx::query_scalar("SELECT id FROM bookings WHERE ticket_id = $1")

@@ -47,6 +47,9 @@
         (called ? "<button class='secondary' id='b-noshow'" + (noShowReady ? "" : " disabled title='" + esc(t("q-recall")) + "'") + ">" + esc(t("q-no-show-btn")) + "<kbd>X</kbd></button>" : "") +
         "<button class='secondary' id='b-return'>" + esc(t("q-return")) + "<kbd>B</kbd></button>" +
         "<button class='secondary' id='b-transfer'>" + esc(t("q-transfer")) + "<kbd>T</kbd></button>" +
+        // A service not finished at the counter: register the file, in a new tab so the console stays.
+        "<a class='button secondary' id='b-file' target='_blank' rel='noopener' href='/admin/berkas/baru?tiket=" + cur.id +
+        "&layanan=" + cur.service_id + "'>" + esc(t("app-register-from-visit")) + "</a>" +
         "</div></div>";
     }
     el("current").innerHTML = html;

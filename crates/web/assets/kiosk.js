@@ -41,6 +41,8 @@
     refreshQueue();
     app.innerHTML = "<button class='k-btn k-checkin' id='have-booking'>" + esc(t("q-have-booking")) +
       "<small>" + esc(t("q-have-booking-note")) + "</small></button>" +
+      "<button class='k-btn k-checkin' id='pickup'>" + esc(t("app-kiosk-pickup")) +
+      "<small>" + esc(t("app-kiosk-pickup-note")) + "</small></button>" +
       "<h1>" + esc(t("q-choose-provider")) + "</h1><div class='k-grid'>" +
       D.providers.map((p, i) => {
         const waiting = p.services.reduce((n, s) => n + ((queue[s.id] || {}).waiting || 0), 0);
@@ -49,6 +51,7 @@
       }).join("") + "</div>";
     app.querySelectorAll("[data-p]").forEach((b) => b.addEventListener("click", () => provider(D.providers[+b.dataset.p])));
     document.getElementById("have-booking").addEventListener("click", () => (D.paired ? checkIn("") : kioskOnly()));
+    document.getElementById("pickup").addEventListener("click", () => (D.paired ? pickup("") : kioskOnly()));
     if (!D.paired) {
       app.insertAdjacentHTML("beforeend", "<p class='k-unpaired' id='unpaired'>" + esc(t("q-unpaired-note")) +
         " <a href='/perangkat'>" + esc(t("q-pair-link")) + "</a></p>");
@@ -87,6 +90,43 @@
     document.getElementById("check-in-form").addEventListener("submit", (e) => {
       e.preventDefault();
       if (input.value.trim()) submitCheckIn(input.value.trim());
+    });
+    document.getElementById("back").addEventListener("click", start);
+  }
+
+  // Collecting a finished file: the receipt's tracking code (or its QR, whose
+  // link the scanner types) gives a ticket for the file's service.
+  function pickup(message) {
+    resetIdle();
+    app.innerHTML = "<h1>" + esc(t("app-kiosk-pickup")) + "</h1><p>" + esc(t("app-kiosk-pickup-help")) + "</p>" +
+      (message ? "<div class='notice error' role='alert' id='pickup-message'>" + message + "</div>" : "") +
+      "<form id='pickup-form' class='k-code'><input id='file-code' name='code' autocomplete='off' autocapitalize='characters' spellcheck='false' maxlength='80' aria-label='" + esc(t("app-kiosk-pickup")) + "'>" +
+      "<button class='k-btn primary' type='submit' id='pickup-submit'>" + esc(t("app-kiosk-pickup-submit")) + "</button></form>" +
+      "<div class='k-keys'>" + CODE_KEYS.split("").map((k) => "<button type='button' data-k='" + k + "'>" + k + "</button>").join("") +
+      "<button type='button' data-k='del' class='wide'>⌫ " + esc(t("q-delete")) + "</button></div>" +
+      "<div class='k-actions'><button class='k-btn secondary' id='back'>← " + esc(t("q-back")) + "</button></div>";
+    const input = document.getElementById("file-code");
+    input.focus();
+    app.querySelectorAll("[data-k]").forEach((b) => b.addEventListener("click", () => {
+      resetIdle();
+      const v = input.value.replace(/-/g, "");
+      const next = b.dataset.k === "del" ? v.slice(0, -1) : v.length < 12 ? v + b.dataset.k : v;
+      input.value = next.replace(/(.{4})(?=.)/g, "$1-");
+    }));
+    document.getElementById("pickup-form").addEventListener("submit", async (e) => {
+      e.preventDefault();
+      if (!input.value.trim() || busy) return;
+      busy = true;
+      app.querySelectorAll("button").forEach((b) => (b.disabled = true));
+      const r = await S.api("POST", "/api/v1/mpps/" + D.mpp.id + "/application-pickups", { code: input.value.trim() });
+      busy = false;
+      if (r.ok) {
+        const found = findService(r.body.ticket.service_id);
+        chosen = found ? { provider: found.p, service: found.s } : { provider: { name: r.body.ticket.provider_name }, service: { name: r.body.ticket.service_name } };
+        show(r.body);
+        return;
+      }
+      pickup(esc(S.errorText(r)));
     });
     document.getElementById("back").addEventListener("click", start);
   }

@@ -84,6 +84,13 @@ pub fn router(state: AppState) -> Router {
             "/mpp/{slug}/pengaduan",
             get(complaint::form).post(complaint::submit).layer(DefaultBodyLimit::max(api::UPLOAD_LIMIT)),
         )
+        .route("/berkas", get(pages::application::entry).post(pages::application::lookup))
+        .route("/berkas/{code}", get(pages::application::track))
+        .route("/admin/berkas", get(admin::application::list))
+        .route("/admin/berkas/baru", get(admin::application::new_form).post(admin::application::create))
+        .route("/admin/berkas/{id}", get(admin::application::detail))
+        .route("/admin/berkas/{id}/langkah", post(admin::application::step))
+        .route("/admin/berkas/{id}/tanda-terima", get(admin::application::receipt))
         .route("/pengaduan", get(complaint::track_entry).post(complaint::track_lookup))
         .route("/pengaduan/{code}", get(complaint::track))
         .route("/pengaduan/{code}/komentar", post(complaint::comment).layer(DefaultBodyLimit::max(api::UPLOAD_LIMIT)))

@@ -371,3 +371,54 @@ async fn a_file_from_the_visit_reuses_it_and_providers_set_their_steps() {
     let names: Vec<&str> = file["steps"].as_array().unwrap().iter().map(|s| s["name"].as_str().unwrap()).collect();
     assert_eq!(names, vec!["Diterima", "Verifikasi berkas", "Wawancara", "Pencetakan", "Ditolak"]);
 }
+
+#[tokio::test]
+async fn a_ready_file_is_collected_with_a_kiosk_ticket() {
+    let t = TestApp::spawn_with(satuatap_web::WebConfig { tickets_per_minute: 100_000, ..Default::default() }).await;
+    let service = passport(&t).await;
+    let mpp = t.mpp_id("kota-bogor").await;
+    let makassar = t.mpp_id("kota-makassar").await;
+    t.app.clock.set(Some(at("2026-11-30T02:00:00Z")));
+    let officer = t.session(accounts::OFFICER).await;
+    let file = intake(&officer, applicant(service, &[0, 1, 2, 3])).await;
+    let code = file["code"].as_str().unwrap().to_string();
+    let kiosk = t.kiosk_of(mpp).await;
+    let path = format!("/api/v1/mpps/{mpp}/application-pickups");
+
+    let (s, e) = kiosk.post(&path, json!({"code": code})).await;
+    assert_eq!(s, StatusCode::CONFLICT, "{e}");
+    assert_eq!(e["error"]["code"], "application_not_ready");
+
+    let file = step(&officer, &file, "verified", json!({})).await;
+    let file = step(&officer, &file, "processed", json!({})).await;
+    let file = step(&officer, &file, "approved", json!({})).await;
+    step(&officer, &file, "ready", json!({})).await;
+
+    let (s, _) = t.anonymous().post(&path, json!({"code": code})).await;
+    assert_eq!(s, StatusCode::FORBIDDEN, "only a paired kiosk hands out the ticket");
+    let (s, _) = t
+        .kiosk_of(makassar)
+        .await
+        .post(&format!("/api/v1/mpps/{makassar}/application-pickups"), json!({"code": code}))
+        .await;
+    assert_eq!(s, StatusCode::NOT_FOUND, "another MPP's kiosk finds nothing");
+
+    // The receipt's QR link, as a scanner types it.
+    let (s, first) = kiosk.post(&path, json!({"code": format!("http://mpp.example.id/berkas/{code}")})).await;
+    assert_eq!(s, StatusCode::CREATED, "{first}");
+    assert_eq!(first["ticket"]["service_id"], service);
+    assert_eq!(first["ticket"]["status"], "waiting");
+    let (s, again) = kiosk.post(&path, json!({"code": code.to_lowercase()})).await;
+    assert_eq!(s, StatusCode::CREATED, "{again}");
+    assert_eq!(again["ticket"]["id"], first["ticket"]["id"], "a second scan reprints, it does not queue twice");
+    let (_, tracked) = t.get_json(&format!("/api/v1/application-tracking/{code}")).await;
+    let code_of_ticket = first["ticket"]["code"].as_str().unwrap();
+    assert!(
+        tracked["events"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["note"].as_str().is_some_and(|n| n.contains(code_of_ticket))),
+        "{tracked}"
+    );
+}

@@ -37,6 +37,8 @@ CREATE TABLE applications (
     completion_due_at TIMESTAMPTZ,
     finished_at TIMESTAMPTZ,
     survey_code TEXT,
+    -- The queue ticket a kiosk issued to collect the result.
+    pickup_ticket_id BIGINT REFERENCES tickets(id),
     escalated_at TIMESTAMPTZ,
     created_by BIGINT REFERENCES users(id),
     created_at TIMESTAMPTZ NOT NULL,

@@ -37,6 +37,8 @@ CREATE TABLE applications (
     completion_due_at TEXT,
     finished_at TEXT,
     survey_code TEXT,
+    -- The queue ticket a kiosk issued to collect the result.
+    pickup_ticket_id INTEGER REFERENCES tickets(id),
     escalated_at TEXT,
     created_by INTEGER REFERENCES users(id),
     created_at TEXT NOT NULL,

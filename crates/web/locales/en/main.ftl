@@ -423,3 +423,4 @@ dev-pair-again = Enter a new code only if this device is to replace another one.
 err-application-step = This step does not follow from where the file is now. Reload the page.
 err-application-changed = Another officer just moved this file. Reload to see where it is now.
 err-application-not-tracked = This service's standard does not publish a time to complete yet, so its files cannot be tracked.
+err-application-not-ready = This file is not ready for pickup yet. See its step on the Track a file page or ask at the information desk.

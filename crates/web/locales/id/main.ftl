@@ -420,3 +420,4 @@ dev-pair-again = Masukkan kode baru hanya jika perangkat ini akan menggantikan p
 err-application-step = Langkah ini tidak dapat dilakukan dari tahap berkas sekarang. Muat ulang halaman.
 err-application-changed = Berkas ini baru saja dipindahkan oleh petugas lain. Muat ulang untuk melihat tahapnya sekarang.
 err-application-not-tracked = Layanan ini belum mencantumkan waktu penyelesaian pada standar pelayanannya, jadi berkasnya belum dapat dilacak.
+err-application-not-ready = Berkas ini belum siap diambil. Lihat tahapnya di halaman Lacak berkas atau tanyakan ke petugas informasi.

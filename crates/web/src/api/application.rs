@@ -113,3 +113,32 @@ pub async fn set_steps(
     let a = c.api_actor()?;
     Ok(Json(s.app.set_application_steps(a, id, &b.steps).await.api(&c)?))
 }
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct PickupBody {
+    /// The tracking code on the receipt (`BRK-…`; prefix and dashes optional).
+    pub code: String,
+}
+
+/// At the kiosk, a ticket to collect a finished file, by its tracking code.
+///
+/// Only a paired kiosk of the MPP (`X-Device-Token`) or its staff may ask; scanning
+/// again returns the same ticket while it waits.
+#[utoipa::path(post, path = "/mpps/{id}/application-pickups", tag = "applications", request_body = PickupBody,
+    params(("id" = i64, Path)), security(("device" = []), ("session" = []), ("token" = [])),
+    responses((status = 201, description = "A queue ticket for the file's service", body = crate::api::queue::IssuedTicket),
+        (status = 403, description = "`device_required`: not a paired kiosk of this MPP", body = ErrorEnvelope),
+        (status = 409, description = "`application_not_ready` (`details.step`), `queue_closed`", body = ErrorEnvelope),
+        (status = 429, body = ErrorEnvelope)))]
+pub async fn pickup(
+    State(s): State<AppState>,
+    c: Ctx,
+    _: Throttle<bucket::BookingCode>,
+    Id(mpp): Id,
+    ApiJson(b): ApiJson<PickupBody>,
+) -> Result<impl IntoResponse, ApiError> {
+    let by = satuatap_service::queue::Caller { actor: c.actor.as_ref(), device: c.device.as_ref() };
+    let (ticket, token) = s.app.pickup_ticket(by, mpp, &b.code).await.api(&c)?;
+    let url = format!("/tiket/{token}");
+    Ok((StatusCode::CREATED, Json(crate::api::queue::IssuedTicket { ticket, token, url })))
+}

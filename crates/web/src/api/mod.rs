@@ -203,6 +203,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(application::step))
         .routes(routes!(application::track))
         .routes(routes!(application::steps, application::set_steps))
+        .routes(routes!(application::pickup))
         .routes(routes!(complaint::list, complaint::file).layer(upload()))
         .routes(routes!(complaint::export))
         .routes(routes!(complaint::get_one))

@@ -3,6 +3,7 @@
 
 pub mod account;
 pub mod admin;
+pub mod application;
 pub mod booking;
 pub mod complaint;
 pub mod device;

@@ -1,5 +1,6 @@
 //! Administration pages: each role manages what it owns.
 
+pub mod application;
 pub mod catalog;
 pub mod complaint;
 pub mod devices;
@@ -73,6 +74,9 @@ pub fn nav(a: &Actor, current: &str) -> Vec<NavItem> {
     }
     if a.role.is_staff() {
         items.push(("/admin/survei".into(), "admin-survey"));
+    }
+    if matches!(a.role, Role::MppManager | Role::ProviderAdmin | Role::CounterOfficer) && a.mpp_id.is_some() {
+        items.push(("/admin/berkas".into(), "app-title"));
     }
     if matches!(a.role, Role::NationalAdmin | Role::MppManager | Role::ProviderAdmin) {
         items.push(("/admin/pengaduan".into(), "admin-complaints"));
