@@ -10,7 +10,11 @@ test('an MPP manager edits a service and the public page shows it', async ({ pag
   await page.getByLabel('Kata sandi').fill('satuatap-demo');
   await page.getByRole('button', { name: 'Masuk' }).click();
   await expect(page).toHaveURL(/\/admin$/);
-  await expect(page.locator('h1')).toContainText('Selamat datang');
+  // The manager's home is the MPP's dashboard: now, today, the period with its chart.
+  await expect(page.locator('h1')).toContainText('Dasbor');
+  await expect(page.locator('#dash-now')).toBeVisible();
+  await expect(page.locator('#chart-visitors svg rect').first()).toBeAttached();
+  await expect(page.locator('#by-service tbody tr').first()).toBeVisible();
   await shot(page, info, 'admin-dashboard');
 
   await page.goto('/admin/layanan?q=SKCK');

@@ -589,7 +589,7 @@ impl App {
         } else {
             return Err(Error::Forbidden);
         };
-        let state = match q.state.as_deref().unwrap_or("open") {
+        let state = match q.state.as_deref().map(str::trim).filter(|s| !s.is_empty()).unwrap_or("open") {
             "all" => None,
             s @ ("open" | "ready" | "done") => Some(s.to_string()),
             _ => return Err(Error::field("state", Invalid::Unknown)),

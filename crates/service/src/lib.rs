@@ -14,6 +14,7 @@ pub mod catalog;
 pub mod complaint;
 pub mod crypto;
 pub mod csv;
+pub mod dashboard;
 pub mod demo;
 pub mod demo_evaluation;
 pub mod demo_history;

@@ -307,7 +307,7 @@ impl App {
         Ok(avg)
     }
 
-    async fn queue_lines(&self, tx: &mut Tx, mpp_id: i64, day: NaiveDate) -> Result<Vec<QueueLine>> {
+    pub(crate) async fn queue_lines(&self, tx: &mut Tx, mpp_id: i64, day: NaiveDate) -> Result<Vec<QueueLine>> {
         let rows: Vec<ServiceQueueRow> = tx.service_queues(mpp_id, day).await?;
         let mut out = Vec::with_capacity(rows.len());
         for r in rows {

@@ -376,3 +376,37 @@ impl Tx {
             .await)?)
     }
 }
+
+impl Tx {
+    /// Files of an MPP finished in `[from, to)`: how many, and how many by their deadline.
+    pub async fn applications_finished(
+        &mut self,
+        mpp_id: i64,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> Result<(i64, i64)> {
+        Ok(on_conn!(self, |c| sqlx::query_as(
+            "SELECT CAST(COUNT(*) AS BIGINT),
+                CAST(COALESCE(SUM(CASE WHEN due_at IS NULL OR finished_at <= due_at THEN 1 ELSE 0 END), 0) AS BIGINT)
+             FROM applications WHERE mpp_id = $1 AND finished_at >= $2 AND finished_at < $3"
+        )
+        .bind(mpp_id)
+        .bind(from)
+        .bind(to)
+        .fetch_one(c)
+        .await)?)
+    }
+
+    /// Files of an MPP not finished yet, and how many of them are late at `now`.
+    pub async fn applications_open(&mut self, mpp_id: i64, now: DateTime<Utc>) -> Result<(i64, i64)> {
+        Ok(on_conn!(self, |c| sqlx::query_as(
+            "SELECT CAST(COUNT(*) AS BIGINT),
+                CAST(COALESCE(SUM(CASE WHEN paused_at IS NULL AND due_at <= $2 THEN 1 ELSE 0 END), 0) AS BIGINT)
+             FROM applications WHERE mpp_id = $1 AND finished_at IS NULL"
+        )
+        .bind(mpp_id)
+        .bind(now)
+        .fetch_one(c)
+        .await)?)
+    }
+}

@@ -644,3 +644,104 @@ mod tests {
         assert_eq!(percentile(&[0; 24], 0.5), None);
     }
 }
+
+/// One day of an MPP's queue, summed over its services.
+#[derive(Debug, Clone, Default, Serialize, sqlx::FromRow)]
+pub struct DayFigures {
+    pub day: NaiveDate,
+    pub issued: i64,
+    pub from_booking: i64,
+    pub called: i64,
+    pub served: i64,
+    pub not_served: i64,
+    pub no_show: i64,
+    pub cancelled: i64,
+}
+
+/// One service's queue figures for a period.
+#[derive(Debug, Clone, Default, Serialize, sqlx::FromRow)]
+pub struct ServiceFigures {
+    pub service_id: i64,
+    pub issued: i64,
+    pub from_booking: i64,
+    pub called: i64,
+    pub served: i64,
+    pub not_served: i64,
+    pub no_show: i64,
+    pub cancelled: i64,
+}
+
+/// A histogram cell of one service for a period.
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct ServiceHistRow {
+    pub service_id: i64,
+    pub kind: String,
+    pub bucket: i64,
+    pub n: i64,
+}
+
+const DAY_COLUMNS: [&str; 7] = ["issued", "from_booking", "called", "served", "not_served", "no_show", "cancelled"];
+
+impl Tx {
+    /// An MPP's queue per day for `from..=to` (days without tickets are absent).
+    pub async fn mpp_day_figures(&mut self, mpp_id: i64, from: NaiveDate, to: NaiveDate) -> Result<Vec<DayFigures>> {
+        let cols: Vec<String> = DAY_COLUMNS.iter().map(|c| sum(c)).collect();
+        let sql = sqlx::AssertSqlSafe(format!(
+            "SELECT day, {} FROM queue_day_stats WHERE mpp_id = $1 AND day >= $2 AND day <= $3 GROUP BY day ORDER BY day",
+            cols.join(", ")
+        ));
+        Ok(on_conn!(self, |c| sqlx::query_as(sql).bind(mpp_id).bind(from).bind(to).fetch_all(c).await)?)
+    }
+
+    /// An MPP's queue per service for `from..=to`.
+    pub async fn mpp_service_figures(
+        &mut self,
+        mpp_id: i64,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<Vec<ServiceFigures>> {
+        let cols: Vec<String> = DAY_COLUMNS.iter().map(|c| sum(c)).collect();
+        let sql = sqlx::AssertSqlSafe(format!(
+            "SELECT service_id, {} FROM queue_day_stats WHERE mpp_id = $1 AND day >= $2 AND day <= $3
+             GROUP BY service_id ORDER BY service_id",
+            cols.join(", ")
+        ));
+        Ok(on_conn!(self, |c| sqlx::query_as(sql).bind(mpp_id).bind(from).bind(to).fetch_all(c).await)?)
+    }
+
+    /// An MPP's waiting and service time histograms per service for `from..=to`.
+    pub async fn mpp_service_hists(
+        &mut self,
+        mpp_id: i64,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<Vec<ServiceHistRow>> {
+        Ok(on_conn!(self, |c| sqlx::query_as(
+            "SELECT service_id, kind, bucket, CAST(SUM(n) AS BIGINT) AS n FROM queue_time_hist
+             WHERE mpp_id = $1 AND day >= $2 AND day <= $3 GROUP BY service_id, kind, bucket"
+        )
+        .bind(mpp_id)
+        .bind(from)
+        .bind(to)
+        .fetch_all(c)
+        .await)?)
+    }
+
+    /// An MPP's complaint deadlines for the months starting `from..=to`.
+    pub async fn mpp_complaint_totals(
+        &mut self,
+        mpp_id: i64,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<ComplaintTotals> {
+        let cols: Vec<String> = ["received", "verified", "verified_on_time", "answered", "answered_on_time"]
+            .iter()
+            .map(|c| sum(c))
+            .collect();
+        let sql = sqlx::AssertSqlSafe(format!(
+            "SELECT $1 AS mpp_id, {} FROM complaint_month_stats WHERE mpp_id = $1 AND month >= $2 AND month <= $3",
+            cols.join(", ")
+        ));
+        Ok(on_conn!(self, |c| sqlx::query_as(sql).bind(mpp_id).bind(from).bind(to).fetch_one(c).await)?)
+    }
+}

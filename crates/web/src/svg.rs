@@ -239,6 +239,66 @@ pub fn rollout_chart(
     svg
 }
 
+/// Bars of a count per day (visitors), each with its date and number as a
+/// tooltip; a few dates under the axis. Readable without script.
+pub fn day_bars(
+    title: &str,
+    days: &[(NaiveDate, i64)],
+    label: impl Fn(NaiveDate, i64) -> String,
+    short: impl Fn(NaiveDate) -> String,
+) -> String {
+    let (w, h, left, right, top, bottom) = (640.0, 220.0, 40.0, 8.0, 12.0, 26.0);
+    let max = days.iter().map(|d| d.1).max().unwrap_or(0).max(1);
+    let step = 10f64.powf((max as f64).log10().floor()).max(1.0);
+    let top_y = ((max as f64 / step).ceil() * step).max(1.0);
+    let n = days.len().max(1) as f64;
+    let slot = (w - left - right) / n;
+    let y = |v: f64| top + (1.0 - v / top_y) * (h - top - bottom);
+    let mut svg = format!(
+        r##"<svg class="chart bars" viewBox="0 0 {w} {h}" role="img" aria-label="{t}" xmlns="http://www.w3.org/2000/svg"><title>{t}</title>"##,
+        t = esc(title)
+    );
+    for k in 0..=4 {
+        let v = top_y * k as f64 / 4.0;
+        let _ = write!(
+            svg,
+            r##"<line x1="{left}" x2="{:.1}" y1="{yy:.1}" y2="{yy:.1}" stroke="#d5dbe0"/><text x="{:.1}" y="{:.1}" font-size="11" text-anchor="end" fill="#4a5560">{}</text>"##,
+            w - right,
+            left - 6.0,
+            y(v) + 4.0,
+            v.round() as i64,
+            yy = y(v)
+        );
+    }
+    let every = (days.len() / 6).max(1);
+    for (i, (d, v)) in days.iter().enumerate() {
+        let x = left + i as f64 * slot;
+        let bw = (slot * 0.8).max(1.0);
+        let _ = write!(
+            svg,
+            r##"<rect x="{:.1}" y="{:.1}" width="{bw:.1}" height="{:.1}" fill="#0a5c4d"><title>{}</title></rect>"##,
+            x + slot * 0.1,
+            y(*v as f64),
+            (y(0.0) - y(*v as f64)).max(0.0),
+            esc(&label(*d, *v))
+        );
+        // Dates every few bars, and the last day unless it would overprint the one before.
+        let last = i + 1 == days.len();
+        let far_from_end = days.len() - 1 - i > every / 2;
+        if (i % every == 0 && far_from_end) || last {
+            let _ = write!(
+                svg,
+                r##"<text x="{:.1}" y="{:.1}" font-size="11" text-anchor="middle" fill="#4a5560">{}</text>"##,
+                x + slot / 2.0,
+                h - 8.0,
+                esc(&short(*d))
+            );
+        }
+    }
+    svg.push_str("</svg>");
+    svg
+}
+
 /// A small line of values (oldest first), e.g. visitors per month.
 pub fn sparkline(values: &[i64], label: &str) -> String {
     let (w, h) = (96.0, 24.0);

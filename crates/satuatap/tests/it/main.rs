@@ -7,6 +7,7 @@ mod authz;
 mod booking;
 mod catalogue;
 mod complaint;
+mod dashboard;
 mod evaluation;
 mod evaluation_results;
 mod hardening;

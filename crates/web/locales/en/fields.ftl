@@ -139,3 +139,4 @@ field-website = Website
 field-weight = Weight
 field-year = Year
 field-zone = Zone/floor
+field-period_days = Length of the period (days)

@@ -139,3 +139,4 @@ field-website = Situs web
 field-weight = Bobot
 field-year = Tahun
 field-zone = Zona/lantai
+field-period_days = Lama periode (hari)

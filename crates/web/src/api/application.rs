@@ -23,6 +23,7 @@ type ApiResult<T> = Result<Json<T>, ApiError>;
 #[utoipa::path(post, path = "/applications", tag = "applications", security(("session" = []), ("token" = [])),
     request_body = IntakeInput,
     responses((status = 201, description = "Registered; print the receipt with `code`", body = ApplicationView),
+        (status = 404, description = "`not_found`: the service, ticket or booking is not one this account may register files for at that MPP", body = ErrorEnvelope),
         (status = 409, description = "`application_not_tracked`: the standard has no time to complete", body = ErrorEnvelope)))]
 pub async fn register(
     State(s): State<AppState>,
@@ -37,7 +38,8 @@ pub async fn register(
 /// An MPP's files, nearest deadline first (a provider's staff see their own).
 #[utoipa::path(get, path = "/mpps/{id}/applications", tag = "applications", security(("session" = []), ("token" = [])),
     params(("id" = i64, Path), WorklistQuery),
-    responses((status = 200, description = "Open files first, by deadline; late ones carry `late`", body = [ApplicationView])))]
+    responses((status = 200, description = "Open files first, by deadline; late ones carry `late`", body = [ApplicationView]),
+        (status = 422, description = "`invalid_input`: `state` is not one of `open`, `ready`, `done`, `all`", body = ErrorEnvelope)))]
 pub async fn worklist(
     State(s): State<AppState>,
     c: Ctx,

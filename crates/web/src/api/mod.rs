@@ -7,6 +7,7 @@ pub mod application;
 pub mod auth;
 pub mod booking;
 pub mod complaint;
+pub mod dashboard;
 pub mod devices;
 pub mod doc;
 pub mod dto;
@@ -197,6 +198,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(survey::suggestions))
         .routes(routes!(survey::followups, survey::create_followup))
         .routes(routes!(survey::update_followup))
+        .routes(routes!(dashboard::dashboard))
         .routes(routes!(application::register))
         .routes(routes!(application::worklist))
         .routes(routes!(application::get_one))
@@ -310,6 +312,7 @@ async fn api_not_found(c: Ctx) -> impl IntoResponse {
         (name = "survey", description = "The satisfaction survey (SKM), IKM reports and follow-ups"),
         (name = "national", description = "The national side: the rollout register of every regency, the accessibility study, the ministry's dashboard across MPPs"),
         (name = "evaluation", description = "The yearly MPP evaluation (PEKPPP): instruments of weighted aspects and indicators, cycles, self-assessment, verification, results"),
+        (name = "dashboard", description = "The MPP manager's dashboard: the queue now, today, and any period from the rollups"),
         (name = "applications", description = "Applications (berkas) that outlive the visit: intake at the counter, steps to their deadline, tracking by code"),
         (name = "complaints", description = "Complaints on the SP4N-LAPOR! model: filing, tracking, verification, answers, export"),
     )

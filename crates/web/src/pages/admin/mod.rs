@@ -3,6 +3,7 @@
 pub mod application;
 pub mod catalog;
 pub mod complaint;
+pub mod dashboard;
 pub mod devices;
 pub mod mpps;
 pub mod people;
@@ -129,13 +130,13 @@ struct Dashboard<'a> {
     late_complaints: usize,
 }
 
-pub async fn dashboard(State(s): State<AppState>, c: Ctx) -> PageResult {
+pub async fn dashboard(
+    State(s): State<AppState>,
+    c: Ctx,
+    axum::extract::Query(p): axum::extract::Query<dashboard::PeriodParams>,
+) -> PageResult {
     let a = staff(&c)?;
     let officer = a.role == Role::CounterOfficer;
-    let mpps = if officer { Vec::new() } else { s.app.managed_mpps(&a).await.web(&c)? };
-    let scope = if a.is_national() { None } else { a.mpp_id };
-    let published = s.app.count_services(scope, ServiceStatus::Published).await.web(&c)?;
-    let drafts = s.app.count_services(scope, ServiceStatus::Draft).await.web(&c)?;
     let late_complaints = match a.mpp_id {
         Some(m) if matches!(a.role, Role::MppManager | Role::ProviderAdmin) => s
             .app
@@ -145,5 +146,15 @@ pub async fn dashboard(State(s): State<AppState>, c: Ctx) -> PageResult {
             .unwrap_or(0),
         _ => 0,
     };
+    // A manager's home is their MPP's dashboard.
+    if a.role == Role::MppManager
+        && let Some(m) = a.mpp_id
+    {
+        return dashboard::page(&s, &c, &a, m, &p, late_complaints, "/admin".into()).await;
+    }
+    let mpps = if officer { Vec::new() } else { s.app.managed_mpps(&a).await.web(&c)? };
+    let scope = if a.is_national() { None } else { a.mpp_id };
+    let published = s.app.count_services(scope, ServiceStatus::Published).await.web(&c)?;
+    let drafts = s.app.count_services(scope, ServiceStatus::Draft).await.web(&c)?;
     render(Dashboard { c: &c, nav: nav(&a, "/admin"), mpps, published, drafts, officer, late_complaints })
 }
