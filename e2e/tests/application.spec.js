@@ -95,6 +95,14 @@ test('intake → needs completion → steps → ready message → tracked on a p
   await kiosk.locator('#pickup-submit').click();
   await expect(kiosk.locator('.k-ticket #ticket-code')).toHaveText(/^G-\d{3}$/);
   await shot(kiosk, info, 'kiosk-pickup-ticket', 'kiosk');
+  // The pickup ticket is a real place in the passport queue: give it back, so the
+  // other browser tests find that queue as the demo left it.
+  const qr = await kiosk.locator('.k-ticket img.qr').getAttribute('src');
+  const token = decodeURIComponent(qr.split('/')[2]);
+  const holder = await browser.newContext();
+  const cancelled = await holder.request.post(`/api/v1/tickets/${token}/cancel`);
+  expect(cancelled.status()).toBe(200);
+  await holder.close();
   await kioskCtx.close();
 
   // Picked up: the worklist no longer holds it among the open ones.

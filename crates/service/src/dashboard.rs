@@ -122,6 +122,17 @@ pub struct GroupRow {
     pub times: Times,
 }
 
+/// Visitors on an average weekday of the period, per local hour.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct HeatRow {
+    /// 1 = Monday … 7 = Sunday.
+    pub weekday: u32,
+    /// How many of these weekdays the period holds.
+    pub days: i64,
+    /// Average tickets issued in each hour of `heat_hours`, one decimal.
+    pub average: Vec<f64>,
+}
+
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct QuarterIkm {
     pub period: String,
@@ -167,6 +178,14 @@ pub struct MppDashboard {
     pub days: Vec<DayRow>,
     pub services: Vec<GroupRow>,
     pub providers: Vec<GroupRow>,
+    /// Per counter (`provider_name` holds its provider): served, waits of its calls, service times.
+    pub counters: Vec<GroupRow>,
+    /// People served and times per officer.
+    pub officers: Vec<GroupRow>,
+    /// The local hours the heatmap spans (first to last hour with a ticket).
+    pub heat_hours: Vec<u32>,
+    /// The weekdays with tickets in the period, Monday first.
+    pub heat: Vec<HeatRow>,
     pub files: FileFigures,
     /// Complaints of the months the period touches.
     pub complaints: ComplaintFigures,
@@ -332,6 +351,76 @@ impl App {
             .collect();
         providers.sort_by_key(|p| std::cmp::Reverse(p.totals.visitors));
 
+        // Per counter and officer.
+        let staff = r.mpp_staff_hists(mpp_id, from, to).await?;
+        let counter_rows = r.counters_of_mpp(mpp_id).await?;
+        let mut by_counter: BTreeMap<i64, (Vec<i64>, Vec<i64>)> = BTreeMap::new();
+        let mut by_officer: BTreeMap<i64, (Vec<i64>, Vec<i64>)> = BTreeMap::new();
+        for h in &staff {
+            let i = usize::try_from(h.bucket).unwrap_or(0).min(BUCKET_EDGES.len());
+            for (map, key) in [(&mut by_counter, h.counter_id), (&mut by_officer, h.officer_id)] {
+                let e = map.entry(key).or_insert_with(|| (hist(), hist()));
+                if h.kind == "wait" {
+                    e.0[i] += h.n;
+                } else {
+                    e.1[i] += h.n;
+                }
+            }
+        }
+        let staff_row = |id: i64, name: String, provider: Option<String>, (w, s): &(Vec<i64>, Vec<i64>)| GroupRow {
+            id,
+            name,
+            provider_name: provider,
+            totals: Totals { served: s.iter().sum(), called: w.iter().sum(), ..Totals::default() },
+            times: times(w, s),
+        };
+        let mut counters_out = Vec::new();
+        for (id, h) in &by_counter {
+            let c = counter_rows.iter().find(|c| c.id == *id);
+            let name = c.map(|c| format!("{} · {}", c.code, c.name)).unwrap_or_else(|| format!("#{id}"));
+            counters_out.push(staff_row(*id, name, c.map(|c| c.provider_name.clone()), h));
+        }
+        counters_out.sort_by_key(|g| std::cmp::Reverse(g.totals.served));
+        let mut officers_out = Vec::new();
+        for (id, h) in &by_officer {
+            let name = r.user(*id).await?.map(|u| u.name).unwrap_or_else(|| format!("#{id}"));
+            officers_out.push(staff_row(*id, name, None, h));
+        }
+        officers_out.sort_by_key(|g| std::cmp::Reverse(g.totals.served));
+
+        // Hour × weekday: the average day of each weekday.
+        use chrono::Datelike;
+        let hours = r.mpp_hour_cells(mpp_id, from, to).await?;
+        let lo = hours.iter().filter(|h| h.issued > 0).map(|h| h.hour).min();
+        let hi = hours.iter().filter(|h| h.issued > 0).map(|h| h.hour).max();
+        let heat_hours: Vec<u32> = match (lo, hi) {
+            (Some(lo), Some(hi)) => (lo..=hi).filter_map(|h| u32::try_from(h).ok()).collect(),
+            _ => Vec::new(),
+        };
+        let mut sums: BTreeMap<u32, Vec<i64>> = BTreeMap::new();
+        for h in &hours {
+            let wd = h.day.weekday().number_from_monday();
+            let row = sums.entry(wd).or_insert_with(|| vec![0; heat_hours.len()]);
+            if let Some(i) = heat_hours.iter().position(|x| i64::from(*x) == h.hour) {
+                row[i] += h.issued;
+            }
+        }
+        let mut weekdays: BTreeMap<u32, i64> = BTreeMap::new();
+        let mut d = from;
+        while d <= to {
+            *weekdays.entry(d.weekday().number_from_monday()).or_default() += 1;
+            d += Duration::days(1);
+        }
+        let heat: Vec<HeatRow> = sums
+            .into_iter()
+            .filter(|(_, v)| v.iter().any(|n| *n > 0))
+            .map(|(weekday, v)| {
+                let days = weekdays.get(&weekday).copied().unwrap_or(1).max(1);
+                let average = v.iter().map(|n| (*n as f64 / days as f64 * 10.0).round() / 10.0).collect();
+                HeatRow { weekday, days, average }
+            })
+            .collect();
+
         // Files and complaints.
         let start = |d: NaiveDate| {
             d.and_hms_opt(0, 0, 0)
@@ -383,6 +472,10 @@ impl App {
             days,
             services,
             providers,
+            counters: counters_out,
+            officers: officers_out,
+            heat_hours,
+            heat,
             files: FileFigures { finished, finished_on_time, open, late },
             complaints: ComplaintFigures {
                 received: c.received,
@@ -393,5 +486,13 @@ impl App {
             },
             ikm,
         })
+    }
+}
+
+impl App {
+    /// Today's date in an MPP's own zone.
+    pub async fn local_today_of(&self, mpp_id: i64) -> Result<NaiveDate> {
+        let m = self.mpp(mpp_id).await?;
+        Ok(self.local_day(&m))
     }
 }

@@ -393,8 +393,24 @@ impl App {
                     n,
                 })
                 .collect();
+            // The day's tickets over its opening hours, a morning peak and a lunch dip.
+            const HOURS: [(i64, i64); 8] = [(8, 10), (9, 16), (10, 18), (11, 15), (12, 7), (13, 13), (14, 12), (15, 9)];
+            let mut per_day: std::collections::BTreeMap<NaiveDate, i64> = Default::default();
+            for d in &days {
+                *per_day.entry(d.day).or_default() += d.t.issued;
+            }
+            let mut hours = Vec::new();
+            for (day, issued) in per_day {
+                let mut left = issued;
+                for (i, (hour, weight)) in HOURS.iter().enumerate() {
+                    let n = if i + 1 == HOURS.len() { left } else { issued * weight / 100 };
+                    left -= n;
+                    hours.push((m.id, day, *hour, n));
+                }
+            }
             let mut tx = self.store.begin().await?;
             tx.add_queue_history(&days, &times).await?;
+            tx.add_hour_history(&hours).await?;
             for (service, provider, day, served) in &served_of {
                 tx.add_served(*service, *day, m.id, *provider, *served).await?;
             }

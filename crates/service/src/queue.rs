@@ -500,6 +500,7 @@ impl App {
         };
         event(&mut tx, id, mpp_id, now, "issued", Some(service_id), None, None, priority.map(|p| p.as_str())).await?;
         tx.bump_queue_day(service_id, mpp_id, day, QueueCount::Issued, 1).await?;
+        tx.bump_queue_hour(mpp_id, day, chrono::Timelike::hour(&local(now, tz)), 1).await?;
         if source == TicketSource::Booking {
             tx.bump_queue_day(service_id, mpp_id, day, QueueCount::FromBooking, 1).await?;
         }
@@ -740,6 +741,9 @@ impl App {
         tx.bump_queue_day(service_id, c.mpp_id, claimed.day, QueueCount::Called, 1).await?;
         let waited = (now - claimed.issued_at).num_seconds().max(0) as f64 / 60.0;
         tx.add_queue_time(service_id, c.mpp_id, claimed.day, TimeKind::Wait, waited).await?;
+        if let Some(officer) = actor.audit_id() {
+            tx.add_staff_time(c.mpp_id, claimed.day, counter_id, officer, TimeKind::Wait, waited).await?;
+        }
         event(&mut tx, id, c.mpp_id, now, "called", Some(service_id), Some(counter_id), Some(actor.user_id), None)
             .await?;
         self.commit_and_publish(tx, vec![QueueEvent::new(c.mpp_id, "called", Some(id), Some(counter_id))]).await?;
@@ -799,6 +803,10 @@ impl App {
                 let from = t.started_at.or(t.called_at).unwrap_or(now);
                 let minutes = (now - from).num_seconds().max(0) as f64 / 60.0;
                 tx.add_queue_time(t.service_id, t.mpp_id, t.day, TimeKind::Service, minutes).await?;
+                // Per counter and officer: only what was served (people served per officer).
+                if let (true, Some(officer)) = (kind == "finished", actor.audit_id()) {
+                    tx.add_staff_time(t.mpp_id, t.day, counter_id, officer, TimeKind::Service, minutes).await?;
+                }
             }
             "no_show" => tx.bump_queue_day(t.service_id, t.mpp_id, t.day, QueueCount::NoShow, 1).await?,
             _ => {}

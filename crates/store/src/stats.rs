@@ -745,3 +745,110 @@ impl Tx {
         Ok(on_conn!(self, |c| sqlx::query_as(sql).bind(mpp_id).bind(from).bind(to).fetch_one(c).await)?)
     }
 }
+
+/// Tickets issued in one local hour of one day.
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct HourCell {
+    pub day: NaiveDate,
+    pub hour: i64,
+    pub issued: i64,
+}
+
+/// A histogram cell of one counter and officer for a period.
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct StaffHistRow {
+    pub counter_id: i64,
+    pub officer_id: i64,
+    pub kind: String,
+    pub bucket: i64,
+    pub n: i64,
+}
+
+impl Tx {
+    /// Count one ticket issued in a local hour.
+    pub async fn bump_queue_hour(&mut self, mpp_id: i64, day: NaiveDate, hour: u32, n: i64) -> Result<()> {
+        on_conn!(self, |c| sqlx::query(
+            "INSERT INTO queue_hour_stats (mpp_id, day, hour, issued) VALUES ($1, $2, $3, $4)
+             ON CONFLICT (mpp_id, day, hour) DO UPDATE SET issued = queue_hour_stats.issued + $4"
+        )
+        .bind(mpp_id)
+        .bind(day)
+        .bind(i64::from(hour))
+        .bind(n)
+        .execute(c)
+        .await
+        .map(|_| ()))?;
+        Ok(())
+    }
+
+    /// Count one waiting (to the call) or service time of a counter and its officer.
+    pub async fn add_staff_time(
+        &mut self,
+        mpp_id: i64,
+        day: NaiveDate,
+        counter_id: i64,
+        officer_id: i64,
+        kind: TimeKind,
+        minutes: f64,
+    ) -> Result<()> {
+        on_conn!(self, |c| sqlx::query(
+            "INSERT INTO queue_staff_hist (mpp_id, day, counter_id, officer_id, kind, bucket, n)
+             VALUES ($1, $2, $3, $4, $5, $6, 1)
+             ON CONFLICT (mpp_id, day, counter_id, officer_id, kind, bucket) DO UPDATE SET n = queue_staff_hist.n + 1"
+        )
+        .bind(mpp_id)
+        .bind(day)
+        .bind(counter_id)
+        .bind(officer_id)
+        .bind(kind.as_str())
+        .bind(bucket_of(minutes))
+        .execute(c)
+        .await
+        .map(|_| ()))?;
+        Ok(())
+    }
+
+    /// Tickets issued per day and local hour for `from..=to`.
+    pub async fn mpp_hour_cells(&mut self, mpp_id: i64, from: NaiveDate, to: NaiveDate) -> Result<Vec<HourCell>> {
+        Ok(on_conn!(self, |c| sqlx::query_as(
+            "SELECT day, hour, issued FROM queue_hour_stats WHERE mpp_id = $1 AND day >= $2 AND day <= $3"
+        )
+        .bind(mpp_id)
+        .bind(from)
+        .bind(to)
+        .fetch_all(c)
+        .await)?)
+    }
+
+    /// Waiting and service time histograms per counter and officer for `from..=to`.
+    pub async fn mpp_staff_hists(&mut self, mpp_id: i64, from: NaiveDate, to: NaiveDate) -> Result<Vec<StaffHistRow>> {
+        Ok(on_conn!(self, |c| sqlx::query_as(
+            "SELECT counter_id, officer_id, kind, bucket, CAST(SUM(n) AS BIGINT) AS n FROM queue_staff_hist
+             WHERE mpp_id = $1 AND day >= $2 AND day <= $3 GROUP BY counter_id, officer_id, kind, bucket"
+        )
+        .bind(mpp_id)
+        .bind(from)
+        .bind(to)
+        .fetch_all(c)
+        .await)?)
+    }
+}
+
+impl Tx {
+    /// Add issued tickets per MPP, day and hour in bulk (the demo's history).
+    pub async fn add_hour_history(&mut self, cells: &[(i64, NaiveDate, i64, i64)]) -> Result<()> {
+        for chunk in cells.chunks(500) {
+            on_conn!(self, |c| {
+                let mut b = sqlx::QueryBuilder::new("INSERT INTO queue_hour_stats (mpp_id, day, hour, issued) ");
+                b.push_values(chunk, |mut row, (mpp, day, hour, n)| {
+                    row.push_bind(*mpp).push_bind(*day).push_bind(*hour).push_bind(*n);
+                });
+                b.push(
+                    " ON CONFLICT (mpp_id, day, hour) DO UPDATE SET issued = queue_hour_stats.issued + excluded.issued",
+                );
+                b.build().execute(c).await.map(|r| r.rows_affected())
+            })?;
+        }
+        Ok(())
+    }
+}

@@ -87,6 +87,7 @@ pub fn router(state: AppState) -> Router {
         .route("/berkas", get(pages::application::entry).post(pages::application::lookup))
         .route("/berkas/{code}", get(pages::application::track))
         .route("/admin/mpp/{id}/dasbor", get(admin::dashboard::of_mpp))
+        .route("/admin/laporan-bulanan", get(admin::dashboard::monthly))
         .route("/admin/berkas", get(admin::application::list))
         .route("/admin/berkas/baru", get(admin::application::new_form).post(admin::application::create))
         .route("/admin/berkas/{id}", get(admin::application::detail))

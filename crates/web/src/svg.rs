@@ -299,6 +299,57 @@ pub fn day_bars(
     svg
 }
 
+/// A grid of averages (rows × columns, e.g. weekday × hour), darker for more,
+/// each cell with its number written in it and as a tooltip.
+pub fn heatmap(title: &str, rows: &[(String, Vec<f64>)], cols: &[String], number: impl Fn(f64) -> String) -> String {
+    let (left, top, cw, ch) = (64.0, 22.0, 46.0, 26.0);
+    let w = left + cw * cols.len().max(1) as f64 + 4.0;
+    let h = top + ch * rows.len().max(1) as f64 + 4.0;
+    let max = rows.iter().flat_map(|r| r.1.iter().copied()).fold(0.0_f64, f64::max).max(1e-9);
+    let mut svg = format!(
+        r##"<svg class="chart heat" viewBox="0 0 {w} {h}" role="img" aria-label="{t}" xmlns="http://www.w3.org/2000/svg"><title>{t}</title>"##,
+        t = esc(title)
+    );
+    for (j, c) in cols.iter().enumerate() {
+        let _ = write!(
+            svg,
+            r##"<text x="{:.1}" y="15" font-size="11" text-anchor="middle" fill="#4a5560">{}</text>"##,
+            left + cw * j as f64 + cw / 2.0,
+            esc(c)
+        );
+    }
+    for (i, (label, values)) in rows.iter().enumerate() {
+        let y = top + ch * i as f64;
+        let _ = write!(
+            svg,
+            r##"<text x="{:.1}" y="{:.1}" font-size="12" text-anchor="end" fill="#1f2d3a">{}</text>"##,
+            left - 6.0,
+            y + ch / 2.0 + 4.0,
+            esc(label)
+        );
+        for (j, v) in values.iter().enumerate() {
+            let share = v / max;
+            let ink = if share > 0.55 { "#ffffff" } else { "#1f2d3a" };
+            let _ = write!(
+                svg,
+                r##"<rect x="{:.1}" y="{y:.1}" width="{:.1}" height="{:.1}" fill="#0a5c4d" fill-opacity="{:.2}" stroke="#ffffff"><title>{} {}: {}</title></rect><text x="{:.1}" y="{:.1}" font-size="11" text-anchor="middle" fill="{ink}">{}</text>"##,
+                left + cw * j as f64,
+                cw,
+                ch,
+                0.06 + share * 0.94,
+                esc(label),
+                esc(cols.get(j).map(String::as_str).unwrap_or("")),
+                esc(&number(*v)),
+                left + cw * j as f64 + cw / 2.0,
+                y + ch / 2.0 + 4.0,
+                esc(&number(*v))
+            );
+        }
+    }
+    svg.push_str("</svg>");
+    svg
+}
+
 /// A small line of values (oldest first), e.g. visitors per month.
 pub fn sparkline(values: &[i64], label: &str) -> String {
     let (w, h) = (96.0, 24.0);

@@ -121,6 +121,23 @@ async fn a_generated_day_adds_up_to_the_raw_tickets() {
     assert!(d["period_times"]["wait_p50"].as_f64().unwrap() > 0.0);
     assert_eq!(d["ikm"][0]["period"], "2026-Q4");
 
+    // Per counter and officer: twelve calls, eight served, all at one counter by one officer.
+    assert_eq!(d["counters"].as_array().unwrap().len(), 1, "{}", d["counters"]);
+    assert_eq!(d["counters"][0]["id"], counter);
+    assert_eq!(d["counters"][0]["totals"]["called"], 12);
+    assert_eq!(d["counters"][0]["totals"]["served"], served);
+    assert_eq!(d["officers"][0]["totals"]["served"], served);
+    assert!(d["officers"][0]["name"].as_str().unwrap().contains("Petugas"), "{}", d["officers"]);
+    // Hour × weekday for the one Monday: the seventeen tickets of 09:00–09:16, all in hour 9.
+    let (_, one) = manager.get(&format!("/api/v1/mpps/{mpp}/dashboard?from=2026-11-30&to=2026-11-30")).await;
+    assert_eq!(one["heat_hours"], json!([9]));
+    assert_eq!(one["heat"][0]["weekday"], 1);
+    assert_eq!(one["heat"][0]["days"], 1);
+    assert_eq!(one["heat"][0]["average"], json!([raw.len() as f64]));
+    // Over the whole of November the five Mondays share them.
+    assert_eq!(d["heat"][0]["days"], 5, "November 2026 has five Mondays");
+    assert_eq!(d["heat"][0]["average"][0], 3.4);
+
     // The days as CSV.
     let resp = manager
         .send(
@@ -155,5 +172,15 @@ async fn a_generated_day_adds_up_to_the_raw_tickets() {
     let (s, html, _) = manager.page("/admin?dari=2026-11-01&sampai=2026-11-30").await;
     assert_eq!(s, StatusCode::OK);
     assert!(html.contains("id=\"chart-visitors\"") && html.contains("<svg class=\"chart bars\""), "no chart");
+    assert!(html.contains("<svg class=\"chart heat\""), "no heatmap");
+
+    // The monthly report for the ministry: November on paper.
+    let (s, report, _) = manager.page("/admin/laporan-bulanan?bulan=2026-11").await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(report.contains("id=\"report-month\">November 2026<"), "the month is named");
+    assert!(report.contains(&format!("<th>Pengunjung</th><td>{} (", raw.len())), "the month's visitors");
+    assert_eq!(other.page("/admin/laporan-bulanan?bulan=2026-11").await.0, StatusCode::OK, "their own MPP's");
+    let (_, theirs, _) = other.page("/admin/laporan-bulanan?bulan=2026-11").await;
+    assert!(!theirs.contains("Kota Bogor"), "another manager gets their own MPP's report");
     assert!(html.contains(&format!("id=\"today-visitors\">{}<", raw.len())), "today's visitors on the page");
 }

@@ -43,3 +43,17 @@ dash-respondents = Respondents / served
 dash-sample-short = sample not reached
 dash-minutes = { $n } min
 dash-times-note = Waiting time runs from taking a number to being called; service time from the call to the end; p50 = half of the visitors at most this long, p90 = nine in ten.
+dash-heat = Visitors by hour and weekday
+dash-heat-help = The average number of tickets taken in each hour on each weekday of the period; darker is busier.
+dash-by-counter = By counter
+dash-by-officer = By officer
+dash-counter = Counter
+dash-officer = Officer
+dash-called = Called
+dash-no-staff = No calls recorded per counter and officer in this period yet.
+dash-report = Monthly report
+dash-report-for = Report on the running of the Public Service Mall
+dash-report-summary = Summary
+dash-report-printed = Printed
+dash-report-sign = Head/manager of the MPP,
+dash-report-link = Monthly report (print)

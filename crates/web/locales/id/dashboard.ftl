@@ -43,3 +43,17 @@ dash-respondents = Responden / dilayani
 dash-sample-short = sampel belum cukup
 dash-minutes = { $n } mnt
 dash-times-note = Waktu tunggu dari ambil nomor sampai dipanggil; waktu layanan dari dipanggil sampai selesai; p50 = separuh pengunjung paling lama selama itu, p90 = sembilan dari sepuluh.
+dash-heat = Pengunjung per jam dan hari
+dash-heat-help = Rata-rata nomor antrean yang diambil per jam pada tiap hari dalam periode; makin gelap makin ramai.
+dash-by-counter = Per loket
+dash-by-officer = Per petugas
+dash-counter = Loket
+dash-officer = Petugas
+dash-called = Dipanggil
+dash-no-staff = Belum ada panggilan yang tercatat per loket dan petugas dalam periode ini.
+dash-report = Laporan bulanan
+dash-report-for = Laporan penyelenggaraan Mal Pelayanan Publik
+dash-report-summary = Ringkasan
+dash-report-printed = Dicetak
+dash-report-sign = Kepala/Pengelola MPP,
+dash-report-link = Laporan bulanan (cetak)

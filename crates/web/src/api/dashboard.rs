@@ -17,7 +17,8 @@ use crate::state::{AppState, WebResultExt};
 #[derive(Debug, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct TableParam {
-    /// As CSV: `days`, `services` or `providers`; JSON (the whole dashboard) when absent.
+    /// As CSV: `days`, `services`, `providers`, `counters`, `officers` or `hours` (the
+    /// weekday × hour averages); JSON (the whole dashboard) when absent.
     #[serde(default)]
     pub csv: Option<String>,
 }
@@ -90,6 +91,20 @@ pub(crate) fn table_csv(d: &MppDashboard, table: &str) -> Option<Response> {
         }
         "services" => group_sheet(&d.services, true),
         "providers" => group_sheet(&d.providers, false),
+        "counters" => group_sheet(&d.counters, true),
+        "officers" => group_sheet(&d.officers, false),
+        "hours" => {
+            let mut head = vec!["weekday".to_string(), "days".to_string()];
+            head.extend(d.heat_hours.iter().map(|h| format!("h{h:02}")));
+            let head: Vec<&str> = head.iter().map(String::as_str).collect();
+            let mut sheet = satuatap_service::csv::Sheet::new(&head);
+            for r in &d.heat {
+                let mut cells = vec![r.weekday.to_string(), r.days.to_string()];
+                cells.extend(r.average.iter().map(|v| format!("{v}")));
+                sheet.row(cells);
+            }
+            sheet.into_string()
+        }
         _ => return None,
     };
     Some(csv_response(body, &name(table)))

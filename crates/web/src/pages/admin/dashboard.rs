@@ -27,6 +27,7 @@ struct Page<'a> {
     nav: Vec<NavItem>,
     d: MppDashboard,
     chart: String,
+    heat: String,
     late_complaints: usize,
     must_change_password: bool,
     errors: FormErrors,
@@ -100,8 +101,34 @@ pub async fn page(
             format!("{} {month}", day.day())
         },
     );
+    let heat_rows: Vec<(String, Vec<f64>)> = d
+        .heat
+        .iter()
+        .map(|r| {
+            let wd = chrono::Weekday::try_from(u8::try_from(r.weekday.saturating_sub(1)).unwrap_or(0))
+                .unwrap_or(chrono::Weekday::Mon);
+            (crate::pages::weekday_name(lang, wd), r.average.clone())
+        })
+        .collect();
+    let heat_cols: Vec<String> = d.heat_hours.iter().map(|h| format!("{h:02}")).collect();
+    let decimal = if lang.code() == "id" { "," } else { "." };
+    let heat = if d.heat.is_empty() {
+        String::new()
+    } else {
+        crate::svg::heatmap(&c.t("dash-heat"), &heat_rows, &heat_cols, |v| format!("{v:.0}").replace('.', decimal))
+    };
     let nav = super::nav(a, "/admin");
-    render(Page { c, nav, d, chart, late_complaints, must_change_password: a.must_change_password, errors, action })
+    render(Page {
+        c,
+        nav,
+        d,
+        chart,
+        heat,
+        late_complaints,
+        must_change_password: a.must_change_password,
+        errors,
+        action,
+    })
 }
 
 /// Any MPP's dashboard, for national admins (and the MPP's own manager).
@@ -114,4 +141,90 @@ pub async fn of_mpp(
     let a = super::staff(&c)?;
     let path = format!("/admin/mpp/{id}/dasbor");
     page(&s, &c, &a, id, &p, 0, path).await
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct MonthParams {
+    /// `YYYY-MM`; default the last full month.
+    #[serde(default)]
+    pub bulan: Option<String>,
+    #[serde(default)]
+    pub mpp: Option<i64>,
+}
+
+#[derive(Template)]
+#[template(path = "admin/monthly_report.html")]
+struct Report<'a> {
+    c: &'a Ctx,
+    d: MppDashboard,
+    month: String,
+    heat: String,
+}
+
+impl Report<'_> {
+    fn minutes(&self, v: &Option<f64>) -> String {
+        match v {
+            Some(m) => self.c.tn("dash-minutes", "n", m.round() as i64),
+            None => "—".into(),
+        }
+    }
+    fn share(&self, part: impl std::borrow::Borrow<i64>, all: impl std::borrow::Borrow<i64>) -> String {
+        let (part, all) = (*part.borrow(), *all.borrow());
+        if all == 0 {
+            return "—".into();
+        }
+        let v = format!("{:.1}%", part as f64 / all as f64 * 100.0);
+        if self.c.lang.code() == "id" { v.replace('.', ",") } else { v }
+    }
+    fn printed(&self) -> String {
+        crate::pages::fmt_instant(self.c.lang, &self.d.at, &self.d.time_zone)
+    }
+}
+
+/// The monthly report (laporan bulanan) for the ministry: one calendar month
+/// of the dashboard's figures on paper.
+pub async fn monthly(
+    axum::extract::State(s): axum::extract::State<AppState>,
+    c: Ctx,
+    axum::extract::Query(p): axum::extract::Query<MonthParams>,
+) -> PageResult {
+    use chrono::Datelike;
+    let a = super::staff(&c)?;
+    let mpp_id = if a.is_national() { p.mpp } else { a.mpp_id }
+        .ok_or(crate::error::WebError::In(c.lang, satuatap_service::Error::NotFound))?;
+    let today = s.app.local_today_of(mpp_id).await.web(&c)?;
+    let first = p
+        .bulan
+        .as_deref()
+        .and_then(|m| NaiveDate::parse_from_str(&format!("{}-01", m.trim()), "%Y-%m-%d").ok())
+        .unwrap_or_else(|| {
+            let this = today.with_day(1).unwrap_or(today);
+            (this - chrono::Duration::days(1)).with_day(1).unwrap_or(this)
+        });
+    let next = if first.month() == 12 {
+        NaiveDate::from_ymd_opt(first.year() + 1, 1, 1)
+    } else {
+        NaiveDate::from_ymd_opt(first.year(), first.month() + 1, 1)
+    }
+    .unwrap_or(first);
+    let q = DashboardQuery { from: Some(first), to: Some(next - chrono::Duration::days(1)) };
+    let d = s.app.mpp_dashboard(&a, mpp_id, &q).await.web(&c)?;
+    let lang = c.lang;
+    let month = format!("{} {}", lang.t(&format!("month-{}", first.month())), first.year());
+    let heat_rows: Vec<(String, Vec<f64>)> = d
+        .heat
+        .iter()
+        .map(|r| {
+            let wd = chrono::Weekday::try_from(u8::try_from(r.weekday.saturating_sub(1)).unwrap_or(0))
+                .unwrap_or(chrono::Weekday::Mon);
+            (crate::pages::weekday_name(lang, wd), r.average.clone())
+        })
+        .collect();
+    let heat_cols: Vec<String> = d.heat_hours.iter().map(|h| format!("{h:02}")).collect();
+    let heat = if d.heat.is_empty() {
+        String::new()
+    } else {
+        crate::svg::heatmap(&c.t("dash-heat"), &heat_rows, &heat_cols, |v| format!("{v:.0}"))
+    };
+    render(Report { c: &c, d, month, heat })
 }
