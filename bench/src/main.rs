@@ -7,6 +7,7 @@
 //!   cargo run --release -p satuatap-bench -- ikm    --engine postgres --responses 10000000
 //!   cargo run --release -p satuatap-bench -- national --engine sqlite
 
+mod dashboard;
 mod fanout;
 mod ikm;
 mod national;
@@ -55,6 +56,14 @@ enum Cmd {
         #[command(flatten)]
         args: ikm::Args,
     },
+    /// The MPP manager's dashboard for a year of a large MPP (1,500 visitors a day, 30
+    /// services) over HTTP vs the same service call in-process.
+    Dashboard {
+        #[command(flatten)]
+        common: setup::Common,
+        #[command(flatten)]
+        args: dashboard::Args,
+    },
     /// The national pages with all 514 regencies: programme, every regency's study, ranking,
     /// ministry dashboard over HTTP vs the same service calls in-process; the whole-country
     /// study in one run; the map sizes.
@@ -74,5 +83,6 @@ async fn main() -> anyhow::Result<()> {
         Cmd::Storm { common, args } => storm::run(&common, &args).await,
         Cmd::Ikm { common, args } => ikm::run(&common, &args).await,
         Cmd::National { common, args } => national::run(&common, &args).await,
+        Cmd::Dashboard { common, args } => dashboard::run(&common, &args).await,
     }
 }

@@ -852,3 +852,32 @@ impl Tx {
         Ok(())
     }
 }
+
+impl Tx {
+    /// Add per counter and officer histogram cells in bulk:
+    /// `(mpp_id, day, counter_id, officer_id, kind, bucket, n)` (the benchmark's history).
+    pub async fn add_staff_history(&mut self, cells: &[(i64, NaiveDate, i64, i64, TimeKind, i64, i64)]) -> Result<()> {
+        for chunk in cells.chunks(400) {
+            on_conn!(self, |c| {
+                let mut b = sqlx::QueryBuilder::new(
+                    "INSERT INTO queue_staff_hist (mpp_id, day, counter_id, officer_id, kind, bucket, n) ",
+                );
+                b.push_values(chunk, |mut row, (mpp, day, counter, officer, kind, bucket, n)| {
+                    row.push_bind(*mpp)
+                        .push_bind(*day)
+                        .push_bind(*counter)
+                        .push_bind(*officer)
+                        .push_bind(kind.as_str())
+                        .push_bind(*bucket)
+                        .push_bind(*n);
+                });
+                b.push(
+                    " ON CONFLICT (mpp_id, day, counter_id, officer_id, kind, bucket) \
+                     DO UPDATE SET n = queue_staff_hist.n + excluded.n",
+                );
+                b.build().execute(c).await.map(|r| r.rows_affected())
+            })?;
+        }
+        Ok(())
+    }
+}
