@@ -62,6 +62,37 @@ pub fn is_plausible_email(s: &str) -> bool {
         && !domain.contains('@')
 }
 
+/// A tracking code: `PREFIX-` and 12 characters of Crockford base32 (60 random bits)
+/// in three groups, e.g. `ADU-7K2M-Q9XD-3FHT`.
+pub fn tracking_code(prefix: &str, random: &[u8; 8]) -> String {
+    const ALPHABET: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+    let bits = u64::from_be_bytes(*random);
+    let chars: String = (0..12).rev().map(|i| ALPHABET[((bits >> (i * 5)) & 31) as usize] as char).collect();
+    format!("{prefix}-{}-{}-{}", &chars[..4], &chars[4..8], &chars[8..])
+}
+
+/// A tracking code as typed: prefix and dashes optional, case ignored, the
+/// confusable letters I, L and O read as 1 and 0.
+pub fn normalize_tracking_code(prefix: &str, input: &str) -> String {
+    let up = input.trim().to_ascii_uppercase();
+    let rest = up.strip_prefix(prefix).unwrap_or(&up);
+    let c: String = rest
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric())
+        .map(|c| match c {
+            'I' | 'L' => '1',
+            'O' => '0',
+            o => o,
+        })
+        .collect();
+    if c.len() == 12 { format!("{prefix}-{}-{}-{}", &c[..4], &c[4..8], &c[8..]) } else { c }
+}
+
+/// "Budi Santoso" → "B*** S***": enough for staff to address a person.
+pub fn mask_name(name: &str) -> String {
+    name.split_whitespace().map(|w| format!("{}***", w.chars().next().unwrap_or('*'))).collect::<Vec<_>>().join(" ")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -12,6 +12,7 @@ use satuatap_domain::application::{
     self as rules, COMPLETION_WORKING_DAYS, Clock, NEEDS_COMPLETION, Plan, Promise, RECEIVED, Step,
 };
 use satuatap_domain::booking::{mask_email, mask_phone, parse_phone};
+use satuatap_domain::text::{mask_name, normalize_tracking_code, tracking_code};
 use satuatap_domain::validate::Checker;
 use satuatap_domain::workdays::{deadline, horizon};
 use satuatap_store::application::{ApplicationFilter, ApplicationMove, ApplicationRow, NewApplication};
@@ -148,38 +149,15 @@ pub fn reference(id: i64) -> String {
     format!("BRK-{id:06}")
 }
 
-/// Tracking codes: `BRK-` and 12 characters of Crockford base32 (60 random bits).
-fn tracking_code(random: &[u8; 8]) -> String {
-    const ALPHABET: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
-    let bits = u64::from_be_bytes(*random);
-    let chars: String = (0..12).rev().map(|i| ALPHABET[((bits >> (i * 5)) & 31) as usize] as char).collect();
-    format!("BRK-{}-{}-{}", &chars[..4], &chars[4..8], &chars[8..])
-}
-
-/// A tracking code as typed: prefix and dashes optional, confusable letters mapped.
+/// A tracking code as typed (see [`normalize_tracking_code`]), or the receipt's
+/// whole link as a QR scanner types it: the code is its last part.
 pub fn normalize_code(input: &str) -> String {
-    // A QR scanner types the receipt's whole link: the code is its last part.
     let input = input.trim().trim_end_matches('/').rsplit('/').next().unwrap_or(input);
-    let up = input.trim().to_ascii_uppercase();
-    let rest = up.strip_prefix("BRK").unwrap_or(&up);
-    let c: String = rest
-        .chars()
-        .filter(|c| c.is_ascii_alphanumeric())
-        .map(|c| match c {
-            'I' | 'L' => '1',
-            'O' => '0',
-            o => o,
-        })
-        .collect();
-    if c.len() == 12 { format!("BRK-{}-{}-{}", &c[..4], &c[4..8], &c[8..]) } else { c }
+    normalize_tracking_code("BRK", input)
 }
 
 fn code_hash(code: &str) -> String {
     token_hash(&normalize_code(code))
-}
-
-fn mask_name(name: &str) -> String {
-    name.split_whitespace().map(|w| format!("{}***", w.chars().next().unwrap_or('*'))).collect::<Vec<_>>().join(" ")
 }
 
 fn plan_of(app_steps: Option<&str>) -> Plan {
@@ -207,8 +185,7 @@ fn works_on(actor: &Actor, mpp_id: i64, provider_id: i64) -> bool {
 fn local_text(t: DateTime<Utc>, tz: Tz, unit: Option<&str>) -> String {
     match unit {
         Some("minutes") | Some("hours") => t.with_timezone(&tz).format("%d-%m-%Y %H:%M").to_string(),
-        // A day's deadline is the midnight after it: name the day itself.
-        _ => (t - chrono::Duration::seconds(1)).with_timezone(&tz).format("%d-%m-%Y").to_string(),
+        _ => crate::complaint::local_text(t, tz),
     }
 }
 
@@ -302,7 +279,7 @@ impl App {
         };
         let mut random = [0u8; 8];
         getrandom::fill(&mut random).map_err(|e| Error::Internal(e.to_string()))?;
-        let code = tracking_code(&random);
+        let code = tracking_code("BRK", &random);
         let new = NewApplication {
             mpp_id: s.mpp_id,
             provider_id: s.provider_id,
@@ -691,12 +668,10 @@ impl App {
     pub(crate) async fn recount_application_deadlines(&self, tx: &mut Tx, mpp_id: Option<i64>) -> Result<usize> {
         let now = self.now();
         let mut moved = 0;
+        let mut zones = std::collections::HashMap::new();
         for row in tx.running_application_clocks(mpp_id).await? {
             let (Some(p), Some(from)) = (promise_of(&row), row.clock_from) else { continue };
-            let tz = match tx.mpp(row.mpp_id).await? {
-                Some(m) => mpp_tz(&m),
-                None => continue,
-            };
+            let Some(tz) = crate::queue::zone_of(tx, &mut zones, row.mpp_id).await? else { continue };
             let day = from.with_timezone(&tz).date_naive();
             let closed = self.closed_days(tx, row.mpp_id, day, p.value + row.paused_days).await?;
             let clock = Clock { paused_days: row.paused_days, paused_seconds: row.paused_seconds };
@@ -840,12 +815,14 @@ impl App {
         let mut r = self.store.read().await?;
         let events = r.application_events(row.id).await?;
         drop(r);
+        let resume = row.resume_step.clone().unwrap_or_else(|| RECEIVED.into());
         let mut v = self.summary_view(row, tz, staff);
         // The path as this file walks it: one decision shown, the one taken (or approval ahead).
         let rejected = v.step == rules::REJECTED;
         let reached: Vec<(String, DateTime<Utc>)> =
             events.iter().filter_map(|e| e.to_step.clone().map(|s| (s, e.at))).collect();
-        let current = if v.paused { v.events_resume_step(&events) } else { v.step.clone() };
+        // A paused file stands on its path where it left off (received if it never started).
+        let current = if v.paused { resume } else { v.step.clone() };
         let mut passed = true;
         for s in plan.all() {
             if (rejected && matches!(s.key.as_str(), rules::APPROVED | rules::READY | rules::PICKED_UP))
@@ -883,18 +860,6 @@ impl App {
     }
 }
 
-impl ApplicationView {
-    /// Where a paused file stands on its path: the step it left (received if it never started).
-    fn events_resume_step(&self, events: &[satuatap_store::application::ApplicationEventRow]) -> String {
-        events
-            .iter()
-            .rev()
-            .find(|e| e.to_step.as_deref() == Some(NEEDS_COMPLETION))
-            .and_then(|e| e.from_step.clone())
-            .unwrap_or_else(|| RECEIVED.into())
-    }
-}
-
 fn step_names(plan: &Plan, key: &str) -> (String, Option<String>) {
     if key == NEEDS_COMPLETION {
         return ("Perlu dilengkapi".into(), Some("Needs completion".into()));
@@ -912,7 +877,7 @@ mod tests {
 
     #[test]
     fn codes_survey_typing() {
-        let c = tracking_code(&[1, 2, 3, 4, 5, 6, 7, 8]);
+        let c = tracking_code("BRK", &[1, 2, 3, 4, 5, 6, 7, 8]);
         assert!(c.starts_with("BRK-") && c.len() == 18);
         assert_eq!(normalize_code(&c.to_lowercase().replace('-', " ")), c);
         assert_eq!(normalize_code(&format!("https://mpp.example.id/berkas/{c}")), c);

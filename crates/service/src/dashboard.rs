@@ -304,8 +304,8 @@ impl App {
         let mut providers: BTreeMap<i64, (String, Totals, Vec<i64>, Vec<i64>)> = BTreeMap::new();
         for f in &figures {
             let s = names.get(&f.service_id);
-            let mut t = Totals::default();
-            t.add(&DayFigures {
+            // A service's period as one day's worth of counts, summed like a day.
+            let counts = DayFigures {
                 day: from,
                 issued: f.issued,
                 from_booking: f.from_booking,
@@ -314,23 +314,16 @@ impl App {
                 not_served: f.not_served,
                 no_show: f.no_show,
                 cancelled: f.cancelled,
-            });
+            };
+            let mut t = Totals::default();
+            t.add(&counts);
             let w = wait.get(&f.service_id).unwrap_or(&empty);
             let sv = service.get(&f.service_id).unwrap_or(&empty);
             if let Some(s) = s {
                 let p = providers
                     .entry(s.provider_id)
                     .or_insert_with(|| (s.provider_name.clone(), Totals::default(), hist(), hist()));
-                p.1.add(&DayFigures {
-                    day: from,
-                    issued: f.issued,
-                    from_booking: f.from_booking,
-                    called: f.called,
-                    served: f.served,
-                    not_served: f.not_served,
-                    no_show: f.no_show,
-                    cancelled: f.cancelled,
-                });
+                p.1.add(&counts);
                 for i in 0..w.len() {
                     p.2[i] += w[i];
                     p.3[i] += sv[i];
@@ -353,7 +346,6 @@ impl App {
 
         // Per counter and officer.
         let staff = r.mpp_staff_hists(mpp_id, from, to).await?;
-        let counter_rows = r.counters_of_mpp(mpp_id).await?;
         let mut by_counter: BTreeMap<i64, (Vec<i64>, Vec<i64>)> = BTreeMap::new();
         let mut by_officer: BTreeMap<i64, (Vec<i64>, Vec<i64>)> = BTreeMap::new();
         for h in &staff {
@@ -376,7 +368,7 @@ impl App {
         };
         let mut counters_out = Vec::new();
         for (id, h) in &by_counter {
-            let c = counter_rows.iter().find(|c| c.id == *id);
+            let c = counters.iter().find(|c| c.id == *id);
             let name = c.map(|c| format!("{} · {}", c.code, c.name)).unwrap_or_else(|| format!("#{id}"));
             counters_out.push(staff_row(*id, name, c.map(|c| c.provider_name.clone()), h));
         }

@@ -235,6 +235,20 @@ pub struct WaitingTicket {
     pub for_this_counter: bool,
 }
 
+/// An MPP's zone, read once per MPP across a recount of many records.
+pub(crate) async fn zone_of(
+    tx: &mut Tx,
+    zones: &mut std::collections::HashMap<i64, Option<Tz>>,
+    mpp_id: i64,
+) -> Result<Option<Tz>> {
+    if let Some(z) = zones.get(&mpp_id) {
+        return Ok(*z);
+    }
+    let z = tx.mpp(mpp_id).await?.map(|m| mpp_tz(&m));
+    zones.insert(mpp_id, z);
+    Ok(z)
+}
+
 pub(crate) fn mpp_tz(m: &MppRow) -> Tz {
     m.time_zone.parse().unwrap_or(Tz::Asia__Jakarta)
 }

@@ -69,24 +69,29 @@
   // Check-in with a booking: a QR scanner types the code and Enter into the
   // field; people type it on the on-screen keys (the code's own alphabet).
   const CODE_KEYS = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+  const keypad = () => "<div class='k-keys'>" +
+    CODE_KEYS.split("").map((k) => "<button type='button' data-k='" + k + "'>" + k + "</button>").join("") +
+    "<button type='button' data-k='del' class='wide'>⌫ " + esc(t("q-delete")) + "</button></div>";
+  // The on-screen keys type into `input` up to `max` characters, in groups of four.
+  function bindKeypad(input, max) {
+    app.querySelectorAll("[data-k]").forEach((b) => b.addEventListener("click", () => {
+      resetIdle();
+      const v = input.value.replace(/-/g, "");
+      const next = b.dataset.k === "del" ? v.slice(0, -1) : v.length < max ? v + b.dataset.k : v;
+      input.value = next.replace(/(.{4})(?=.)/g, "$1-");
+    }));
+  }
   function checkIn(message) {
     resetIdle();
     app.innerHTML = "<h1>" + esc(t("q-check-in-title")) + "</h1><p>" + esc(t("q-check-in-help")) + "</p>" +
       (message ? "<div class='notice error' role='alert' id='check-in-message'>" + message + "</div>" : "") +
       "<form id='check-in-form' class='k-code'><input id='booking-code' name='code' autocomplete='off' autocapitalize='characters' spellcheck='false' maxlength='12' aria-label='" + esc(t("q-check-in-title")) + "'>" +
       "<button class='k-btn primary' type='submit' id='check-in-submit'>" + esc(t("q-check-in-submit")) + "</button></form>" +
-      "<div class='k-keys'>" + CODE_KEYS.split("").map((k) => "<button type='button' data-k='" + k + "'>" + k + "</button>").join("") +
-      "<button type='button' data-k='del' class='wide'>⌫ " + esc(t("q-delete")) + "</button></div>" +
+      keypad() +
       "<div class='k-actions'><button class='k-btn secondary' id='back'>← " + esc(t("q-back")) + "</button></div>";
     const input = document.getElementById("booking-code");
     input.focus();
-    app.querySelectorAll("[data-k]").forEach((b) => b.addEventListener("click", () => {
-      resetIdle();
-      const v = input.value.replace(/-/g, "");
-      if (b.dataset.k === "del") input.value = v.slice(0, -1);
-      else if (v.length < 8) input.value = v + b.dataset.k;
-      if (input.value.replace(/-/g, "").length > 4) input.value = input.value.replace(/-/g, "").replace(/^(.{4})/, "$1-");
-    }));
+    bindKeypad(input, 8);
     document.getElementById("check-in-form").addEventListener("submit", (e) => {
       e.preventDefault();
       if (input.value.trim()) submitCheckIn(input.value.trim());
@@ -102,17 +107,11 @@
       (message ? "<div class='notice error' role='alert' id='pickup-message'>" + message + "</div>" : "") +
       "<form id='pickup-form' class='k-code'><input id='file-code' name='code' autocomplete='off' autocapitalize='characters' spellcheck='false' maxlength='80' aria-label='" + esc(t("app-kiosk-pickup")) + "'>" +
       "<button class='k-btn primary' type='submit' id='pickup-submit'>" + esc(t("app-kiosk-pickup-submit")) + "</button></form>" +
-      "<div class='k-keys'>" + CODE_KEYS.split("").map((k) => "<button type='button' data-k='" + k + "'>" + k + "</button>").join("") +
-      "<button type='button' data-k='del' class='wide'>⌫ " + esc(t("q-delete")) + "</button></div>" +
+      keypad() +
       "<div class='k-actions'><button class='k-btn secondary' id='back'>← " + esc(t("q-back")) + "</button></div>";
     const input = document.getElementById("file-code");
     input.focus();
-    app.querySelectorAll("[data-k]").forEach((b) => b.addEventListener("click", () => {
-      resetIdle();
-      const v = input.value.replace(/-/g, "");
-      const next = b.dataset.k === "del" ? v.slice(0, -1) : v.length < 12 ? v + b.dataset.k : v;
-      input.value = next.replace(/(.{4})(?=.)/g, "$1-");
-    }));
+    bindKeypad(input, 12);
     document.getElementById("pickup-form").addEventListener("submit", async (e) => {
       e.preventDefault();
       if (!input.value.trim() || busy) return;

@@ -24,6 +24,7 @@ use satuatap_domain::complaint::{
     ANSWER_WORKING_DAYS, Action, Kind, MAX_ATTACHMENTS, Party, Status, VERIFY_WORKING_DAYS,
 };
 use satuatap_domain::role::Role;
+use satuatap_domain::text::{mask_name, tracking_code};
 use satuatap_domain::validate::Checker;
 use satuatap_domain::workdays::{deadline, horizon};
 use satuatap_store::complaint::{
@@ -210,28 +211,9 @@ pub fn reference(id: i64) -> String {
     format!("ADU-{id:06}")
 }
 
-/// Tracking codes: `ADU-` and 12 characters of Crockford base32 (60 random bits).
-fn tracking_code(random: &[u8; 8]) -> String {
-    const ALPHABET: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
-    let bits = u64::from_be_bytes(*random);
-    let chars: String = (0..12).rev().map(|i| ALPHABET[((bits >> (i * 5)) & 31) as usize] as char).collect();
-    format!("ADU-{}-{}-{}", &chars[..4], &chars[4..8], &chars[8..])
-}
-
 /// A tracking code as typed: prefix and dashes optional, confusable letters mapped.
 pub fn normalize_tracking_code(input: &str) -> String {
-    let up = input.trim().to_ascii_uppercase();
-    let rest = up.strip_prefix("ADU").unwrap_or(&up);
-    let c: String = rest
-        .chars()
-        .filter(|c| c.is_ascii_alphanumeric())
-        .map(|c| match c {
-            'I' | 'L' => '1',
-            'O' => '0',
-            o => o,
-        })
-        .collect();
-    if c.len() == 12 { format!("ADU-{}-{}-{}", &c[..4], &c[4..8], &c[8..]) } else { c }
+    satuatap_domain::text::normalize_tracking_code("ADU", input)
 }
 
 fn code_hash(code: &str) -> String {
@@ -280,17 +262,10 @@ impl App {
     /// closures as they now stand. Returns how many moved.
     pub(crate) async fn recount_complaint_deadlines(&self, tx: &mut Tx, mpp_id: Option<i64>) -> Result<usize> {
         let now = self.now();
-        let mut zones: std::collections::HashMap<i64, Tz> = std::collections::HashMap::new();
+        let mut zones = std::collections::HashMap::new();
         let mut moved = 0;
         for d in tx.running_deadlines(mpp_id).await? {
-            let tz = match zones.get(&d.mpp_id) {
-                Some(tz) => *tz,
-                None => {
-                    let tz = tx.mpp(d.mpp_id).await?.map(|m| crate::queue::mpp_tz(&m)).unwrap_or(Tz::Asia__Jakarta);
-                    zones.insert(d.mpp_id, tz);
-                    tz
-                }
-            };
+            let tz = crate::queue::zone_of(tx, &mut zones, d.mpp_id).await?.unwrap_or(Tz::Asia__Jakarta);
             let n = if d.status == Status::Submitted.as_str() { VERIFY_WORKING_DAYS } else { ANSWER_WORKING_DAYS };
             let due = self.working_deadline(tx, d.mpp_id, tz, d.due_from, n).await?;
             if due != d.due_at && tx.move_deadline(&d, due, now).await? {
@@ -525,12 +500,7 @@ fn actor_label(e: &ComplaintEventRow, viewer: Viewer, mpp: &str, provider: Optio
     }
 }
 
-/// "Budi Santoso" → "B*** S***": enough for staff to address the reporter.
-fn mask_name(name: &str) -> String {
-    name.split_whitespace().map(|w| format!("{}***", w.chars().next().unwrap_or('*'))).collect::<Vec<_>>().join(" ")
-}
-
-fn local_text(t: DateTime<Utc>, tz: Tz) -> String {
+pub(crate) fn local_text(t: DateTime<Utc>, tz: Tz) -> String {
     // The deadline is the end of a day: show that day, not the midnight after it.
     (t - chrono::Duration::seconds(1)).with_timezone(&tz).format("%d-%m-%Y").to_string()
 }
@@ -568,12 +538,12 @@ mod tests {
 
     #[test]
     fn tracking_codes_round_trip_as_typed() {
-        let code = tracking_code(&[1, 2, 3, 4, 5, 6, 7, 8]);
+        let code = tracking_code("ADU", &[1, 2, 3, 4, 5, 6, 7, 8]);
         assert!(code.starts_with("ADU-") && code.len() == 18, "{code}");
         let typed = code.to_lowercase().replace('-', " ").replace("adu", "");
         assert_eq!(normalize_tracking_code(&typed), code);
         assert_eq!(code_hash(&typed), code_hash(&code));
-        assert_ne!(tracking_code(&[1, 2, 3, 4, 5, 6, 7, 9]), code);
+        assert_ne!(tracking_code("ADU", &[1, 2, 3, 4, 5, 6, 7, 9]), code);
     }
 
     #[test]

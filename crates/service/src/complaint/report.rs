@@ -60,7 +60,7 @@ impl App {
         let kind = c.finish(kind).map_err(Error::Invalid)?.ok_or_else(|| Error::field("kind", Invalid::Required))?;
         let mut random = [0u8; 8];
         getrandom::fill(&mut random).map_err(|e| Error::Internal(e.to_string()))?;
-        let code = tracking_code(&random);
+        let code = tracking_code("ADU", &random);
         let seal = |v: &Option<String>| v.as_deref().map(|x| self.keys.seal(x)).transpose();
         let mut tx = self.store.begin().await?;
         let verify_due_at = self.working_deadline(&mut tx, mpp_id, tz, now, VERIFY_WORKING_DAYS).await?;

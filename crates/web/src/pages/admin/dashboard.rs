@@ -35,23 +35,54 @@ struct Page<'a> {
     action: String,
 }
 
+/// Minutes as people read them ("15 mnt"), or a dash when there is nothing to tell.
+fn minutes_text(c: &Ctx, v: &Option<f64>) -> String {
+    match v {
+        Some(m) => c.tn("dash-minutes", "n", m.round() as i64),
+        None => "—".into(),
+    }
+}
+
+/// A share as a percentage with one decimal in the page's language ("88,9%").
+fn percent_text(c: &Ctx, v: &Option<f64>) -> String {
+    v.map(|r| format!("{:.1}%", r * 100.0).replace('.', if c.lang.code() == "id" { "," } else { "." }))
+        .unwrap_or_else(|| "—".into())
+}
+
+fn share_text(c: &Ctx, part: i64, all: i64) -> String {
+    percent_text(c, &((all > 0).then(|| part as f64 / all as f64)))
+}
+
+/// The hour × weekday heatmap of a dashboard, empty when no ticket was taken.
+fn heat_svg(c: &Ctx, d: &MppDashboard) -> String {
+    if d.heat.is_empty() {
+        return String::new();
+    }
+    let rows: Vec<(String, Vec<f64>)> = d
+        .heat
+        .iter()
+        .map(|r| {
+            let wd = chrono::Weekday::try_from(u8::try_from(r.weekday.saturating_sub(1)).unwrap_or(0))
+                .unwrap_or(chrono::Weekday::Mon);
+            (crate::pages::weekday_name(c.lang, wd), r.average.clone())
+        })
+        .collect();
+    let cols: Vec<String> = d.heat_hours.iter().map(|h| format!("{h:02}")).collect();
+    crate::svg::heatmap(&c.t("dash-heat"), &rows, &cols, |v| format!("{v:.0}"))
+}
+
 impl Page<'_> {
     fn minutes(&self, v: &Option<f64>) -> String {
-        match v {
-            Some(m) => self.c.tn("dash-minutes", "n", m.round() as i64),
-            None => "—".into(),
-        }
+        minutes_text(self.c, v)
     }
     fn whole_minutes(&self, v: &Option<i64>) -> String {
-        self.minutes(&v.map(|m| m as f64))
+        minutes_text(self.c, &v.map(|m| m as f64))
     }
     fn percent(&self, v: &Option<f64>) -> String {
-        v.map(|r| format!("{:.1}%", r * 100.0).replace('.', if self.c.lang.code() == "id" { "," } else { "." }))
-            .unwrap_or_else(|| "—".into())
+        percent_text(self.c, v)
     }
     fn share(&self, part: impl std::borrow::Borrow<i64>, all: impl std::borrow::Borrow<i64>) -> String {
-        let (part, all) = (*part.borrow(), *all.borrow());
-        self.percent(&((all > 0).then(|| part as f64 / all as f64)))
+        share_text(self.c, *part.borrow(), *all.borrow())
     }
     fn csv(&self, table: &str) -> String {
         format!("/api/v1/mpps/{}/dashboard?from={}&to={}&csv={table}", self.d.mpp_id, self.d.from, self.d.to)
@@ -101,22 +132,7 @@ pub async fn page(
             format!("{} {month}", day.day())
         },
     );
-    let heat_rows: Vec<(String, Vec<f64>)> = d
-        .heat
-        .iter()
-        .map(|r| {
-            let wd = chrono::Weekday::try_from(u8::try_from(r.weekday.saturating_sub(1)).unwrap_or(0))
-                .unwrap_or(chrono::Weekday::Mon);
-            (crate::pages::weekday_name(lang, wd), r.average.clone())
-        })
-        .collect();
-    let heat_cols: Vec<String> = d.heat_hours.iter().map(|h| format!("{h:02}")).collect();
-    let decimal = if lang.code() == "id" { "," } else { "." };
-    let heat = if d.heat.is_empty() {
-        String::new()
-    } else {
-        crate::svg::heatmap(&c.t("dash-heat"), &heat_rows, &heat_cols, |v| format!("{v:.0}").replace('.', decimal))
-    };
+    let heat = heat_svg(c, &d);
     let nav = super::nav(a, "/admin");
     render(Page {
         c,
@@ -163,18 +179,10 @@ struct Report<'a> {
 
 impl Report<'_> {
     fn minutes(&self, v: &Option<f64>) -> String {
-        match v {
-            Some(m) => self.c.tn("dash-minutes", "n", m.round() as i64),
-            None => "—".into(),
-        }
+        minutes_text(self.c, v)
     }
     fn share(&self, part: impl std::borrow::Borrow<i64>, all: impl std::borrow::Borrow<i64>) -> String {
-        let (part, all) = (*part.borrow(), *all.borrow());
-        if all == 0 {
-            return "—".into();
-        }
-        let v = format!("{:.1}%", part as f64 / all as f64 * 100.0);
-        if self.c.lang.code() == "id" { v.replace('.', ",") } else { v }
+        share_text(self.c, *part.borrow(), *all.borrow())
     }
     fn printed(&self) -> String {
         crate::pages::fmt_instant(self.c.lang, &self.d.at, &self.d.time_zone)
@@ -209,22 +217,7 @@ pub async fn monthly(
     .unwrap_or(first);
     let q = DashboardQuery { from: Some(first), to: Some(next - chrono::Duration::days(1)) };
     let d = s.app.mpp_dashboard(&a, mpp_id, &q).await.web(&c)?;
-    let lang = c.lang;
-    let month = format!("{} {}", lang.t(&format!("month-{}", first.month())), first.year());
-    let heat_rows: Vec<(String, Vec<f64>)> = d
-        .heat
-        .iter()
-        .map(|r| {
-            let wd = chrono::Weekday::try_from(u8::try_from(r.weekday.saturating_sub(1)).unwrap_or(0))
-                .unwrap_or(chrono::Weekday::Mon);
-            (crate::pages::weekday_name(lang, wd), r.average.clone())
-        })
-        .collect();
-    let heat_cols: Vec<String> = d.heat_hours.iter().map(|h| format!("{h:02}")).collect();
-    let heat = if d.heat.is_empty() {
-        String::new()
-    } else {
-        crate::svg::heatmap(&c.t("dash-heat"), &heat_rows, &heat_cols, |v| format!("{v:.0}"))
-    };
+    let month = format!("{} {}", c.t(&format!("month-{}", first.month())), first.year());
+    let heat = heat_svg(&c, &d);
     render(Report { c: &c, d, month, heat })
 }
