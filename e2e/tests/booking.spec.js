@@ -109,6 +109,8 @@ test('find → book → code and QR → kiosk check-in → officer calls it', as
   await shot(officer, info, 'console-booking-called');
   // Serve, finish and close, leaving the queue as it was.
   await officer.keyboard.press('s');
+  // Serving: the start button is gone (the console ignores keys while a request is out).
+  await expect(officer.locator('#b-start')).toHaveCount(0);
   await expect(officer.getByRole('button', { name: /Selesai dilayani/ })).toBeVisible();
   await officer.keyboard.press('f');
   await expect(officer.locator('#current-code')).toHaveCount(0);

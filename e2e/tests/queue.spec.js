@@ -97,6 +97,8 @@ test('kiosk → console → board → my ticket', async ({ browser, page }, info
 
   // Serve and finish; the phone follows.
   await officer.keyboard.press('s');
+  // Serving: the start button is gone (the console ignores keys while a request is out).
+  await expect(officer.locator('#b-start')).toHaveCount(0);
   await expect(officer.getByRole('button', { name: /Selesai dilayani/ })).toBeVisible();
   await officer.keyboard.press('f');
   await expect(officer.locator('#current-code')).toHaveCount(0);
