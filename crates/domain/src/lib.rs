@@ -12,6 +12,7 @@ pub mod device;
 pub mod evaluation;
 pub mod geo;
 pub mod hours;
+pub mod oss;
 pub mod queue;
 pub mod region;
 pub mod role;

@@ -171,7 +171,7 @@ fn promise_of(row: &ApplicationRow) -> Option<Promise> {
 
 /// May work on files of this provider at this MPP: its managers, the
 /// provider's admins and officers.
-fn works_on(actor: &Actor, mpp_id: i64, provider_id: i64) -> bool {
+pub(crate) fn works_on(actor: &Actor, mpp_id: i64, provider_id: i64) -> bool {
     actor.manages_mpp(mpp_id)
         || (actor.is_staff_of(mpp_id)
             && actor.provider_id == Some(provider_id)

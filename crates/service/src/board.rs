@@ -181,6 +181,9 @@ impl App {
                 if let Err(e) = app.escalate_late_applications().await {
                     tracing::warn!(error = %e, "escalating late applications failed");
                 }
+                if let Err(e) = app.remind_oss_follow_ups().await {
+                    tracing::warn!(error = %e, "reminding OSS follow-ups failed");
+                }
                 if n.is_multiple_of(5)
                     && let Err(e) = app.materialize_slots(None).await
                 {

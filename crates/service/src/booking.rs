@@ -315,6 +315,10 @@ impl App {
         let mut r = self.store.read().await?;
         let service = r.service(service_id).await?.ok_or(Error::NotFound)?;
         actor.require(actor.manages_provider(service.mpp_id, service.provider_id))?;
+        // Group sessions get their seats one session at a time, never from a weekly pattern.
+        if r.service_oss_role(service_id).await?.as_deref() == Some("session") {
+            return Err(Error::refused(Refusal::OssSessionRules));
+        }
         let m = r.mpp(service.mpp_id).await?.ok_or(Error::NotFound)?;
         let before = r.booking_rules(service_id).await?;
         drop(r);

@@ -191,6 +191,8 @@ pub struct MppDashboard {
     pub complaints: ComplaintFigures,
     /// Each quarter the period touches.
     pub ikm: Vec<QuarterIkm>,
+    /// The OSS help desk in the period; absent where the MPP runs none.
+    pub oss: Option<crate::oss::OssFigures>,
 }
 
 fn hist() -> Vec<i64> {
@@ -449,6 +451,7 @@ impl App {
             qd = end + Duration::days(1);
         }
 
+        let oss = self.oss_figures(mpp_id, from, to).await?;
         Ok(MppDashboard {
             mpp_id,
             mpp_name: m.name.clone(),
@@ -477,6 +480,7 @@ impl App {
                 answered_on_time: c.answered_on_time,
             },
             ikm,
+            oss,
         })
     }
 }

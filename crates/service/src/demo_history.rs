@@ -87,7 +87,10 @@ impl App {
         let services: Vec<ServiceRow> = r.services(&filter).await?;
         drop(r);
         self.demo_surveys(&services, today).await?;
-        let result = self.demo_complaints(m.id, tz, today).await;
+        let mut result = self.demo_complaints(m.id, tz, today).await;
+        if result.is_ok() {
+            result = self.demo_oss(&m, tz, today).await;
+        }
         self.clock.set(None);
         result?;
         self.load_demo_national_history().await

@@ -90,6 +90,17 @@ refusals! {
     ComplaintChanged => "complaint_changed", "err-complaint-changed";
     /// The report is closed.
     ComplaintClosed => "complaint_closed", "err-complaint-closed";
+    // The OSS help desk.
+    /// The MPP has not opened its OSS help desk.
+    OssDeskNotOpen => "oss_desk_not_open", "err-oss-desk-not-open";
+    /// The session was cancelled.
+    OssSessionCancelled => "oss_session_cancelled", "err-oss-session-cancelled";
+    /// This visit's consultation is already recorded.
+    ConsultationRecorded => "consultation_recorded", "err-consultation-recorded";
+    /// The follow-up was closed already.
+    FollowUpClosed => "follow_up_closed", "err-follow-up-closed";
+    /// A session's seats are set per session, not by booking rules.
+    OssSessionRules => "oss_session_rules", "err-oss-session-rules";
     // Applications.
     /// The step does not follow from where the file is now.
     ApplicationStepNotAllowed => "application_step_not_allowed", "err-application-step";

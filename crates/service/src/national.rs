@@ -84,6 +84,11 @@ pub struct MppFigures {
     pub providers: i64,
     /// Visitors per month over the last 12 months (oldest first), for a sparkline.
     pub trend: Vec<i64>,
+    /// The OSS help desk: whether the MPP runs one (in the total: how many do), people
+    /// assisted (consultations and session attendees) and NIBs obtained in the period.
+    pub oss_desks: i64,
+    pub oss_assisted: i64,
+    pub oss_nib: i64,
 }
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -232,6 +237,17 @@ impl App {
             r.catalogue_counts().await?.into_iter().map(|c| (c.mpp_id, c)).collect();
         let tallies: HashMap<i64, TallyRow> =
             r.tally_by(GroupBy::Mpp, Scope::default(), from, to).await?.into_iter().map(|t| (t.id, t)).collect();
+        let desks: std::collections::HashSet<i64> = r
+            .oss_services(None)
+            .await?
+            .into_iter()
+            .filter(|s| s.oss_role == "consultation" && s.status == "published")
+            .map(|s| s.mpp_id)
+            .collect();
+        let oss_counts: HashMap<i64, satuatap_store::oss::OssCountsRow> =
+            r.oss_counts(None, from, to).await?.into_iter().map(|c| (c.mpp_id, c)).collect();
+        let oss_sessions: HashMap<i64, satuatap_store::oss::OssSessionCountsRow> =
+            r.oss_session_counts(None, from, to).await?.into_iter().map(|c| (c.mpp_id, c)).collect();
         let mut trend: HashMap<i64, HashMap<String, i64>> = HashMap::new();
         for m in r.issued_by_month(trend_from, trend_to).await? {
             trend.entry(m.mpp_id).or_default().insert(m.month, m.issued);
@@ -274,6 +290,10 @@ impl App {
                     .collect(),
                 ..MppFigures::default()
             };
+            let oss = crate::oss::OssFigures::of(oss_counts.get(&m.id), oss_sessions.get(&m.id));
+            f.oss_desks = i64::from(desks.contains(&m.id));
+            f.oss_assisted = oss.assisted;
+            f.oss_nib = oss.nib;
             finish(&mut f, qt, wait, service, ct);
             let tally = tallies.get(&m.id).map(tally_of).unwrap_or_default();
             let served = tallies.get(&m.id).map_or(0, |t| t.served.max(0) as u64);
@@ -292,6 +312,9 @@ impl App {
             total.complete += f.complete;
             total.bookable += f.bookable;
             total.providers += f.providers;
+            total.oss_desks += f.oss_desks;
+            total.oss_assisted += f.oss_assisted;
+            total.oss_nib += f.oss_nib;
             total.required_sample += f.required_sample;
             total.trend = if total.trend.is_empty() {
                 f.trend.clone()

@@ -49,7 +49,8 @@ impl Tx {
             sqlx::query_as(
             "SELECT sb.service_id, sb.mpp_id, sb.rules, (SELECT MAX(sl.day) FROM slots sl WHERE sl.service_id = sb.service_id)
              FROM service_booking sb
-             JOIN services s ON s.id = sb.service_id WHERE s.bookable AND s.status = 'published'"
+             JOIN services s ON s.id = sb.service_id WHERE s.bookable AND s.status = 'published'
+                AND (s.oss_role IS NULL OR s.oss_role <> 'session')"
         )
         .fetch_all(c)
         .await
@@ -424,5 +425,13 @@ impl Tx {
             "{OUTBOX_SELECT} WHERE ($1 IS NULL OR mpp_id = $1) AND ($2 IS NULL OR channel = $2) ORDER BY id DESC LIMIT $3"
         ));
         Ok(on_conn!(self, |c| sqlx::query_as(sql).bind(mpp_id).bind(channel).bind(limit).fetch_all(c).await)?)
+    }
+}
+
+impl Tx {
+    /// Everyone booked on one slot (a group session's registrants), in booking order.
+    pub async fn bookings_of_slot(&mut self, slot_id: i64) -> Result<Vec<BookingRow>> {
+        let sql = sqlx::AssertSqlSafe(format!("{BOOKING_SELECT} WHERE b.slot_id = $1 ORDER BY b.id"));
+        Ok(on_conn!(self, |c| sqlx::query_as(sql).bind(slot_id).fetch_all(c).await)?)
     }
 }

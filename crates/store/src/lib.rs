@@ -20,6 +20,7 @@ pub mod devices;
 pub mod evaluation;
 pub mod holidays;
 pub mod mpps;
+pub mod oss;
 pub mod providers;
 pub mod queue;
 pub mod registry;

@@ -48,8 +48,11 @@
         "<button class='secondary' id='b-return'>" + esc(t("q-return")) + "<kbd>B</kbd></button>" +
         "<button class='secondary' id='b-transfer'>" + esc(t("q-transfer")) + "<kbd>T</kbd></button>" +
         // A service not finished at the counter: register the file, in a new tab so the console stays.
-        "<a class='button secondary' id='b-file' target='_blank' rel='noopener' href='/admin/berkas/baru?tiket=" + cur.id +
-        "&layanan=" + cur.service_id + "'>" + esc(t("app-register-from-visit")) + "</a>" +
+        (D.oss_service === cur.service_id
+          // The OSS desk's visitor: record the consultation (topic, KBLI, outcome).
+          ? "<a class='button secondary' id='b-oss' target='_blank' rel='noopener' href='/admin/oss/konsultasi/baru?tiket=" + cur.id + "'>" + esc(t("oss-record-from-visit")) + "</a>"
+          : "<a class='button secondary' id='b-file' target='_blank' rel='noopener' href='/admin/berkas/baru?tiket=" + cur.id +
+            "&layanan=" + cur.service_id + "'>" + esc(t("app-register-from-visit")) + "</a>") +
         "</div></div>";
     }
     el("current").innerHTML = html;

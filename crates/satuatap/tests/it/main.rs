@@ -13,6 +13,7 @@ mod evaluation_results;
 mod hardening;
 mod input;
 mod national;
+mod oss;
 mod queue;
 mod registry;
 mod security;

@@ -49,8 +49,14 @@ pub struct ObjectiveView {
     pub median_wait: Option<f64>,
     /// Whether the national register records MPP Digital in use at this MPP.
     pub mpp_digital: Option<bool>,
-    /// Whether an OSS help desk runs (not recorded by the platform yet: scored by hand).
+    /// Whether an OSS help desk ran in the year: true when the platform's desk recorded
+    /// consultations or held sessions; absent otherwise (a desk run outside the platform is scored by hand).
     pub oss_desk: Option<bool>,
+    /// People the desk assisted in the year, and NIBs obtained.
+    #[serde(default)]
+    pub oss_assisted: i64,
+    #[serde(default)]
+    pub oss_nib: i64,
     /// Opening hours in a regular week.
     pub opening_hours: Option<f64>,
     /// What each rule gives from these figures.
@@ -123,7 +129,9 @@ impl App {
             bookable_share: share(bookable, published),
             median_wait: f.as_ref().and_then(|f| f.wait_p50),
             mpp_digital: (!ours.is_empty()).then(|| ours.iter().any(|l| l.digital)),
-            oss_desk: None,
+            oss_desk: f.as_ref().filter(|f| f.oss_desks > 0 && f.oss_assisted > 0).map(|_| true),
+            oss_assisted: f.as_ref().map_or(0, |f| f.oss_assisted),
+            oss_nib: f.as_ref().map_or(0, |f| f.oss_nib),
             opening_hours: (minutes > 0).then(|| minutes as f64 / 60.0),
             rule_scores: Vec::new(),
         };

@@ -90,3 +90,4 @@ app-kiosk-pickup = Collect a finished file
 app-kiosk-pickup-note = Scan the QR or type the code on your receipt
 app-kiosk-pickup-help = Type the tracking code from your file receipt (the 12 letters and digits after BRK-), or scan its QR.
 app-kiosk-pickup-submit = Get a pickup number
+bk-kind-application = News of your file

@@ -90,3 +90,4 @@ app-kiosk-pickup = Ambil berkas yang sudah selesai
 app-kiosk-pickup-note = Pindai QR atau ketik kode pada tanda terima
 app-kiosk-pickup-help = Ketik kode lacak dari tanda terima berkas (12 huruf/angka setelah BRK-), atau pindai QR-nya.
 app-kiosk-pickup-submit = Ambil nomor pengambilan
+bk-kind-application = Kabar berkas permohonan

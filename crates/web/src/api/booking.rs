@@ -46,7 +46,7 @@ pub async fn availability(
 }
 
 /// Refuse with 429 and `Retry-After`; `waiting_room` says where to queue.
-fn too_busy(c: &Ctx, wait: bool) -> ApiError {
+pub(crate) fn too_busy(c: &Ctx, wait: bool) -> ApiError {
     if wait { ApiError::waiting_room(c.lang) } else { ApiError::rate_limited(c.lang, 2) }
 }
 

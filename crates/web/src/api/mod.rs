@@ -13,6 +13,7 @@ pub mod doc;
 pub mod dto;
 pub mod evaluation;
 pub mod national;
+pub mod oss;
 pub mod public;
 pub mod queue;
 pub mod survey;
@@ -206,6 +207,16 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(application::track))
         .routes(routes!(application::steps, application::set_steps))
         .routes(routes!(application::pickup))
+        .routes(routes!(oss::desk, oss::open))
+        .routes(routes!(oss::overview))
+        .routes(routes!(oss::sessions, oss::create_session))
+        .routes(routes!(oss::session))
+        .routes(routes!(oss::register))
+        .routes(routes!(oss::registrants))
+        .routes(routes!(oss::attendance))
+        .routes(routes!(oss::cancel))
+        .routes(routes!(oss::record))
+        .routes(routes!(oss::follow_up))
         .routes(routes!(complaint::list, complaint::file).layer(upload()))
         .routes(routes!(complaint::export))
         .routes(routes!(complaint::get_one))
@@ -313,6 +324,7 @@ async fn api_not_found(c: Ctx) -> impl IntoResponse {
         (name = "national", description = "The national side: the rollout register of every regency, the accessibility study, the ministry's dashboard across MPPs"),
         (name = "evaluation", description = "The yearly MPP evaluation (PEKPPP): instruments of weighted aspects and indicators, cycles, self-assessment, verification, results"),
         (name = "dashboard", description = "The MPP manager's dashboard: the queue now, today, and any period from the rollups"),
+        (name = "oss", description = "The OSS (business licensing) help desk: consultations and their follow-ups, group sessions \"Sosialisasi OSS\" with online registration"),
         (name = "applications", description = "Applications (berkas) that outlive the visit: intake at the counter, steps to their deadline, tracking by code"),
         (name = "complaints", description = "Complaints on the SP4N-LAPOR! model: filing, tracking, verification, answers, export"),
     )

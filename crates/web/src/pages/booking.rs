@@ -158,6 +158,8 @@ struct BookingPage<'a> {
     day: String,
     address: String,
     demo: bool,
+    /// The group session this booking is a seat of, if it is one.
+    session: Option<satuatap_service::oss::SessionView>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -178,7 +180,8 @@ pub async fn booking(
     let day = super::fmt_date(c.lang, b.day);
     // The demo's message page is for staff: only they see the link to it.
     let demo = s.app.messaging.demo && c.actor.as_ref().is_some_and(|a| a.role.is_staff());
-    render(BookingPage { c: &c, fresh: q.baru.is_some(), day, address: m.address, b, demo })
+    let session = s.app.oss_session_of_slot(b.slot_id).await.web(&c)?;
+    render(BookingPage { c: &c, fresh: q.baru.is_some(), day, address: m.address, b, demo, session })
 }
 
 /// The QR code of a booking: its code, for the kiosk's scanner.

@@ -9,6 +9,7 @@ pub mod complaint;
 pub mod device;
 pub mod evaluation;
 pub mod national;
+pub mod oss;
 pub mod public;
 pub mod queue;
 pub mod survey;
@@ -302,6 +303,8 @@ mod tests {
             "eval_returned",
             "eval_finalised",
             "eval_published",
+            "application",
+            "oss_follow_up",
         ] {
             for lang in [Lang::Id, Lang::En] {
                 let text = message_kind(lang, kind);

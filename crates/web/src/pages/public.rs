@@ -82,6 +82,8 @@ struct MppPage<'a> {
     providers: Vec<ProviderRow>,
     services: i64,
     zone: &'static str,
+    /// The MPP runs an OSS help desk.
+    oss: bool,
 }
 
 pub async fn mpp(State(s): State<AppState>, c: Ctx, Path(slug): Path<String>) -> PageResult {
@@ -103,7 +105,8 @@ pub async fn mpp(State(s): State<AppState>, c: Ctx, Path(slug): Path<String>) ->
         .collect();
     let providers = s.app.providers(c.actor.as_ref(), m.id).await.web(&c)?;
     let services = providers.iter().map(|p| p.published_services).sum();
-    render(MppPage { c: &c, m, open, open_text, now, hours, providers, services, zone })
+    let oss = s.app.oss_desk(m.id).await.is_ok_and(|d| d.open);
+    render(MppPage { c: &c, m, open, open_text, now, hours, providers, services, zone, oss })
 }
 
 #[derive(Debug, Default, Deserialize)]

@@ -92,6 +92,7 @@ const QUEUE_TEXTS: &[&str] = &[
     "q-return",
     "q-transfer",
     "app-register-from-visit",
+    "oss-record-from-visit",
     "app-kiosk-pickup",
     "app-kiosk-pickup-note",
     "app-kiosk-pickup-help",
@@ -446,9 +447,10 @@ pub async fn console(State(s): State<AppState>, c: Ctx, Path(id): Path<i64>) -> 
     let counter_list: Vec<serde_json::Value> =
         counters.iter().map(|k| serde_json::json!({"id": k.id, "code": k.code, "name": k.name})).collect();
     let tz = s.app.mpp(mpp_id).await.map(|m| m.time_zone).unwrap_or_else(|_| "Asia/Jakarta".into());
+    let oss_service = s.app.oss_desk(mpp_id).await.ok().and_then(|d| d.consultation).map(|d| d.service_id);
     let data = script_json(&serde_json::json!({
         "counter": id, "mpp": mpp_id, "view": view, "services": targets, "counters": counter_list, "lang": c.lang.code(),
-        "time_zone": tz,
+        "time_zone": tz, "oss_service": oss_service,
     }));
     render(ConsolePage {
         c: &c,

@@ -6,6 +6,7 @@ pub mod complaint;
 pub mod dashboard;
 pub mod devices;
 pub mod mpps;
+pub mod oss;
 pub mod people;
 pub mod providers;
 pub mod queue;
@@ -78,6 +79,9 @@ pub fn nav(a: &Actor, current: &str) -> Vec<NavItem> {
     }
     if matches!(a.role, Role::MppManager | Role::ProviderAdmin | Role::CounterOfficer) && a.mpp_id.is_some() {
         items.push(("/admin/berkas".into(), "app-title"));
+    }
+    if a.role == Role::MppManager && a.mpp_id.is_some() {
+        items.push(("/admin/oss".into(), "oss-title"));
     }
     if matches!(a.role, Role::NationalAdmin | Role::MppManager | Role::ProviderAdmin) {
         items.push(("/admin/pengaduan".into(), "admin-complaints"));

@@ -198,11 +198,14 @@ pub(super) fn figure_text(c: &Ctx, rule: Rule, o: &ObjectiveView) -> String {
             Some(false) => "eva-fig-digital-no",
             None => "eva-fig-digital-none",
         }),
-        Rule::OssDesk => c.t(match o.oss_desk {
-            Some(true) => "eva-fig-oss-yes",
-            Some(false) => "eva-fig-oss-no",
-            None => "eva-fig-oss-none",
-        }),
+        Rule::OssDesk => match o.oss_desk {
+            Some(true) => c.ta(
+                "eva-fig-oss-yes",
+                &[("n", o.oss_assisted.to_string().as_str()), ("nib", o.oss_nib.to_string().as_str())],
+            ),
+            Some(false) => c.t("eva-fig-oss-no"),
+            None => c.t("eva-fig-oss-none"),
+        },
         Rule::OpeningHours => match o.opening_hours {
             Some(h) => {
                 let v = crate::pages::dec_text(c.lang, format!("{h:.1}").trim_end_matches(".0"));

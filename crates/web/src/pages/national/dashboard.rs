@@ -242,6 +242,9 @@ pub fn dashboard_csv(d: &MinistryDashboard) -> String {
         "published_services",
         "complete_standards",
         "providers",
+        "oss_desk",
+        "oss_assisted",
+        "oss_nib",
     ]);
     let opt = |x: Option<f64>| x.map(|v| format!("{v:.4}")).unwrap_or_default();
     for f in d.mpps.iter().chain(std::iter::once(&d.total)) {
@@ -272,6 +275,9 @@ pub fn dashboard_csv(d: &MinistryDashboard) -> String {
             &f.published.to_string(),
             &f.complete.to_string(),
             &f.providers.to_string(),
+            &f.oss_desks.to_string(),
+            &f.oss_assisted.to_string(),
+            &f.oss_nib.to_string(),
         ]);
     }
     sheet.into_string()
