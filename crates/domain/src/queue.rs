@@ -76,6 +76,9 @@ pub struct QueueSettings {
     /// Issue tickets outside opening hours (demo installations; the day's
     /// leftover tickets are then closed only after the day ends).
     pub allow_outside_hours: bool,
+    /// Phones may take a walk-in number remotely (from the MPP's page); otherwise only the
+    /// MPP's kiosks give numbers and phones are pointed to booking.
+    pub remote_tickets: bool,
     /// Bookings a NIK may miss within `no_show_days` before it may not book
     /// again for a while (0: no limit).
     pub no_show_limit: i64,
@@ -91,6 +94,7 @@ impl Default for QueueSettings {
             extra_time_minutes: 10,
             number_width: 3,
             allow_outside_hours: false,
+            remote_tickets: false,
             no_show_limit: 3,
             no_show_days: 30,
         }

@@ -519,7 +519,7 @@ impl App {
             source: None,
             request_id: None,
         };
-        let (ticket, token) = self.issue(mpp_id, &input, None).await?;
+        let (ticket, token) = self.issue(mpp_id, &input, None, false).await?;
         let mut tx = self.store.begin().await?;
         if tx.set_pickup_ticket(row.id, ticket.id, row.pickup_ticket_id).await? {
             let note = format!("Nomor antrean pengambilan: {} (pickup ticket).", ticket.code);

@@ -238,9 +238,16 @@ impl App {
             let board = QueueSettingsInput {
                 announcement: Some(BOGOR_ANNOUNCEMENT.into()),
                 announcement_en: Some(BOGOR_ANNOUNCEMENT_EN.into()),
+                // Kota Bogor lets phones take a number from its page.
+                remote_tickets: true,
                 ..QueueSettingsInput::default()
             };
             self.set_queue_settings(&system, *bogor, &board).await.map_err(context("Bogor board".into()))?;
+            // The first-KTP service gives at most 150 walk-in numbers a day.
+            if let Ok(ktp) = self.service_by_code(None, *bogor, "DUK-01").await {
+                let rule = crate::queue::WalkInInput { daily_quota: Some(Ok(150)), last_ticket_at: None };
+                self.set_walk_in_rule(&system, ktp.id, &rule).await.map_err(context("Bogor walk-in rule".into()))?;
+            }
         }
         summary.logins = demo_logins();
         Ok(summary)
@@ -258,6 +265,7 @@ impl App {
                 recalls_before_no_show: Some(Ok(s.recalls_before_no_show)),
                 extra_time_minutes: Some(Ok(s.extra_time_minutes)),
                 allow_outside_hours: true,
+                remote_tickets: s.remote_tickets,
                 no_show_limit: Some(Ok(s.no_show_limit)),
                 no_show_days: Some(Ok(s.no_show_days)),
                 announcement: m.announcement.clone(),

@@ -90,6 +90,12 @@ refusals! {
     ComplaintChanged => "complaint_changed", "err-complaint-changed";
     /// The report is closed.
     ComplaintClosed => "complaint_closed", "err-complaint-closed";
+    /// This MPP gives walk-in numbers only at its kiosks (phones book instead).
+    RemoteTicketsOff => "remote_tickets_off", "err-remote-tickets-off";
+    /// The service's walk-in numbers for today are all given (`quota`).
+    WalkInQuotaReached => "walk_in_quota_reached", "err-walk-in-quota";
+    /// The service gives no more walk-in numbers today after `time`.
+    WalkInClosed => "walk_in_closed", "err-walk-in-closed";
     // The OSS help desk.
     /// The MPP has not opened its OSS help desk.
     OssDeskNotOpen => "oss_desk_not_open", "err-oss-desk-not-open";

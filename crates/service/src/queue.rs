@@ -172,6 +172,12 @@ pub struct QueueLine {
     pub average_service_minutes: i64,
     /// For someone taking a ticket now.
     pub estimate_minutes: Option<i64>,
+    /// Walk-in numbers left today under the service's daily quota (absent: no quota).
+    pub walk_in_left: Option<i64>,
+    /// The last local time (`HH:MM`) a walk-in number is given today, if the service has one.
+    pub last_ticket_at: Option<String>,
+    /// A walk-in can take a number now (quota left, before the last-ticket time).
+    pub walk_in_open: bool,
 }
 
 /// Everything a display board shows, sent whole on (re)connect.
@@ -323,6 +329,12 @@ impl App {
 
     pub(crate) async fn queue_lines(&self, tx: &mut Tx, mpp_id: i64, day: NaiveDate) -> Result<Vec<QueueLine>> {
         let rows: Vec<ServiceQueueRow> = tx.service_queues(mpp_id, day).await?;
+        let rules: std::collections::HashMap<i64, satuatap_store::walk_in::WalkInRow> =
+            tx.walk_in_rules(mpp_id, day).await?.into_iter().map(|r| (r.service_id, r)).collect();
+        let now_hhmm = match tx.mpp(mpp_id).await? {
+            Some(m) => local(self.now(), mpp_tz(&m)).format("%H:%M").to_string(),
+            None => String::new(),
+        };
         let mut out = Vec::with_capacity(rows.len());
         for r in rows {
             let avg = if r.waiting > 0 || r.open_counters > 0 {
@@ -342,6 +354,12 @@ impl App {
                 prefix: r.prefix,
                 waiting: r.waiting,
                 open_counters: r.open_counters,
+                walk_in_left: rules.get(&r.service_id).and_then(|w| w.daily_quota.map(|q| (q - w.issued).max(0))),
+                last_ticket_at: rules.get(&r.service_id).and_then(|w| w.last_ticket_at.clone()),
+                walk_in_open: rules.get(&r.service_id).is_none_or(|w| {
+                    w.daily_quota.is_none_or(|q| w.issued < q)
+                        && w.last_ticket_at.as_deref().is_none_or(|l| now_hhmm.as_str() <= l)
+                }),
             });
         }
         Ok(out)
@@ -404,8 +422,14 @@ impl App {
         let web = input.source.as_deref().map(str::trim) == Some(TicketSource::Web.as_str());
         if !web {
             crate::devices::require_kiosk(by.device, by.actor, mpp_id)?;
+        } else {
+            let mut r = self.store.read().await?;
+            let m = r.mpp(mpp_id).await?.ok_or(Error::NotFound)?;
+            if !m.queue_settings.0.remote_tickets {
+                return Err(Error::refused(Refusal::RemoteTicketsOff));
+            }
         }
-        self.issue(mpp_id, input, None).await
+        self.issue(mpp_id, input, None, true).await
     }
 
     /// A ticket for a checked-in booking: ordered by its slot time.
@@ -415,14 +439,17 @@ impl App {
         input: &IssueInput,
         slot: DateTime<Utc>,
     ) -> Result<(TicketView, String)> {
-        self.issue(mpp_id, input, Some(slot)).await
+        self.issue(mpp_id, input, Some(slot), false).await
     }
 
+    /// Issue a ticket. A walk-in (kiosk or phone) is held to its service's walk-in rule;
+    /// a checked-in booking or a file's pickup never is.
     pub(crate) async fn issue(
         &self,
         mpp_id: i64,
         input: &IssueInput,
         booking_slot: Option<DateTime<Utc>>,
+        walk_in: bool,
     ) -> Result<(TicketView, String)> {
         let service_id = match &input.service_id {
             Some(Ok(id)) => *id,
@@ -477,9 +504,21 @@ impl App {
                 return Err(Error::refused(Refusal::QueueClosed));
             }
         }
+        let rule = if walk_in { tx.walk_in_rule(service_id, day).await? } else { None };
+        if let Some(last) = rule.as_ref().and_then(|r| r.last_ticket_at.as_deref())
+            && local(now, tz).format("%H:%M").to_string().as_str() > last
+        {
+            return Err(Error::Refused { why: Refusal::WalkInClosed, args: vec![("time", last.to_string())] });
+        }
         drop(tx);
         let prefix = service.queue_prefix.clone().unwrap_or(provider_prefix);
         let mut tx = self.store.begin().await?;
+        // The quota is taken in the ticket's own transaction: refused, nothing is written.
+        if let Some(quota) = rule.as_ref().and_then(|r| r.daily_quota)
+            && !tx.take_walk_in(service_id, day, quota).await?
+        {
+            return Err(Error::Refused { why: Refusal::WalkInQuotaReached, args: vec![("quota", quota.to_string())] });
+        }
         let number = tx.next_ticket_number(mpp_id, &prefix, day).await?;
         let token = crate::crypto::random_token(16)?;
         let new = NewTicket {
@@ -974,6 +1013,101 @@ async fn event(
     Ok(())
 }
 
+/// A service's walk-in rule, as a form or the API submits it.
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+pub struct WalkInInput {
+    /// Walk-in numbers (kiosk and phone) a day; empty for no limit.
+    #[serde(default, deserialize_with = "loose")]
+    #[schema(value_type = Option<i64>)]
+    pub daily_quota: Loose<i64>,
+    /// The last local time a walk-in number is given (`HH:MM`); empty for closing time.
+    #[serde(default)]
+    pub last_ticket_at: Option<String>,
+}
+
+/// A service's walk-in rule and today's use of it.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct WalkInView {
+    pub service_id: i64,
+    pub daily_quota: Option<i64>,
+    pub last_ticket_at: Option<String>,
+    /// Walk-in numbers taken today under the quota.
+    pub issued_today: i64,
+}
+
+impl App {
+    /// Tickets issued per service over the last 30 days (the kiosk lists the most used first).
+    pub async fn service_popularity(&self, mpp_id: i64) -> Result<std::collections::HashMap<i64, i64>> {
+        let mut tx = self.store.read().await?;
+        let m = tx.mpp(mpp_id).await?.ok_or(Error::NotFound)?;
+        let today = self.local_day(&m);
+        Ok(tx.issued_per_service(mpp_id, today - Duration::days(30), today).await?.into_iter().collect())
+    }
+
+    /// A service's walk-in rule (public: the kiosk and the service page show it).
+    pub async fn walk_in_rule(&self, service_id: i64) -> Result<WalkInView> {
+        let mut tx = self.store.read().await?;
+        let s = tx.service(service_id).await?.ok_or(Error::NotFound)?;
+        let m = tx.mpp(s.mpp_id).await?.ok_or(Error::NotFound)?;
+        let day = self.local_day(&m);
+        let r = tx.walk_in_rule(service_id, day).await?;
+        Ok(WalkInView {
+            service_id,
+            daily_quota: r.as_ref().and_then(|r| r.daily_quota),
+            last_ticket_at: r.as_ref().and_then(|r| r.last_ticket_at.clone()),
+            issued_today: r.map_or(0, |r| r.issued),
+        })
+    }
+
+    /// Set a service's walk-in rule (its provider's admin or the MPP's manager).
+    pub async fn set_walk_in_rule(&self, actor: &Actor, service_id: i64, input: &WalkInInput) -> Result<WalkInView> {
+        let (s, m) = {
+            let mut tx = self.store.read().await?;
+            let s = tx.service(service_id).await?.ok_or(Error::NotFound)?;
+            let m = tx.mpp(s.mpp_id).await?.ok_or(Error::NotFound)?;
+            (s, m)
+        };
+        actor.require(actor.manages_provider(s.mpp_id, s.provider_id))?;
+        let mut c = satuatap_domain::validate::Checker::new();
+        let quota = match &input.daily_quota {
+            Some(Ok(n)) => Some(c.range("daily_quota", *n, 1, 10_000)),
+            Some(Err(_)) => {
+                c.push("daily_quota", Invalid::OutOfRange { min: 1, max: 10_000 });
+                None
+            }
+            None => None,
+        };
+        let last = match input.last_ticket_at.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+            Some(t) => match chrono::NaiveTime::parse_from_str(t, "%H:%M")
+                .or_else(|_| chrono::NaiveTime::parse_from_str(t, "%H.%M"))
+            {
+                Ok(t) => Some(t.format("%H:%M").to_string()),
+                Err(_) => {
+                    c.push("last_ticket_at", Invalid::Format { hint: "hint-time" });
+                    None
+                }
+            },
+            None => None,
+        };
+        c.finish(()).map_err(Error::Invalid)?;
+        let before = self.walk_in_rule(service_id).await?;
+        let now = self.now();
+        let mut tx = self.store.begin().await?;
+        tx.set_walk_in_rule(service_id, s.mpp_id, quota, last.as_deref(), self.local_day(&m), now).await?;
+        crate::audit::record(
+            &mut tx,
+            self,
+            actor,
+            crate::audit::Change::new(Some(s.mpp_id), "service", service_id, "walk_in_rule"),
+            Some(&serde_json::json!({"daily_quota": before.daily_quota, "last_ticket_at": before.last_ticket_at})),
+            Some(&serde_json::json!({"daily_quota": quota, "last_ticket_at": last})),
+        )
+        .await?;
+        self.commit_and_publish(tx, vec![QueueEvent::new(s.mpp_id, "walk_in_rule", None, None)]).await?;
+        self.walk_in_rule(service_id).await
+    }
+}
+
 /// A manager's queue policy and board announcement.
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 pub struct QueueSettingsInput {
@@ -991,6 +1125,9 @@ pub struct QueueSettingsInput {
     pub extra_time_minutes: Loose<i64>,
     #[serde(default, deserialize_with = "flag")]
     pub allow_outside_hours: bool,
+    /// Phones may take walk-in numbers from the MPP's page.
+    #[serde(default, deserialize_with = "flag")]
+    pub remote_tickets: bool,
     /// Bookings a NIK may miss within `no_show_days` before it may not book (0: no limit).
     #[serde(default, deserialize_with = "loose")]
     #[schema(value_type = Option<i64>)]
@@ -1078,6 +1215,7 @@ impl App {
             extra_time_minutes: num(&mut c, "extra_time_minutes", &input.extra_time_minutes, d.extra_time_minutes, 120),
             number_width: d.number_width,
             allow_outside_hours: input.allow_outside_hours,
+            remote_tickets: input.remote_tickets,
             no_show_limit: num(&mut c, "no_show_limit", &input.no_show_limit, d.no_show_limit, 100),
             no_show_days: num(&mut c, "no_show_days", &input.no_show_days, d.no_show_days, 365).max(1),
         };

@@ -28,6 +28,7 @@ pub mod rollout;
 pub mod stats;
 pub mod survey;
 pub mod users;
+pub mod walk_in;
 
 pub use db::{Engine, Listener, Store, StoreOptions, Tx};
 pub use error::{Constraint, StoreError};

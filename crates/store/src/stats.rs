@@ -881,3 +881,18 @@ impl Tx {
         Ok(())
     }
 }
+
+impl Tx {
+    /// Tickets issued per service of an MPP from `from` to `to` (the kiosk lists the most used first).
+    pub async fn issued_per_service(&mut self, mpp_id: i64, from: NaiveDate, to: NaiveDate) -> Result<Vec<(i64, i64)>> {
+        Ok(on_conn!(self, |c| sqlx::query_as(
+            "SELECT service_id, CAST(SUM(issued) AS BIGINT) FROM queue_day_stats
+             WHERE mpp_id = $1 AND day >= $2 AND day <= $3 GROUP BY service_id"
+        )
+        .bind(mpp_id)
+        .bind(from)
+        .bind(to)
+        .fetch_all(c)
+        .await)?)
+    }
+}

@@ -29,12 +29,29 @@
   }
   setInterval(refreshQueue, 20000);
 
+  // The walk-in rule as the kiosk says it: numbers left, until when, or closed for today.
+  const walkInText = (sid) => {
+    const l = queue[sid];
+    if (!l) return "";
+    if (!l.walk_in_open) return l.walk_in_left === 0 ? t("q-walk-in-full") : t("q-walk-in-over");
+    const parts = [];
+    if (l.walk_in_left != null) parts.push(t("q-walk-in-left") + ": " + l.walk_in_left);
+    if (l.last_ticket_at) parts.push(t("q-walk-in-until") + " " + l.last_ticket_at);
+    return parts.join(" · ");
+  };
+  const walkInOpen = (sid) => !queue[sid] || queue[sid].walk_in_open !== false;
   const waitText = (sid) => {
     const l = queue[sid];
     if (!l) return "";
-    const est = l.estimate_minutes == null ? t("q-no-estimate") : "± " + l.estimate_minutes + " " + t("q-minutes");
-    return l.waiting + " " + t("q-people") + " · " + est;
+    const est = l.estimate_minutes == null ? t("q-no-estimate") : l.estimate_minutes === 0 ? t("q-soon") : "± " + l.estimate_minutes + " " + t("q-minutes");
+    const rule = walkInText(sid);
+    return l.waiting + " " + t("q-people") + " · " + est + (rule ? " · " + rule : "");
   };
+  const allServices = () => D.providers.flatMap((p) => p.services.map((s) => ({ p, s })));
+  // A service button anywhere on the kiosk (search results, most chosen, an office's list).
+  const serviceButton = (x, i) => "<button class='k-btn" + (walkInOpen(x.s.id) ? "" : " full") + "' data-x='" + i + "'>" + esc(x.s.name) +
+    "<small>" + esc([x.p.name, waitText(x.s.id)].filter(Boolean).join(" · ")) + "</small></button>";
+  const norm = (v) => v.toLowerCase().normalize("NFD").replace(/[\u0300-\u036f]/g, "");
 
   function start() {
     chosen = { provider: null, service: null };
@@ -49,6 +66,24 @@
         return "<button class='k-btn' data-p='" + i + "'>" + esc(p.name) +
           "<small>" + esc(p.booth || "") + (p.booth ? " · " : "") + waiting + " " + esc(t("q-people")) + "</small></button>";
       }).join("") + "</div>";
+    // Find a service by name, and the ones chosen most often lately.
+    const popular = allServices().filter((x) => x.s.used > 0).sort((a, b) => b.s.used - a.s.used).slice(0, 4);
+    app.querySelector("h1").insertAdjacentHTML("beforebegin", "<form class='k-search' id='k-search' role='search'><label for='k-q'>" + esc(t("q-kiosk-search")) + "</label>" +
+      "<input id='k-q' type='search' autocomplete='off' placeholder='" + esc(t("q-kiosk-search-placeholder")) + "'></form><div id='k-found'></div>" +
+      (popular.length ? "<h2>" + esc(t("q-kiosk-popular")) + "</h2><div class='k-grid' id='k-popular'>" + popular.map(serviceButton).join("") + "</div>" : ""));
+    app.querySelectorAll("#k-popular [data-x]").forEach((b) => b.addEventListener("click", () => pick(popular[+b.dataset.x])));
+    const q = document.getElementById("k-q");
+    const found = document.getElementById("k-found");
+    document.getElementById("k-search").addEventListener("submit", (e) => e.preventDefault());
+    q.addEventListener("input", () => {
+      resetIdle();
+      const words = norm(q.value).split(/\s+/).filter(Boolean);
+      if (!words.length) { found.innerHTML = ""; return; }
+      const hits = allServices().filter((x) => { const n = norm(x.s.name + " " + x.p.name); return words.every((w) => n.includes(w)); }).slice(0, 8);
+      found.innerHTML = hits.length ? "<div class='k-grid' id='k-results'>" + hits.map(serviceButton).join("") + "</div>" :
+        "<p class='notice' id='k-no-match'>" + esc(t("q-kiosk-no-match")) + "</p>";
+      found.querySelectorAll("[data-x]").forEach((b) => b.addEventListener("click", () => pick(hits[+b.dataset.x])));
+    });
     app.querySelectorAll("[data-p]").forEach((b) => b.addEventListener("click", () => provider(D.providers[+b.dataset.p])));
     document.getElementById("have-booking").addEventListener("click", () => (D.paired ? checkIn("") : kioskOnly()));
     document.getElementById("pickup").addEventListener("click", () => (D.paired ? pickup("") : kioskOnly()));
@@ -169,11 +204,16 @@
     checkIn(esc(S.errorText(r)));
   }
 
+  function pick(x) {
+    chosen.provider = x.p;
+    service(x.s);
+  }
+
   function provider(p) {
     chosen.provider = p;
     resetIdle();
     app.innerHTML = "<h1>" + esc(p.name) + "</h1><p>" + esc(t("q-choose-service")) + "</p><div class='k-grid'>" +
-      p.services.map((s, i) => "<button class='k-btn' data-s='" + i + "'>" + esc(s.name) + "<small>" + esc(waitText(s.id)) + "</small></button>").join("") +
+      p.services.map((s, i) => "<button class='k-btn" + (walkInOpen(s.id) ? "" : " full") + "' data-s='" + i + "'>" + esc(s.name) + "<small>" + esc(waitText(s.id)) + "</small></button>").join("") +
       "</div><div class='k-actions'><button class='k-btn secondary' id='back'>← " + esc(t("q-back")) + "</button></div>";
     app.querySelectorAll("[data-s]").forEach((b) => b.addEventListener("click", () => service(p.services[+b.dataset.s])));
     document.getElementById("back").addEventListener("click", start);
@@ -184,11 +224,13 @@
     resetIdle();
     app.innerHTML = "<h1>" + esc(s.name) + "</h1><div class='k-reqs'><h2>" + esc(t("q-requirements")) + "</h2><ul>" +
       s.requirements.map((r) => "<li>" + esc(r) + "</li>").join("") + "</ul></div>" +
-      "<p>" + esc(waitText(s.id)) + "</p>" +
+      "<p id='k-wait'>" + esc(waitText(s.id)) + "</p>" +
+      (walkInOpen(s.id) ? "" : "<div class='notice error' role='alert' id='k-walk-in-closed'>" + esc(walkInText(s.id)) + "</div>") +
       "<div class='k-actions'><button class='k-btn secondary' id='back'>← " + esc(t("q-back")) + "</button>" +
-      "<button class='k-btn primary' id='take'>" + esc(t("q-take")) + "</button></div>";
+      (walkInOpen(s.id) ? "<button class='k-btn primary' id='take'>" + esc(t("q-take")) + "</button>" : "") + "</div>";
     document.getElementById("back").addEventListener("click", () => provider(chosen.provider));
-    document.getElementById("take").addEventListener("click", priority);
+    const take = document.getElementById("take");
+    if (take) take.addEventListener("click", priority);
   }
 
   function priority() {

@@ -56,6 +56,7 @@ pub fn router(state: AppState) -> Router {
         .route("/admin/pemesanan", get(booking::day))
         .route("/admin/pemesanan/{id}/nik", post(booking::reveal))
         .route("/admin/layanan/{id}/pemesanan", get(booking::rules).post(booking::save_rules))
+        .route("/admin/layanan/{id}/antrean", get(admin::queue::walk_in).post(admin::queue::save_walk_in))
         .route("/mpp/{slug}/kiosk", get(queue::kiosk))
         .route("/mpp/{slug}/papan", get(queue::board))
         .route("/tiket/{token}", get(queue::ticket))

@@ -19,3 +19,4 @@ mod registry;
 mod security;
 mod survey;
 mod survey_pages;
+mod walk_in;

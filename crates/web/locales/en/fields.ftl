@@ -153,3 +153,4 @@ field-referred_provider_id = Referred to
 field-follow_up_on = Follow-up date
 field-ticket_id = Queue number
 field-booking_id = Booking
+field-last_ticket_at = Last ticket time

@@ -153,3 +153,4 @@ field-referred_provider_id = Instansi rujukan
 field-follow_up_on = Tanggal tindak lanjut
 field-ticket_id = Nomor antrean
 field-booking_id = Pemesanan
+field-last_ticket_at = Jam terakhir pengambilan nomor

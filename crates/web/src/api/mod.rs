@@ -162,6 +162,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(queue::board))
         .routes(routes!(queue::events))
         .routes(routes!(queue::settings, queue::set_settings))
+        .routes(routes!(queue::walk_in_rule, queue::set_walk_in_rule))
         .routes(routes!(queue::ticket))
         .routes(routes!(queue::more_time))
         .routes(routes!(queue::cancel))

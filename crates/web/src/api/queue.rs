@@ -46,7 +46,7 @@ pub struct IssuedTicket {
     security((), ("device" = []), ("session" = []), ("token" = [])),
     responses((status = 201, body = IssuedTicket),
         (status = 403, description = "`device_required`: a kiosk ticket from a device that is not a paired kiosk of this MPP", body = ErrorEnvelope),
-        (status = 409, description = "`queue_closed`: the MPP is not issuing tickets now", body = ErrorEnvelope),
+        (status = 409, description = "`queue_closed`: the MPP is not issuing tickets now; `walk_in_quota_reached` (`details.quota`): the service's walk-in numbers for today are all given; `walk_in_closed` (`details.time`): past the service's last-ticket time", body = ErrorEnvelope),
         (status = 429, body = ErrorEnvelope)))]
 pub async fn issue(
     State(s): State<AppState>,
@@ -390,4 +390,33 @@ pub async fn set_settings(
 ) -> ApiResult<QueueSettingsView> {
     let a = c.api_actor()?;
     Ok(Json(s.app.set_queue_settings(a, id, &input).await.api(&c)?))
+}
+
+/// A service's walk-in rule: a daily quota of kiosk and phone numbers and a last-ticket
+/// time, with what today has taken (bookings and pickups are never held to it).
+#[utoipa::path(get, path = "/services/{id}/walk-in-rule", tag = "queue", params(("id" = i64, Path)),
+    responses((status = 200, body = satuatap_service::queue::WalkInView)))]
+pub async fn walk_in_rule(
+    State(s): State<AppState>,
+    c: Ctx,
+    Id(id): Id,
+) -> ApiResult<satuatap_service::queue::WalkInView> {
+    s.app.service(c.actor().ok(), id).await.api(&c)?;
+    Ok(Json(s.app.walk_in_rule(id).await.api(&c)?))
+}
+
+/// Set a service's walk-in rule (its provider's admins and the MPP's managers); empty
+/// fields remove the limit.
+#[utoipa::path(put, path = "/services/{id}/walk-in-rule", tag = "queue", request_body = satuatap_service::queue::WalkInInput,
+    params(("id" = i64, Path)), security(("session" = []), ("token" = [])),
+    responses((status = 200, body = satuatap_service::queue::WalkInView),
+        (status = 422, description = "`invalid_input`: `daily_quota` outside 1–10000, `last_ticket_at` not HH:MM", body = ErrorEnvelope)))]
+pub async fn set_walk_in_rule(
+    State(s): State<AppState>,
+    c: Ctx,
+    Id(id): Id,
+    ApiJson(input): ApiJson<satuatap_service::queue::WalkInInput>,
+) -> ApiResult<satuatap_service::queue::WalkInView> {
+    let a = c.api_actor()?;
+    Ok(Json(s.app.set_walk_in_rule(a, id, &input).await.api(&c)?))
 }

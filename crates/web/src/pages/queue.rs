@@ -93,6 +93,14 @@ const QUEUE_TEXTS: &[&str] = &[
     "q-transfer",
     "app-register-from-visit",
     "oss-record-from-visit",
+    "q-walk-in-left",
+    "q-walk-in-until",
+    "q-walk-in-full",
+    "q-walk-in-over",
+    "q-kiosk-search",
+    "q-kiosk-search-placeholder",
+    "q-kiosk-no-match",
+    "q-kiosk-popular",
     "app-kiosk-pickup",
     "app-kiosk-pickup-note",
     "app-kiosk-pickup-help",
@@ -159,6 +167,8 @@ struct KioskService {
     id: i64,
     name: String,
     requirements: Vec<String>,
+    /// Tickets of the last 30 days.
+    used: i64,
 }
 
 #[derive(Serialize)]
@@ -179,6 +189,13 @@ struct KioskPage<'a> {
     paper: &'static str,
 }
 
+#[derive(Template)]
+#[template(path = "queue/remote_off.html")]
+struct RemoteOffPage<'a> {
+    c: &'a Ctx,
+    m: MppRow,
+}
+
 #[derive(Debug, Default, Deserialize)]
 pub struct KioskParams {
     #[serde(default)]
@@ -192,6 +209,11 @@ pub async fn kiosk(
     Query(p): Query<KioskParams>,
 ) -> PageResult {
     let m = s.app.mpp_by_slug(&slug).await.web(&c)?;
+    // A phone at an MPP that gives numbers only on site: point it to booking.
+    let paired = satuatap_service::devices::require_kiosk(c.device.as_ref(), c.actor.as_ref(), m.id).is_ok();
+    if !paired && !m.queue_settings.0.remote_tickets {
+        return render(RemoteOffPage { c: &c, m });
+    }
     let providers = s.app.providers(None, m.id).await.web(&c)?;
     let page = s
         .app
@@ -199,7 +221,8 @@ pub async fn kiosk(
         .await
         .web(&c)?;
     let lang = c.lang;
-    let kiosk: Vec<KioskProvider> = providers
+    let used = s.app.service_popularity(m.id).await.web(&c)?;
+    let mut kiosk: Vec<KioskProvider> = providers
         .iter()
         .map(|p| KioskProvider {
             id: p.id,
@@ -220,17 +243,22 @@ pub async fn kiosk(
                         id: s.id,
                         name: lang.pick(&s.name, s.name_en.as_deref()).to_string(),
                         requirements: reqs.clone(),
+                        used: used.get(&s.id).copied().unwrap_or(0),
                     }
                 })
                 .collect(),
         })
         .filter(|p| !p.services.is_empty())
         .collect();
+    // The most used first: services within an office, and the offices themselves.
+    for p in kiosk.iter_mut() {
+        p.services.sort_by_key(|s| std::cmp::Reverse(s.used));
+    }
+    kiosk.sort_by_key(|p| std::cmp::Reverse(p.services.iter().map(|s| s.used).sum::<i64>()));
     let priorities: Vec<(&str, String)> =
         PriorityGroup::ALL.iter().map(|g| (g.as_str(), lang.t(&format!("prio-{}", g.as_str())))).collect();
     // A paired kiosk of this MPP (or its staff) prints tickets and checks bookings in;
     // any other browser (a phone) takes its own ticket and follows it on its page.
-    let paired = satuatap_service::devices::require_kiosk(c.device.as_ref(), c.actor.as_ref(), m.id).is_ok();
     let data = script_json(&serde_json::json!({
         "mpp": {"id": m.id, "slug": m.slug, "name": m.name, "time_zone": m.time_zone},
         "paired": paired,

@@ -66,6 +66,7 @@ async fn settings_page(
         recalls_before_no_show: Some(Ok(st.recalls_before_no_show)),
         extra_time_minutes: Some(Ok(st.extra_time_minutes)),
         allow_outside_hours: st.allow_outside_hours,
+        remote_tickets: st.remote_tickets,
         no_show_limit: Some(Ok(st.no_show_limit)),
         no_show_days: Some(Ok(st.no_show_days)),
         announcement: m.announcement.clone(),
@@ -144,4 +145,72 @@ pub async fn save_counter_services(State(s): State<AppState>, c: Ctx, Path(id): 
         form_urlencoded::parse(&body).filter(|(k, _)| k == "service_id").filter_map(|(_, v)| v.parse().ok()).collect();
     s.app.set_counter_services(&a, id, &CounterServicesInput { service_ids }).await.web(&c)?;
     Ok(Redirect::to(&format!("/admin/loket/{id}/layanan?saved=1")).into_response())
+}
+
+#[derive(Template)]
+#[template(path = "admin/walk_in.html")]
+struct WalkInPage<'a> {
+    c: &'a Ctx,
+    nav: Vec<NavItem>,
+    s: ServiceRow,
+    quota: String,
+    last: String,
+    issued_today: i64,
+    errors: FormErrors,
+    saved: bool,
+}
+
+async fn walk_in_page(
+    s: &AppState,
+    c: &Ctx,
+    id: i64,
+    typed: Option<satuatap_service::queue::WalkInInput>,
+    errors: FormErrors,
+    saved: bool,
+) -> PageResult {
+    let a = staff(c)?;
+    let svc = s.app.service(Some(&a), id).await.web(c)?;
+    if !a.manages_provider(svc.mpp_id, svc.provider_id) {
+        return Err(WebError::In(c.lang, Error::Forbidden));
+    }
+    let now = s.app.walk_in_rule(id).await.web(c)?;
+    let (quota, last) = match &typed {
+        Some(f) => (loose_str(&f.daily_quota), f.last_ticket_at.clone().unwrap_or_default()),
+        None => {
+            (now.daily_quota.map(|q| q.to_string()).unwrap_or_default(), now.last_ticket_at.clone().unwrap_or_default())
+        }
+    };
+    let status =
+        if errors.is_empty() { axum::http::StatusCode::OK } else { axum::http::StatusCode::UNPROCESSABLE_ENTITY };
+    let page = WalkInPage {
+        c,
+        nav: nav(&a, "/admin/layanan"),
+        s: svc,
+        quota,
+        last,
+        issued_today: now.issued_today,
+        errors,
+        saved,
+    };
+    render(page).map(|r| (status, r).into_response())
+}
+
+pub async fn walk_in(State(s): State<AppState>, c: Ctx, Path(id): Path<i64>, Query(q): Query<Saved>) -> PageResult {
+    walk_in_page(&s, &c, id, None, FormErrors::default(), q.saved.is_some()).await
+}
+
+pub async fn save_walk_in(
+    State(s): State<AppState>,
+    c: Ctx,
+    Path(id): Path<i64>,
+    Form(f): Form<satuatap_service::queue::WalkInInput>,
+) -> PageResult {
+    let a = staff(&c)?;
+    match s.app.set_walk_in_rule(&a, id, &f).await {
+        Ok(_) => Ok(Redirect::to(&format!("/admin/layanan/{id}/antrean?saved=1")).into_response()),
+        Err(Error::Invalid(errs)) => {
+            walk_in_page(&s, &c, id, Some(f), FormErrors::from_fields(c.lang, &errs), false).await
+        }
+        Err(e) => Err(WebError::In(c.lang, e)),
+    }
 }
