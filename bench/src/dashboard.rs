@@ -190,7 +190,8 @@ pub async fn run(c: &Common, a: &Args) -> Result<()> {
     };
     let d = app.mpp_dashboard(&manager, m.id, &q).await.map_err(err)?;
     anyhow::ensure!(d.now.waiting == a.waiting as i64, "{} waiting", d.now.waiting);
-    anyhow::ensure!(d.period.visitors == per_service * a.services as i64 * 366, "{} visitors", d.period.visitors);
+    // 366 days asked for, 365 written (today's waiting tickets are not in the rollups).
+    anyhow::ensure!(d.period.visitors == per_service * a.services as i64 * 365, "{} visitors", d.period.visitors);
     for _ in 0..3 {
         app.mpp_dashboard(&manager, m.id, &q).await.map_err(err)?;
     }

@@ -225,7 +225,9 @@ async fn http_issue(
                     .json(&serde_json::json!({"service_id": service_id}))
                     .send()
                     .await?;
-                anyhow::ensure!(r.status().as_u16() == 201, "issue failed: {}", r.status());
+                if r.status().as_u16() != 201 {
+                    anyhow::bail!("issue failed: {} {}", r.status(), r.text().await.unwrap_or_default());
+                }
                 lat.push(t0.elapsed().as_secs_f64() * 1000.0);
             }
         }));
@@ -296,6 +298,15 @@ pub async fn run(c: &Common, a: &Args) -> Result<()> {
     let (url, dir, app) = fresh(c, "queue").await?;
     let mpp_id = app.mpp_by_slug("kota-bogor").await.map_err(|e| anyhow::anyhow!("{e}"))?.id;
     let lanes = lanes(&app, mpp_id, a.counters).await?;
+    // The demo limits walk-ins on one service; the ceiling has no such rule, so neither does the run.
+    let system = satuatap_service::Actor::system();
+    for l in &lanes {
+        for (service_id, _) in &l.services {
+            app.set_walk_in_rule(&system, *service_id, &Default::default())
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+        }
+    }
     eprintln!("engine {}: {} tickets, {} issuers, {} counters", c.engine, a.tickets, a.clients, a.counters);
 
     let raw_issue_rate = raw_issue(&app, mpp_id, &lanes, a.tickets, a.clients).await?;

@@ -277,6 +277,20 @@ impl Tx {
         .execute(c)
         .await
         .map(|r| r.rows_affected()))?;
+        on_conn!(self, |c| {
+            sqlx::query(
+            "INSERT INTO queue_month_service_hist (service_id, month, kind, bucket, mpp_id, n) VALUES ($1, $2, $3, $4, $5, 1)
+             ON CONFLICT (service_id, month, kind, bucket) DO UPDATE SET n = queue_month_service_hist.n + 1"
+        )
+        .bind(service_id)
+        .bind(month_of(day))
+        .bind(kind.as_str())
+        .bind(bucket_of(minutes))
+        .bind(mpp_id)
+        .execute(c)
+        .await
+        .map(|r| r.rows_affected())
+        })?;
         Ok(())
     }
 
@@ -417,6 +431,34 @@ impl Tx {
                      cancelled = queue_day_stats.cancelled + excluded.cancelled, \
                      booking_no_show = queue_day_stats.booking_no_show + excluded.booking_no_show, \
                      booking_cancelled = queue_day_stats.booking_cancelled + excluded.booking_cancelled",
+                );
+                b.build().execute(c).await.map(|r| r.rows_affected())
+            })?;
+        }
+        let mut service_months: std::collections::BTreeMap<(i64, NaiveDate, &'static str, i64), (i64, i64)> =
+            Default::default();
+        for t in times {
+            service_months
+                .entry((t.service_id, month_of(t.day), t.kind.as_str(), t.bucket))
+                .or_insert((t.mpp_id, 0))
+                .1 += t.n;
+        }
+        let service_months: Vec<_> = service_months.into_iter().collect();
+        for chunk in service_months.chunks(800) {
+            on_conn!(self, |c| {
+                let mut b = sqlx::QueryBuilder::new(
+                    "INSERT INTO queue_month_service_hist (service_id, month, kind, bucket, mpp_id, n) ",
+                );
+                b.push_values(chunk, |mut row, ((service, m, kind, bucket), (mpp, n))| {
+                    row.push_bind(*service)
+                        .push_bind(*m)
+                        .push_bind(*kind)
+                        .push_bind(*bucket)
+                        .push_bind(*mpp)
+                        .push_bind(*n);
+                });
+                b.push(
+                    " ON CONFLICT (service_id, month, kind, bucket) DO UPDATE SET n = queue_month_service_hist.n + excluded.n",
                 );
                 b.build().execute(c).await.map(|r| r.rows_affected())
             })?;
@@ -716,15 +758,40 @@ impl Tx {
         from: NaiveDate,
         to: NaiveDate,
     ) -> Result<Vec<ServiceHistRow>> {
-        Ok(on_conn!(self, |c| sqlx::query_as(
-            "SELECT service_id, kind, bucket, CAST(SUM(n) AS BIGINT) AS n FROM queue_time_hist
-             WHERE mpp_id = $1 AND day >= $2 AND day <= $3 GROUP BY service_id, kind, bucket"
-        )
-        .bind(mpp_id)
-        .bind(from)
-        .bind(to)
-        .fetch_all(c)
-        .await)?)
+        // Whole months from the month rollup, the days at the ends from the day one.
+        let (whole, partial) = month_split(from, to);
+        let mut cells: std::collections::BTreeMap<(i64, String, i64), i64> = Default::default();
+        let mut merge = |rows: Vec<ServiceHistRow>| {
+            for r in rows {
+                *cells.entry((r.service_id, r.kind, r.bucket)).or_default() += r.n;
+            }
+        };
+        if let Some((a, b)) = whole {
+            merge(on_conn!(self, |c| sqlx::query_as(
+                "SELECT service_id, kind, bucket, CAST(SUM(n) AS BIGINT) AS n FROM queue_month_service_hist
+                 WHERE mpp_id = $1 AND month >= $2 AND month <= $3 GROUP BY service_id, kind, bucket"
+            )
+            .bind(mpp_id)
+            .bind(a)
+            .bind(b)
+            .fetch_all(c)
+            .await)?);
+        }
+        for (a, b) in partial {
+            merge(on_conn!(self, |c| sqlx::query_as(
+                "SELECT service_id, kind, bucket, CAST(SUM(n) AS BIGINT) AS n FROM queue_time_hist
+                 WHERE mpp_id = $1 AND day >= $2 AND day <= $3 GROUP BY service_id, kind, bucket"
+            )
+            .bind(mpp_id)
+            .bind(a)
+            .bind(b)
+            .fetch_all(c)
+            .await)?);
+        }
+        Ok(cells
+            .into_iter()
+            .map(|((service_id, kind, bucket), n)| ServiceHistRow { service_id, kind, bucket, n })
+            .collect())
     }
 
     /// An MPP's complaint deadlines for the months starting `from..=to`.
@@ -805,6 +872,21 @@ impl Tx {
         .execute(c)
         .await
         .map(|_| ()))?;
+        on_conn!(self, |c| sqlx::query(
+            "INSERT INTO queue_month_staff_hist (mpp_id, month, counter_id, officer_id, kind, bucket, n)
+             VALUES ($1, $2, $3, $4, $5, $6, 1)
+             ON CONFLICT (mpp_id, month, counter_id, officer_id, kind, bucket)
+                 DO UPDATE SET n = queue_month_staff_hist.n + 1"
+        )
+        .bind(mpp_id)
+        .bind(month_of(day))
+        .bind(counter_id)
+        .bind(officer_id)
+        .bind(kind.as_str())
+        .bind(bucket_of(minutes))
+        .execute(c)
+        .await
+        .map(|_| ()))?;
         Ok(())
     }
 
@@ -822,15 +904,39 @@ impl Tx {
 
     /// Waiting and service time histograms per counter and officer for `from..=to`.
     pub async fn mpp_staff_hists(&mut self, mpp_id: i64, from: NaiveDate, to: NaiveDate) -> Result<Vec<StaffHistRow>> {
-        Ok(on_conn!(self, |c| sqlx::query_as(
-            "SELECT counter_id, officer_id, kind, bucket, CAST(SUM(n) AS BIGINT) AS n FROM queue_staff_hist
-             WHERE mpp_id = $1 AND day >= $2 AND day <= $3 GROUP BY counter_id, officer_id, kind, bucket"
-        )
-        .bind(mpp_id)
-        .bind(from)
-        .bind(to)
-        .fetch_all(c)
-        .await)?)
+        let (whole, partial) = month_split(from, to);
+        let mut cells: std::collections::BTreeMap<(i64, i64, String, i64), i64> = Default::default();
+        let mut merge = |rows: Vec<StaffHistRow>| {
+            for r in rows {
+                *cells.entry((r.counter_id, r.officer_id, r.kind, r.bucket)).or_default() += r.n;
+            }
+        };
+        if let Some((a, b)) = whole {
+            merge(on_conn!(self, |c| sqlx::query_as(
+                "SELECT counter_id, officer_id, kind, bucket, CAST(SUM(n) AS BIGINT) AS n FROM queue_month_staff_hist
+                 WHERE mpp_id = $1 AND month >= $2 AND month <= $3 GROUP BY counter_id, officer_id, kind, bucket"
+            )
+            .bind(mpp_id)
+            .bind(a)
+            .bind(b)
+            .fetch_all(c)
+            .await)?);
+        }
+        for (a, b) in partial {
+            merge(on_conn!(self, |c| sqlx::query_as(
+                "SELECT counter_id, officer_id, kind, bucket, CAST(SUM(n) AS BIGINT) AS n FROM queue_staff_hist
+                 WHERE mpp_id = $1 AND day >= $2 AND day <= $3 GROUP BY counter_id, officer_id, kind, bucket"
+            )
+            .bind(mpp_id)
+            .bind(a)
+            .bind(b)
+            .fetch_all(c)
+            .await)?);
+        }
+        Ok(cells
+            .into_iter()
+            .map(|((counter_id, officer_id, kind, bucket), n)| StaffHistRow { counter_id, officer_id, kind, bucket, n })
+            .collect())
     }
 }
 
@@ -857,6 +963,33 @@ impl Tx {
     /// Add per counter and officer histogram cells in bulk:
     /// `(mpp_id, day, counter_id, officer_id, kind, bucket, n)` (the benchmark's history).
     pub async fn add_staff_history(&mut self, cells: &[(i64, NaiveDate, i64, i64, TimeKind, i64, i64)]) -> Result<()> {
+        let mut months: std::collections::BTreeMap<(i64, NaiveDate, i64, i64, &'static str, i64), i64> =
+            Default::default();
+        for (mpp, day, counter, officer, kind, bucket, n) in cells {
+            *months.entry((*mpp, month_of(*day), *counter, *officer, kind.as_str(), *bucket)).or_default() += n;
+        }
+        let months: Vec<_> = months.into_iter().collect();
+        for chunk in months.chunks(400) {
+            on_conn!(self, |c| {
+                let mut b = sqlx::QueryBuilder::new(
+                    "INSERT INTO queue_month_staff_hist (mpp_id, month, counter_id, officer_id, kind, bucket, n) ",
+                );
+                b.push_values(chunk, |mut row, ((mpp, m, counter, officer, kind, bucket), n)| {
+                    row.push_bind(*mpp)
+                        .push_bind(*m)
+                        .push_bind(*counter)
+                        .push_bind(*officer)
+                        .push_bind(*kind)
+                        .push_bind(*bucket)
+                        .push_bind(*n);
+                });
+                b.push(
+                    " ON CONFLICT (mpp_id, month, counter_id, officer_id, kind, bucket) \
+                     DO UPDATE SET n = queue_month_staff_hist.n + excluded.n",
+                );
+                b.build().execute(c).await.map(|r| r.rows_affected())
+            })?;
+        }
         for chunk in cells.chunks(400) {
             on_conn!(self, |c| {
                 let mut b = sqlx::QueryBuilder::new(

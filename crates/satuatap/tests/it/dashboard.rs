@@ -130,6 +130,11 @@ async fn a_generated_day_adds_up_to_the_raw_tickets() {
     assert!(d["officers"][0]["name"].as_str().unwrap().contains("Petugas"), "{}", d["officers"]);
     // Hour × weekday for the one Monday: the seventeen tickets of 09:00–09:16, all in hour 9.
     let (_, one) = manager.get(&format!("/api/v1/mpps/{mpp}/dashboard?from=2026-11-30&to=2026-11-30")).await;
+    // November read from the month rollups equals its one busy day read from the day ones.
+    assert_eq!(one["period_times"], d["period_times"]);
+    assert_eq!(one["services"], d["services"]);
+    assert_eq!(one["counters"], d["counters"]);
+    assert_eq!(one["officers"], d["officers"]);
     assert_eq!(one["heat_hours"], json!([9]));
     assert_eq!(one["heat"][0]["weekday"], 1);
     assert_eq!(one["heat"][0]["days"], 1);
