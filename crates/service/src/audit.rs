@@ -55,6 +55,13 @@ pub struct AuditQuery {
     pub mpp_id: Option<i64>,
     pub entity: Option<String>,
     pub entity_id: Option<String>,
+    /// Part of the person's e-mail or name.
+    pub actor: Option<String>,
+    /// Entries from this instant and before that one.
+    pub from: Option<chrono::DateTime<chrono::Utc>>,
+    pub to: Option<chrono::DateTime<chrono::Utc>>,
+    /// The next page: entries older than the entry with this id.
+    pub before_id: Option<i64>,
     pub limit: i64,
 }
 
@@ -73,12 +80,19 @@ impl App {
             Some(own)
         };
         let mut tx = self.store.read().await?;
+        let after_entry = match q.before_id {
+            Some(id) => tx.audit_entry_at(id).await?.map(|at| (at, id)),
+            None => None,
+        };
         Ok(tx
             .audit_entries(&AuditFilter {
                 mpp_id,
                 entity: q.entity,
                 entity_id: q.entity_id,
-                before: None,
+                actor: q.actor.map(|a| a.trim().to_string()).filter(|a| !a.is_empty()),
+                from: q.from,
+                to: q.to,
+                after_entry,
                 limit: q.limit.clamp(1, 500),
             })
             .await?)

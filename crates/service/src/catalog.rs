@@ -491,8 +491,8 @@ impl App {
             self,
             actor,
             audit::Change::new(Some(before.mpp_id), "service", id, action),
-            Some(&serde_json::json!({"status": before.status.0})),
-            Some(&serde_json::json!({"status": status})),
+            Some(&serde_json::json!({"name": before.name, "status": before.status.0})),
+            Some(&serde_json::json!({"name": before.name, "status": status})),
         )
         .await?;
         let row = tx.service(id).await?.ok_or(Error::NotFound)?;

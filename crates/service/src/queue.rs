@@ -753,6 +753,26 @@ impl App {
         }
         let officer = (state != CounterState::Closed).then_some(actor.user_id).filter(|id| *id > 0);
         tx.set_counter_state(counter_id, state.as_str(), officer, now).await?;
+        if c.state.0 != state {
+            crate::audit::record(
+                &mut tx,
+                self,
+                actor,
+                crate::audit::Change::new(
+                    Some(c.mpp_id),
+                    "counter",
+                    counter_id,
+                    match state {
+                        CounterState::Open => "counter_open",
+                        CounterState::Paused => "counter_pause",
+                        CounterState::Closed => "counter_close",
+                    },
+                ),
+                Some(&serde_json::json!({"code": c.code, "state": c.state.0})),
+                Some(&serde_json::json!({"code": c.code, "state": state})),
+            )
+            .await?;
+        }
         self.commit_and_publish(tx, vec![QueueEvent::new(c.mpp_id, "counter", None, Some(counter_id))]).await?;
         self.console(actor, counter_id).await
     }
@@ -876,6 +896,19 @@ impl App {
             reason,
         )
         .await?;
+        // An officer's decision against a visitor is in the audit log too (calls and finishes stay
+        // in the ticket's own timeline: they are the day's routine, thousands a day).
+        if matches!(kind, "no_show" | "not_served") {
+            crate::audit::record(
+                &mut tx,
+                self,
+                actor,
+                crate::audit::Change::new(Some(c.mpp_id), "ticket", ticket_id, kind),
+                None::<&()>,
+                Some(&serde_json::json!({"code": t.code, "counter": c.code, "reason": reason})),
+            )
+            .await?;
+        }
         self.commit_and_publish(tx, vec![QueueEvent::new(c.mpp_id, kind, Some(ticket_id), Some(counter_id))]).await?;
         if kind == "finished" {
             self.averages.forget(t.service_id);

@@ -11,7 +11,13 @@ pub struct AuditFilter {
     pub mpp_id: Option<i64>,
     pub entity: Option<String>,
     pub entity_id: Option<String>,
-    pub before: Option<DateTime<Utc>>,
+    /// Whose actions: part of the person's e-mail or name, any case.
+    pub actor: Option<String>,
+    /// Entries at or after `from` and before `to`.
+    pub from: Option<DateTime<Utc>>,
+    pub to: Option<DateTime<Utc>>,
+    /// The page after this entry (newest first: older than it).
+    pub after_entry: Option<(DateTime<Utc>, i64)>,
     pub limit: i64,
 }
 
@@ -41,19 +47,35 @@ impl Tx {
         Ok(())
     }
 
+    /// When an entry was written (the cursor of the next page).
+    pub async fn audit_entry_at(&mut self, id: i64) -> Result<Option<DateTime<Utc>>> {
+        Ok(on_conn!(self, |c| sqlx::query_scalar("SELECT at FROM audit_log WHERE id = $1")
+            .bind(id)
+            .fetch_optional(c)
+            .await)?)
+    }
+
     pub async fn audit_entries(&mut self, f: &AuditFilter) -> Result<Vec<AuditRow>> {
         Ok(on_conn!(self, |c| sqlx::query_as(
-            "SELECT id, at, actor_user_id, actor_email, mpp_id, entity, entity_id, action, before, after, ip
-             FROM audit_log
-             WHERE ($1 IS NULL OR mpp_id = $1) AND ($2 IS NULL OR entity = $2) AND ($3 IS NULL OR entity_id = $3)
-               AND ($4 IS NULL OR at < $4)
-             ORDER BY at DESC, id DESC LIMIT $5"
+            "SELECT a.id, a.at, a.actor_user_id, a.actor_email, u.name AS actor_name, a.mpp_id, a.entity, a.entity_id,
+                a.action, a.before, a.after, a.ip
+             FROM audit_log a LEFT JOIN users u ON u.id = a.actor_user_id
+             WHERE ($1 IS NULL OR a.mpp_id = $1) AND ($2 IS NULL OR a.entity = $2) AND ($3 IS NULL OR a.entity_id = $3)
+               AND ($4 IS NULL OR a.at < $4)
+               AND ($6 IS NULL OR LOWER(COALESCE(a.actor_email, '')) LIKE $6 OR LOWER(COALESCE(u.name, '')) LIKE $6)
+               AND ($7 IS NULL OR a.at >= $7)
+               AND ($8 IS NULL OR a.at < $8 OR (a.at = $8 AND a.id < $9))
+             ORDER BY a.at DESC, a.id DESC LIMIT $5"
         )
         .bind(f.mpp_id)
         .bind(f.entity.as_deref())
         .bind(f.entity_id.as_deref())
-        .bind(f.before)
+        .bind(f.to)
         .bind(if f.limit > 0 { f.limit } else { 100 })
+        .bind(f.actor.as_deref().map(|a| format!("%{}%", a.to_lowercase().replace(['%', '_'], ""))))
+        .bind(f.from)
+        .bind(f.after_entry.map(|(at, _)| at))
+        .bind(f.after_entry.map(|(_, id)| id))
         .fetch_all(c)
         .await)?)
     }

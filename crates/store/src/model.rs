@@ -334,6 +334,8 @@ pub struct AuditRow {
     pub at: DateTime<Utc>,
     pub actor_user_id: Option<i64>,
     pub actor_email: Option<String>,
+    /// The person's name as their account has it now.
+    pub actor_name: Option<String>,
     pub mpp_id: Option<i64>,
     pub entity: String,
     pub entity_id: String,

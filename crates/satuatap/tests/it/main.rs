@@ -3,6 +3,7 @@
 mod support;
 
 mod application;
+mod audit_log;
 mod authz;
 mod booking;
 mod catalogue;

@@ -322,6 +322,13 @@ pub struct AuditParams {
     mpp: Option<i64>,
     entity: Option<String>,
     entity_id: Option<String>,
+    /// Whose actions: part of the person's e-mail or name.
+    actor: Option<String>,
+    /// From this day (`YYYY-MM-DD`, WIB) and through that one.
+    from: Option<chrono::NaiveDate>,
+    to: Option<chrono::NaiveDate>,
+    /// The next page: entries older than the entry with this id (the last one seen).
+    before: Option<i64>,
     /// At most 500 (default 100).
     limit: Option<i64>,
 }
@@ -339,7 +346,16 @@ pub async fn audit(
         .app
         .audit_log(
             a,
-            AuditQuery { mpp_id: p.mpp, entity: p.entity, entity_id: p.entity_id, limit: p.limit.unwrap_or(100) },
+            AuditQuery {
+                mpp_id: p.mpp,
+                entity: p.entity,
+                entity_id: p.entity_id,
+                actor: p.actor,
+                from: p.from.map(crate::pages::admin::people::wib_start),
+                to: p.to.and_then(|d| d.succ_opt()).map(crate::pages::admin::people::wib_start),
+                before_id: p.before,
+                limit: p.limit.unwrap_or(100),
+            },
         )
         .await
         .api(&c)?;

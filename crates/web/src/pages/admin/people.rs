@@ -220,10 +220,34 @@ struct AuditPage<'a> {
     c: &'a Ctx,
     nav: Vec<NavItem>,
     entries: Vec<AuditRow>,
-    entity: String,
+    p: AuditParams,
+    /// The link to the next (older) page, when this one is full.
+    next: Option<String>,
 }
 
-#[derive(Debug, Default, Deserialize)]
+/// What the log can be filtered to, as people name it.
+const AUDIT_SUBJECTS: [&str; 16] = [
+    "service",
+    "provider",
+    "counter",
+    "mpp",
+    "holiday",
+    "user",
+    "api_token",
+    "device",
+    "booking",
+    "application",
+    "complaint",
+    "oss_session",
+    "oss_consultation",
+    "survey_response",
+    "eval_assessment",
+    "rollout_location",
+];
+
+const AUDIT_PAGE: i64 = 100;
+
+#[derive(Debug, Default, Clone, Deserialize)]
 pub struct AuditParams {
     #[serde(default)]
     entity: Option<String>,
@@ -231,25 +255,107 @@ pub struct AuditParams {
     entity_id: Option<String>,
     #[serde(default)]
     mpp: Option<String>,
+    /// Part of a person's e-mail or name.
+    #[serde(default)]
+    siapa: Option<String>,
+    #[serde(default)]
+    dari: Option<String>,
+    #[serde(default)]
+    sampai: Option<String>,
+    /// The page after the entry with this id.
+    #[serde(default)]
+    sebelum: Option<String>,
+}
+
+/// The start of a WIB day, as the log's times are shown.
+pub fn wib_start(d: chrono::NaiveDate) -> chrono::DateTime<chrono::Utc> {
+    use chrono::TimeZone;
+    chrono_tz::Asia::Jakarta
+        .from_local_datetime(&d.and_time(chrono::NaiveTime::MIN))
+        .earliest()
+        .map(|t| t.with_timezone(&chrono::Utc))
+        .unwrap_or_else(|| d.and_time(chrono::NaiveTime::MIN).and_utc())
+}
+
+fn day_of(v: &Option<String>) -> Option<chrono::NaiveDate> {
+    v.as_deref().and_then(|v| chrono::NaiveDate::parse_from_str(v.trim(), "%Y-%m-%d").ok())
+}
+
+impl AuditPage<'_> {
+    fn subjects(&self) -> Vec<(&'static str, String)> {
+        AUDIT_SUBJECTS.iter().map(|e| (*e, audit_entity(self.c, e))).collect()
+    }
+    fn val<'b>(&self, v: &'b Option<String>) -> &'b str {
+        v.as_deref().unwrap_or("")
+    }
+    fn sentence(&self, e: &AuditRow) -> String {
+        audit_sentence(self.c, e)
+    }
+}
+
+/// A subject of the log in words ("layanan"); an unknown one in plain words too.
+pub fn audit_entity(c: &Ctx, entity: &str) -> String {
+    c.lang.lookup(&format!("audit-ent-{entity}")).unwrap_or_else(|| entity.replace('_', " "))
+}
+
+/// An entry as a sentence: "Manajer MPP Kota Bogor menerbitkan layanan «Paspor Biasa» (#12)".
+pub fn audit_sentence(c: &Ctx, e: &AuditRow) -> String {
+    let who = e
+        .actor_name
+        .clone()
+        .or_else(|| e.actor_email.clone())
+        .filter(|w| w != "system")
+        .unwrap_or_else(|| c.t("audit-system"));
+    let act = c
+        .lang
+        .lookup(&format!("audit-act-{}", e.action))
+        .unwrap_or_else(|| c.ta("audit-act-other", &[("action", &e.action.replace('_', " "))]));
+    let named = |j: &Option<String>| {
+        let v: serde_json::Value = serde_json::from_str(j.as_deref()?).ok()?;
+        ["name", "title", "code", "email"].iter().find_map(|k| v.get(*k).and_then(|x| x.as_str()).map(String::from))
+    };
+    let subject = match named(&e.after).or_else(|| named(&e.before)) {
+        Some(n) => format!("«{n}» (#{})", e.entity_id),
+        None => format!("#{}", e.entity_id),
+    };
+    c.ta(
+        "audit-sentence",
+        &[("who", &who), ("act", &act), ("what", &audit_entity(c, &e.entity)), ("subject", &subject)],
+    )
 }
 
 pub async fn audit(State(s): State<AppState>, c: Ctx, Query(p): Query<AuditParams>) -> PageResult {
     let a = staff(&c)?;
-    let entity = p.entity.clone().unwrap_or_default();
     let entries = s
         .app
         .audit_log(
             &a,
             AuditQuery {
                 mpp_id: p.mpp.as_deref().and_then(|v| v.parse().ok()),
-                entity: p.entity.filter(|e| !e.is_empty()),
-                entity_id: p.entity_id.filter(|e| !e.is_empty()),
-                limit: 200,
+                entity: p.entity.clone().filter(|e| !e.is_empty()),
+                entity_id: p.entity_id.clone().filter(|e| !e.is_empty()),
+                actor: p.siapa.clone(),
+                from: day_of(&p.dari).map(wib_start),
+                to: day_of(&p.sampai).and_then(|d| d.succ_opt()).map(wib_start),
+                before_id: p.sebelum.as_deref().and_then(|v| v.trim().parse().ok()),
+                limit: AUDIT_PAGE,
             },
         )
         .await
         .web(&c)?;
-    render(AuditPage { c: &c, nav: nav(&a, "/admin/audit"), entries, entity })
+    let next = (entries.len() as i64 == AUDIT_PAGE).then(|| entries.last().map(|l| l.id)).flatten().map(|last| {
+        let mut q: Vec<String> = Vec::new();
+        for (k, v) in
+            [("entity", &p.entity), ("mpp", &p.mpp), ("siapa", &p.siapa), ("dari", &p.dari), ("sampai", &p.sampai)]
+        {
+            if let Some(v) = v.as_deref().filter(|v| !v.is_empty()) {
+                q.push(format!("{k}={}", crate::pages::q(v)));
+            }
+        }
+        q.push(format!("sebelum={last}"));
+        format!("/admin/audit?{}", q.join("&"))
+    });
+    render(AuditPage { c: &c, nav: nav(&a, "/admin/audit"), entries, p, next })
 }
 
 /// Pretty JSON for the audit table.
