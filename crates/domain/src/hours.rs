@@ -41,7 +41,8 @@ pub enum HoursError {
     BadDay(&'static str),
 }
 
-fn parse_time(s: &str) -> Option<NaiveTime> {
+/// A local time as people type it: `07:30` or `07.30`.
+pub fn parse_time(s: &str) -> Option<NaiveTime> {
     let s = s.trim().replace('.', ":");
     NaiveTime::parse_from_str(&s, "%H:%M").ok()
 }

@@ -722,30 +722,10 @@ impl App {
     }
 
     async fn notify_applicant(&self, tx: &mut Tx, row: &ApplicationRow, kind: &str, text: &str) -> Result<()> {
-        let now = self.now();
         let subject = format!("Berkas {} / File {}", reference(row.id), reference(row.id));
-        let mut to = Vec::new();
-        if let (Some(s), Some(m)) = (&row.email_sealed, &row.email_masked) {
-            to.push((self.email_channel(), s, m));
-        }
-        if let (Some(s), Some(m)) = (&row.phone_sealed, &row.phone_masked) {
-            to.push((self.phone_channel(), s, m));
-        }
-        for (channel, sealed, masked) in to {
-            let message = NewMessage {
-                mpp_id: Some(row.mpp_id),
-                booking_id: None,
-                kind: kind.into(),
-                channel: channel.into(),
-                recipient_sealed: sealed.clone(),
-                recipient_masked: masked.clone(),
-                subject: subject.clone(),
-                body_sealed: self.keys.seal(text)?,
-                send_at: now,
-            };
-            tx.enqueue_message(&message, now).await?;
-        }
-        Ok(())
+        let email = row.email_sealed.as_deref().zip(row.email_masked.as_deref());
+        let phone = row.phone_sealed.as_deref().zip(row.phone_masked.as_deref());
+        self.message_contacts(tx, row.mpp_id, kind, &subject, text, email, phone).await
     }
 
     fn summary_view(&self, row: ApplicationRow, tz: Tz, staff: bool) -> ApplicationView {

@@ -232,7 +232,7 @@ impl AvailabilityCache {
     }
 }
 
-fn hhmm(at: DateTime<Utc>, tz: Tz) -> String {
+pub(crate) fn hhmm(at: DateTime<Utc>, tz: Tz) -> String {
     at.with_timezone(&tz).format("%H:%M").to_string()
 }
 

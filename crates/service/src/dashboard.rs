@@ -217,7 +217,7 @@ impl App {
         }
 
         // Now: the queue lines, the first in line of each service, the counters.
-        let lines = self.queue_lines(&mut r, mpp_id, today).await?;
+        let lines = self.queue_lines(&mut r, &m, today).await?;
         let waiting = r.tickets_of_day(mpp_id, today, &["waiting"], 5000).await?;
         let mut first: HashMap<i64, DateTime<Utc>> = HashMap::new();
         for t in &waiting {

@@ -14,15 +14,15 @@ use satuatap_domain::oss::{
 };
 use satuatap_domain::text::mask_name;
 use satuatap_domain::validate::Checker;
+use satuatap_store::Tx;
 use satuatap_store::oss::{
     NewOssConsultation, NewOssSession, OssConsultationRow, OssCountsRow, OssServiceRow, OssSessionCountsRow,
     OssSessionRow,
 };
-use satuatap_store::{NewMessage, Tx};
 use serde::{Deserialize, Serialize};
 
 use crate::application::works_on;
-use crate::booking::{BookingInput, BookingView};
+use crate::booking::{BookingInput, BookingView, hhmm};
 use crate::catalog::ServiceInput;
 use crate::input::Loose;
 use crate::mpps::parse_date;
@@ -304,24 +304,16 @@ fn desk_service(s: &OssServiceRow) -> DeskService {
     }
 }
 
-fn hhmm(t: DateTime<Utc>, tz: Tz) -> String {
-    t.with_timezone(&tz).format("%H:%M").to_string()
-}
-
 fn parse_hhmm(c: &mut Checker, field: &str, v: &str) -> Option<NaiveTime> {
     let v = v.trim();
     if v.is_empty() {
         c.push(field, Invalid::Required);
         return None;
     }
-    let t = NaiveTime::parse_from_str(v, "%H:%M").or_else(|_| NaiveTime::parse_from_str(v, "%H.%M"));
-    match t {
-        Ok(t) => Some(t),
-        Err(_) => {
-            c.push(field, Invalid::Format { hint: "hint-time" });
-            None
-        }
-    }
+    satuatap_domain::hours::parse_time(v).or_else(|| {
+        c.push(field, Invalid::Format { hint: "hint-time" });
+        None
+    })
 }
 
 fn loose_id(c: &mut Checker, field: &str, v: &Loose<i64>) -> Option<i64> {
@@ -1168,27 +1160,10 @@ impl App {
                  Hello {name}, today ({date}) is the follow-up of your OSS consultation at {mpp_name}. \
                  The OSS help desk will contact you, or you are welcome to visit it."
             );
-            let mut to = Vec::new();
-            if let (Some(s), Some(m)) = (&row.email_sealed, &row.email_masked) {
-                to.push((self.email_channel(), s, m));
-            }
-            if let (Some(s), Some(m)) = (&row.phone_sealed, &row.phone_masked) {
-                to.push((self.phone_channel(), s, m));
-            }
-            for (channel, sealed, masked) in to {
-                let message = NewMessage {
-                    mpp_id: Some(row.mpp_id),
-                    booking_id: None,
-                    kind: "oss_follow_up".into(),
-                    channel: channel.into(),
-                    recipient_sealed: sealed.clone(),
-                    recipient_masked: masked.clone(),
-                    subject: "Tindak lanjut konsultasi OSS / OSS follow-up".into(),
-                    body_sealed: self.keys.seal(&text)?,
-                    send_at: now,
-                };
-                tx.enqueue_message(&message, now).await?;
-            }
+            let email = row.email_sealed.as_deref().zip(row.email_masked.as_deref());
+            let phone = row.phone_sealed.as_deref().zip(row.phone_masked.as_deref());
+            let subject = "Tindak lanjut konsultasi OSS / OSS follow-up";
+            self.message_contacts(&mut tx, row.mpp_id, "oss_follow_up", subject, &text, email, phone).await?;
             tx.commit().await?;
             sent += 1;
         }

@@ -81,6 +81,38 @@ impl App {
         if self.messaging.webhook_url.is_none() && self.messaging.demo { "demo" } else { "webhook" }
     }
 
+    /// Queue `text` to each contact a person left (`(sealed, masked)` e-mail and phone), in the
+    /// caller's transaction, to be sent now.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) async fn message_contacts(
+        &self,
+        tx: &mut Tx,
+        mpp_id: i64,
+        kind: &str,
+        subject: &str,
+        text: &str,
+        email: Option<(&str, &str)>,
+        phone: Option<(&str, &str)>,
+    ) -> Result<()> {
+        let now = self.now();
+        let to = [email.map(|c| (self.email_channel(), c)), phone.map(|c| (self.phone_channel(), c))];
+        for (channel, (sealed, masked)) in to.into_iter().flatten() {
+            let message = NewMessage {
+                mpp_id: Some(mpp_id),
+                booking_id: None,
+                kind: kind.into(),
+                channel: channel.into(),
+                recipient_sealed: sealed.into(),
+                recipient_masked: masked.into(),
+                subject: subject.into(),
+                body_sealed: self.keys.seal(text)?,
+                send_at: now,
+            };
+            tx.enqueue_message(&message, now).await?;
+        }
+        Ok(())
+    }
+
     /// Queue the message about a booking (`booked`, `rescheduled` or `cancelled`)
     /// to each of its contacts, and for a coming visit the reminder a day before.
     pub(crate) async fn enqueue_booking_messages(&self, tx: &mut Tx, kind: &str, to: &Recipient<'_>) -> Result<()> {

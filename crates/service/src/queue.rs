@@ -327,14 +327,12 @@ impl App {
         Ok(avg)
     }
 
-    pub(crate) async fn queue_lines(&self, tx: &mut Tx, mpp_id: i64, day: NaiveDate) -> Result<Vec<QueueLine>> {
+    pub(crate) async fn queue_lines(&self, tx: &mut Tx, m: &MppRow, day: NaiveDate) -> Result<Vec<QueueLine>> {
+        let mpp_id = m.id;
         let rows: Vec<ServiceQueueRow> = tx.service_queues(mpp_id, day).await?;
         let rules: std::collections::HashMap<i64, satuatap_store::walk_in::WalkInRow> =
             tx.walk_in_rules(mpp_id, day).await?.into_iter().map(|r| (r.service_id, r)).collect();
-        let now_hhmm = match tx.mpp(mpp_id).await? {
-            Some(m) => local(self.now(), mpp_tz(&m)).format("%H:%M").to_string(),
-            None => String::new(),
-        };
+        let now_hhmm = local(self.now(), mpp_tz(m)).format("%H:%M").to_string();
         let mut out = Vec::with_capacity(rows.len());
         for r in rows {
             let avg = if r.waiting > 0 || r.open_counters > 0 {
@@ -422,12 +420,6 @@ impl App {
         let web = input.source.as_deref().map(str::trim) == Some(TicketSource::Web.as_str());
         if !web {
             crate::devices::require_kiosk(by.device, by.actor, mpp_id)?;
-        } else {
-            let mut r = self.store.read().await?;
-            let m = r.mpp(mpp_id).await?.ok_or(Error::NotFound)?;
-            if !m.queue_settings.0.remote_tickets {
-                return Err(Error::refused(Refusal::RemoteTicketsOff));
-            }
         }
         self.issue(mpp_id, input, None, true).await
     }
@@ -480,6 +472,10 @@ impl App {
         // (on SQLite every writer waits for it).
         let mut tx = self.store.read().await?;
         let (m, settings) = self.mpp_and_settings(&mut tx, mpp_id).await?;
+        // A phone takes a walk-in number only where the MPP allows it (read with the rest of its settings).
+        if walk_in && source == TicketSource::Web && !settings.remote_tickets {
+            return Err(Error::refused(Refusal::RemoteTicketsOff));
+        }
         if let Some(key) = &request_key
             && let Some(earlier) = tx.ticket_by_request(mpp_id, key).await?
         {
@@ -617,7 +613,7 @@ impl App {
         let mut tx = self.store.read().await?;
         let m = tx.mpp(mpp_id).await?.ok_or(Error::NotFound)?;
         let day = self.local_day(&m);
-        self.queue_lines(&mut tx, mpp_id, day).await
+        self.queue_lines(&mut tx, &m, day).await
     }
 
     /// What a board of an MPP (optionally one zone) shows right now.
@@ -631,7 +627,7 @@ impl App {
         let done = tx.tickets_of_day(mpp_id, day, &["done"], 30).await?;
         let last_calls =
             done.iter().filter(|t| t.called_at.is_some() && in_zone(&t.zone)).filter_map(call_of).take(6).collect();
-        let mut queues = self.queue_lines(&mut tx, mpp_id, day).await?;
+        let mut queues = self.queue_lines(&mut tx, &m, day).await?;
         let mut zones: Vec<String> = queues.iter().filter_map(|q| q.zone.clone()).collect();
         zones.sort();
         zones.dedup();
@@ -706,7 +702,7 @@ impl App {
             None => (Vec::new(), Vec::new(), None),
         };
         let own: HashSet<i64> = tx.counter_service_ids(counter_id).await?.into_iter().collect();
-        let mut queues = self.queue_lines(&mut tx, c.mpp_id, day).await?;
+        let mut queues = self.queue_lines(&mut tx, &m, day).await?;
         queues.retain(|q| if own.is_empty() { q.provider_id == c.provider_id } else { own.contains(&q.service_id) });
         let now = self.now();
         let (rows, waiting_total) =
@@ -1111,11 +1107,9 @@ impl App {
             None => None,
         };
         let last = match input.last_ticket_at.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
-            Some(t) => match chrono::NaiveTime::parse_from_str(t, "%H:%M")
-                .or_else(|_| chrono::NaiveTime::parse_from_str(t, "%H.%M"))
-            {
-                Ok(t) => Some(t.format("%H:%M").to_string()),
-                Err(_) => {
+            Some(t) => match satuatap_domain::hours::parse_time(t) {
+                Some(t) => Some(t.format("%H:%M").to_string()),
+                None => {
                     c.push("last_ticket_at", Invalid::Format { hint: "hint-time" });
                     None
                 }
