@@ -79,6 +79,9 @@ pub struct QueueSettings {
     /// Phones may take a walk-in number remotely (from the MPP's page); otherwise only the
     /// MPP's kiosks give numbers and phones are pointed to booking.
     pub remote_tickets: bool,
+    /// Visitors who left a phone number get a message when this many people (or
+    /// fewer) are ahead of them (0: no such messages).
+    pub near_turn_ahead: i64,
     /// Bookings a NIK may miss within `no_show_days` before it may not book
     /// again for a while (0: no limit).
     pub no_show_limit: i64,
@@ -95,6 +98,7 @@ impl Default for QueueSettings {
             number_width: 3,
             allow_outside_hours: false,
             remote_tickets: false,
+            near_turn_ahead: 3,
             no_show_limit: 3,
             no_show_days: 30,
         }

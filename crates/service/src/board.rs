@@ -156,6 +156,10 @@ impl App {
                     _ = &mut stopped => break,
                     _ = tick.tick() => {}
                 }
+                // Turn-near messages are queued first, so they leave in the same round.
+                if let Err(e) = app.alert_near_turns().await {
+                    tracing::warn!(error = %e, "queueing turn-near messages failed");
+                }
                 if let Err(e) = app.send_due_messages().await {
                     tracing::warn!(error = %e, "sending messages failed");
                 }

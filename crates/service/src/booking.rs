@@ -896,6 +896,10 @@ impl App {
         let mut tx = self.store.begin().await?;
         if tx.set_booking_status(b.id, &[BookingStatus::Active], BookingStatus::CheckedIn, now).await? {
             tx.set_booking_ticket(b.id, ticket.id).await?;
+            // The phone left with the booking also hears when the turn is near.
+            if let (Some(sealed), Some(masked)) = (&b.phone_sealed, &b.phone_masked) {
+                tx.set_ticket_alert(ticket.id, b.mpp_id, sealed, masked, now).await?;
+            }
             // Where visitors come from, for the accessibility study: the district the
             // NIK was issued in (its first six digits), counted; the NIK is not kept here.
             if let Some(district) = self.keys.open(&b.nik_sealed).ok().as_deref().and_then(nik_district) {

@@ -266,6 +266,7 @@ impl App {
                 extra_time_minutes: Some(Ok(s.extra_time_minutes)),
                 allow_outside_hours: true,
                 remote_tickets: s.remote_tickets,
+                near_turn_ahead: Some(Ok(s.near_turn_ahead)),
                 no_show_limit: Some(Ok(s.no_show_limit)),
                 no_show_days: Some(Ok(s.no_show_days)),
                 announcement: m.announcement.clone(),

@@ -48,6 +48,10 @@ refusals! {
     TicketMoved => "ticket_moved", "err-ticket-moved";
     /// The ticket to call is no longer waiting for this counter (called elsewhere, cancelled).
     TicketNotWaiting => "ticket_not_waiting", "err-ticket-not-waiting";
+    /// The MPP sends no "your turn is near" messages.
+    NearTurnOff => "near_turn_off", "err-near-turn-off";
+    /// The ticket was called or finished: no message is left to send.
+    NearTurnClosed => "near_turn_closed", "err-near-turn-closed";
     // Booking.
     /// Every seat of the slot is taken.
     SlotFull => "slot_full", "err-slot-full";

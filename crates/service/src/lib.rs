@@ -35,6 +35,7 @@ pub mod queue;
 pub mod registry;
 pub mod rollout;
 pub mod survey;
+pub mod ticket_alerts;
 pub mod upload;
 pub mod users;
 

@@ -1155,6 +1155,10 @@ pub struct QueueSettingsInput {
     /// Phones may take walk-in numbers from the MPP's page.
     #[serde(default, deserialize_with = "flag")]
     pub remote_tickets: bool,
+    /// Message visitors who left a phone number when this many people are ahead (0: never).
+    #[serde(default, deserialize_with = "loose")]
+    #[schema(value_type = Option<i64>)]
+    pub near_turn_ahead: Loose<i64>,
     /// Bookings a NIK may miss within `no_show_days` before it may not book (0: no limit).
     #[serde(default, deserialize_with = "loose")]
     #[schema(value_type = Option<i64>)]
@@ -1243,6 +1247,7 @@ impl App {
             number_width: d.number_width,
             allow_outside_hours: input.allow_outside_hours,
             remote_tickets: input.remote_tickets,
+            near_turn_ahead: num(&mut c, "near_turn_ahead", &input.near_turn_ahead, d.near_turn_ahead, 20),
             no_show_limit: num(&mut c, "no_show_limit", &input.no_show_limit, d.no_show_limit, 100),
             no_show_days: num(&mut c, "no_show_days", &input.no_show_days, d.no_show_days, 365).max(1),
         };

@@ -27,6 +27,7 @@ pub mod registry;
 pub mod rollout;
 pub mod stats;
 pub mod survey;
+pub mod ticket_alerts;
 pub mod users;
 pub mod walk_in;
 

@@ -44,6 +44,9 @@
     el("more-time").classList.toggle("hidden", !ticket.extra_time_available);
     el("cancel").classList.toggle("hidden", !ticket.can_cancel);
     if (st === "done") el("facts").classList.add("hidden");
+    // Called or done: the "message me" form has nothing left to offer.
+    const alertBox = el("kabari");
+    if (alertBox && st !== "waiting" && alertBox.querySelector("form")) alertBox.classList.add("hidden");
     // Once served (or otherwise done) the phone will not ring any more: the note goes.
     if (el("live-note")) el("live-note").classList.toggle("hidden", st === "done");
     // Served while the page was open: offer the satisfaction survey.

@@ -61,6 +61,7 @@ pub fn router(state: AppState) -> Router {
         .route("/mpp/{slug}/papan", get(queue::board))
         .route("/tiket/{token}", get(queue::ticket))
         .route("/tiket/{token}/cetak", get(queue::ticket_print))
+        .route("/tiket/{token}/kabari", post(queue::ticket_alert))
         .route("/tiket/{token}/qr.svg", get(queue::ticket_qr))
         .route("/konsol", get(queue::console_pick))
         .route("/konsol/{id}", get(queue::console))

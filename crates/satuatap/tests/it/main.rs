@@ -20,4 +20,5 @@ mod registry;
 mod security;
 mod survey;
 mod survey_pages;
+mod ticket_alerts;
 mod walk_in;

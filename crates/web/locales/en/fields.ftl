@@ -154,3 +154,4 @@ field-follow_up_on = Follow-up date
 field-ticket_id = Queue number
 field-booking_id = Booking
 field-last_ticket_at = Last ticket time
+field-near_turn_ahead = Message when … people are ahead

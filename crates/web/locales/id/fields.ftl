@@ -154,3 +154,4 @@ field-follow_up_on = Tanggal tindak lanjut
 field-ticket_id = Nomor antrean
 field-booking_id = Pemesanan
 field-last_ticket_at = Jam terakhir pengambilan nomor
+field-near_turn_ahead = Kabari saat tinggal … orang

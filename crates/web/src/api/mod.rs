@@ -165,6 +165,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(queue::walk_in_rule, queue::set_walk_in_rule))
         .routes(routes!(queue::ticket))
         .routes(routes!(queue::more_time))
+        .routes(routes!(queue::alert, queue::set_alert, queue::remove_alert))
         .routes(routes!(queue::cancel))
         .routes(routes!(queue::history))
         .routes(routes!(queue::console))

@@ -15,6 +15,7 @@ use satuatap_service::queue::{
     BoardSnapshot, Caller, ConsoleView, CounterServicesInput, FinishInput, IssueInput, QueueLine, QueueSettingsInput,
     QueueSettingsView, TicketView, TransferInput,
 };
+use satuatap_service::ticket_alerts::{TicketAlertInput, TicketAlertView};
 use satuatap_store::TicketEventRow;
 use serde::{Deserialize, Serialize};
 use tokio_stream::wrappers::BroadcastStream;
@@ -82,6 +83,38 @@ pub async fn more_time(State(s): State<AppState>, c: Ctx, Path(token): Path<Stri
         (status = 409, description = "`ticket_not_cancellable`: only a waiting or called ticket", body = ErrorEnvelope)))]
 pub async fn cancel(State(s): State<AppState>, c: Ctx, Path(token): Path<String>) -> ApiResult<TicketView> {
     Ok(Json(s.app.cancel_ticket(&token).await.api(&c)?))
+}
+
+/// Whether the ticket's holder gets a "your turn is near" message, and on which number (masked).
+#[utoipa::path(get, path = "/tickets/{token}/alert", tag = "queue", params(("token" = String, Path)),
+    responses((status = 200, body = TicketAlertView)))]
+pub async fn alert(State(s): State<AppState>, c: Ctx, Path(token): Path<String>) -> ApiResult<TicketAlertView> {
+    Ok(Json(s.app.ticket_alert(&token).await.api(&c)?))
+}
+
+/// Leave (or change) a phone number on a waiting ticket: one SMS/WhatsApp message goes
+/// when the MPP's number of people (`ahead_at`) or fewer are ahead, or when it is called.
+#[utoipa::path(put, path = "/tickets/{token}/alert", tag = "queue", params(("token" = String, Path)),
+    request_body = TicketAlertInput,
+    responses((status = 200, body = TicketAlertView),
+        (status = 409, description = "`near_turn_off`: the MPP sends no such messages; `near_turn_closed`: the ticket was called or finished", body = ErrorEnvelope),
+        (status = 422, description = "`invalid_input`: `phone` missing or not a phone number", body = ErrorEnvelope),
+        (status = 429, body = ErrorEnvelope)))]
+pub async fn set_alert(
+    State(s): State<AppState>,
+    c: Ctx,
+    _: Throttle<bucket::Ticket>,
+    Path(token): Path<String>,
+    ApiJson(input): ApiJson<TicketAlertInput>,
+) -> ApiResult<TicketAlertView> {
+    Ok(Json(s.app.set_ticket_alert(&token, &input).await.api(&c)?))
+}
+
+/// Take the number back before the message went (it is forgotten).
+#[utoipa::path(delete, path = "/tickets/{token}/alert", tag = "queue", params(("token" = String, Path)),
+    responses((status = 200, body = TicketAlertView)))]
+pub async fn remove_alert(State(s): State<AppState>, c: Ctx, Path(token): Path<String>) -> ApiResult<TicketAlertView> {
+    Ok(Json(s.app.remove_ticket_alert(&token).await.api(&c)?))
 }
 
 /// Waiting counts and estimates per service, for kiosks.

@@ -305,6 +305,7 @@ mod tests {
             "eval_published",
             "application",
             "oss_follow_up",
+            "turn_near",
         ] {
             for lang in [Lang::Id, Lang::En] {
                 let text = message_kind(lang, kind);

@@ -3,13 +3,16 @@
 //! talk to the same `/api/v1` routes third-party kiosks and boards use.
 
 use askama::Template;
+use axum::Form;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderValue, header};
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect};
 use qrcode::QrCode;
 use qrcode::render::svg;
 use satuatap_domain::queue::PriorityGroup;
+use satuatap_service::Error;
 use satuatap_service::catalog::SearchQuery;
+use satuatap_service::ticket_alerts::{TicketAlertInput, TicketAlertView};
 use satuatap_store::{CounterRow, MppRow};
 use serde::{Deserialize, Serialize};
 
@@ -18,6 +21,7 @@ use crate::ctx::Ctx;
 use crate::error::WebError;
 use crate::i18n::Lang;
 use crate::state::{AppState, WebResultExt};
+use crate::throttle::{Throttle, bucket};
 
 /// Data for a page script, safe inside `<script type="application/json">`.
 pub fn script_json<T: Serialize>(v: &T) -> String {
@@ -297,10 +301,41 @@ struct TicketPage<'a> {
     survey_done: bool,
     /// The visit is not over: the page's script offers the survey once it is served.
     survey_live: bool,
+    /// "Your turn is near": the MPP's setting and the number left, if any.
+    alert: Option<TicketAlertView>,
+    /// Offer the alert form (waiting, the MPP sends such messages).
+    alert_open: bool,
+    /// A number typed that was refused, and why.
+    alert_phone: String,
+    alert_error: Option<String>,
 }
 
-async fn ticket_page(s: &AppState, c: &Ctx, token: &str, print: bool, paper: &'static str) -> PageResult {
+/// What the ticket page's "message me" form sends.
+#[derive(Debug, Default, Deserialize)]
+pub struct AlertForm {
+    #[serde(default)]
+    phone: String,
+    /// Present on "do not message me".
+    #[serde(default)]
+    hapus: Option<String>,
+}
+
+async fn ticket_page(
+    s: &AppState,
+    c: &Ctx,
+    token: &str,
+    print: bool,
+    paper: &'static str,
+    refused: Option<(String, String)>,
+) -> PageResult {
     let t = s.app.ticket_by_token(token).await.web(c)?;
+    let alert = if print { None } else { s.app.ticket_alert(token).await.ok() };
+    let alert_open =
+        alert.as_ref().is_some_and(|a| a.ahead_at > 0) && t.status == satuatap_domain::queue::TicketStatus::Waiting;
+    let (alert_phone, alert_error) = match refused {
+        Some((phone, why)) => (phone, Some(why)),
+        None => (String::new(), None),
+    };
     let m = s.app.mpp(t.mpp_id).await.web(c)?;
     let lang = c.lang;
     let live = t.status != satuatap_domain::queue::TicketStatus::Done;
@@ -326,11 +361,44 @@ async fn ticket_page(s: &AppState, c: &Ctx, token: &str, print: bool, paper: &'s
         ahead: t.ahead,
         estimate: t.estimate_minutes,
         m,
+        alert,
+        alert_open,
+        alert_phone,
+        alert_error,
     })
 }
 
 pub async fn ticket(State(s): State<AppState>, c: Ctx, Path(token): Path<String>) -> PageResult {
-    ticket_page(&s, &c, &token, false, "58").await
+    ticket_page(&s, &c, &token, false, "58", None).await
+}
+
+/// "Message me when my turn is near" (or, with `hapus`, no longer).
+pub async fn ticket_alert(
+    State(s): State<AppState>,
+    c: Ctx,
+    _: Throttle<bucket::Ticket>,
+    Path(token): Path<String>,
+    Form(f): Form<AlertForm>,
+) -> PageResult {
+    let done = if f.hapus.is_some() {
+        s.app.remove_ticket_alert(&token).await
+    } else {
+        s.app.set_ticket_alert(&token, &TicketAlertInput { phone: Some(f.phone.clone()) }).await
+    };
+    match done {
+        Ok(_) => Ok(Redirect::to(&format!("/tiket/{token}#kabari")).into_response()),
+        Err(e @ (Error::Invalid(_) | Error::Refused { .. })) => {
+            let status =
+                if matches!(e, Error::Invalid(_)) { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::CONFLICT };
+            let why = match &e {
+                Error::Invalid(errs) => errs.iter().map(|x| c.lang.field_error(x)).collect::<Vec<_>>().join(" "),
+                _ => crate::error::message_of(c.lang, &e),
+            };
+            let page = ticket_page(&s, &c, &token, false, "58", Some((f.phone, why))).await?;
+            Ok((status, page).into_response())
+        }
+        Err(e) => Err(WebError::In(c.lang, e)),
+    }
 }
 
 pub async fn ticket_print(
@@ -340,7 +408,7 @@ pub async fn ticket_print(
     Query(p): Query<KioskParams>,
 ) -> PageResult {
     let paper = if p.kertas.as_deref() == Some("80") { "80" } else { "58" };
-    ticket_page(&s, &c, &token, true, paper).await
+    ticket_page(&s, &c, &token, true, paper, None).await
 }
 
 /// The address visitors reach this server at: `--public-url`, else the request's host.

@@ -38,6 +38,7 @@ impl SettingsPage<'_> {
             "recalls_before_no_show" => &self.f.recalls_before_no_show,
             "no_show_limit" => &self.f.no_show_limit,
             "no_show_days" => &self.f.no_show_days,
+            "near_turn_ahead" => &self.f.near_turn_ahead,
             _ => &self.f.extra_time_minutes,
         })
     }
@@ -67,6 +68,7 @@ async fn settings_page(
         extra_time_minutes: Some(Ok(st.extra_time_minutes)),
         allow_outside_hours: st.allow_outside_hours,
         remote_tickets: st.remote_tickets,
+        near_turn_ahead: Some(Ok(st.near_turn_ahead)),
         no_show_limit: Some(Ok(st.no_show_limit)),
         no_show_days: Some(Ok(st.no_show_days)),
         announcement: m.announcement.clone(),
