@@ -60,3 +60,24 @@ test('the print view of a service', async ({ page }, info) => {
   await expect(page.locator('header.top')).toBeHidden();
   await shot(page, info, 'service-print');
 });
+
+test.describe('from a visitor who shares their location', () => {
+  test.use({ geolocation: { latitude: -5.14, longitude: 119.42 }, permissions: ['geolocation'] });
+
+  test('"nearest MPP" sorts the search from where the visitor is', async ({ page }, info) => {
+    await page.goto('/cari?q=paspor');
+    await expect(page.locator('.results li').first()).toContainText('Paspor');
+    await page.getByRole('button', { name: 'Urutkan dari MPP terdekat' }).click();
+    await expect(page).toHaveURL(/lat=-5\.14/);
+    await expect(page.locator('#place-note')).toContainText('Mal Pelayanan Publik Kota Makassar');
+    await expect(page.locator('.results li').first()).toContainText('Kota Makassar');
+    await expect(page.locator('.results li .distance').first()).toContainText('km');
+    await shot(page, info, 'search-nearest');
+    await page.getByRole('link', { name: 'Hapus lokasi' }).click();
+    await expect(page.locator('#place-note')).toHaveCount(0);
+    await page.getByLabel('Wilayah').selectOption({ label: 'Kota Bogor' });
+    await page.getByRole('button', { name: 'Cari', exact: true }).click();
+    await expect(page.locator('.results')).not.toContainText('Makassar');
+    await expect(page.locator('.results li').first()).toContainText('Kota Bogor');
+  });
+});

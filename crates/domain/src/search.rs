@@ -46,6 +46,11 @@ pub struct Query {
     pub mpp_id: Option<i64>,
     pub provider_id: Option<i64>,
     pub category: Option<Category>,
+    /// Only these MPPs (a regency filter), when given.
+    pub within: Option<Vec<i64>>,
+    /// MPPs whose services come first, in this order (the visitor's regency, or the
+    /// nearest MPPs from their location); the rest follow by relevance.
+    pub near: Vec<i64>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -248,6 +253,7 @@ impl Index {
 
     fn passes(&self, q: &Query, meta: &Meta) -> bool {
         q.mpp_id.is_none_or(|m| m == meta.mpp_id)
+            && q.within.as_ref().is_none_or(|w| w.contains(&meta.mpp_id))
             && q.provider_id.is_none_or(|p| p == meta.provider_id)
             && q.category.is_none_or(|c| c == meta.category)
     }
@@ -339,6 +345,11 @@ impl Index {
             };
         }
         hits.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.id.cmp(&b.id)));
+        if !q.near.is_empty() {
+            // Stable: within one MPP (and among the rest) relevance keeps its order.
+            let rank: HashMap<i64, usize> = q.near.iter().enumerate().map(|(i, m)| (*m, i)).collect();
+            hits.sort_by_key(|h| self.docs.get(&h.id).and_then(|m| rank.get(&m.mpp_id).copied()).unwrap_or(usize::MAX));
+        }
         hits.truncate(limit);
         hits
     }
@@ -371,6 +382,26 @@ mod tests {
 
     fn ids(hits: Vec<Hit>) -> Vec<i64> {
         hits.into_iter().map(|h| h.id).collect()
+    }
+
+    #[test]
+    fn near_mpps_come_first_and_within_filters() {
+        let ix = index();
+        let q = |near: Vec<i64>, within: Option<Vec<i64>>| Query {
+            text: "paspor".into(),
+            near,
+            within,
+            ..Query::default()
+        };
+        let plain = ids(ix.search(&q(vec![], None), 10));
+        assert_eq!(plain.len(), 2);
+        assert_eq!(ids(ix.search(&q(vec![2], None), 10)), vec![2, 1], "MPP 2 first");
+        assert_eq!(ids(ix.search(&q(vec![1, 2], None), 10)), vec![1, 2]);
+        assert_eq!(ids(ix.search(&q(vec![], Some(vec![2])), 10)), vec![2], "only MPP 2");
+        assert!(ids(ix.search(&q(vec![], Some(vec![])), 10)).is_empty(), "a regency without an MPP has nothing");
+        // Browsing (no words) keeps the near MPP's services first too.
+        let browse = Query { near: vec![3], ..Query::default() };
+        assert_eq!(ids(ix.search(&browse, 10))[0], 5);
     }
 
     #[test]

@@ -299,6 +299,21 @@ pub struct SearchQuery {
     pub category: Option<Category>,
     pub limit: usize,
     pub offset: usize,
+    /// Only the MPPs of this regency (`32.71`) or province (`32`).
+    pub region: Option<String>,
+    /// Where the visitor is: that place's MPPs come first.
+    pub near: Near,
+}
+
+/// The visitor's place, which orders results by where they can go.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub enum Near {
+    #[default]
+    Anywhere,
+    /// An MPP they chose: its services first.
+    Mpp(i64),
+    /// Their position from the browser (they allowed it): nearest MPP first.
+    Point { lat: f64, lng: f64 },
 }
 
 /// One page of search results.
@@ -306,6 +321,18 @@ pub struct SearchQuery {
 pub struct SearchPage {
     pub total: usize,
     pub services: Vec<ServiceRow>,
+    /// With a position: each MPP's distance in km, nearest first.
+    pub distances: Vec<(i64, f64)>,
+}
+
+/// Whether `code` is a regency (`32.71`) or province (`32`) code in form.
+pub fn is_region_code(code: &str) -> bool {
+    let b = code.as_bytes();
+    match b.len() {
+        2 => b.iter().all(u8::is_ascii_digit),
+        5 => b[2] == b'.' && b[..2].iter().chain(&b[3..]).all(u8::is_ascii_digit),
+        _ => false,
+    }
 }
 
 impl App {
@@ -334,9 +361,11 @@ impl App {
         Ok(())
     }
 
-    /// Search the published catalogue (of one MPP or of all), best match first.
+    /// Search the published catalogue (of one MPP or of all), best match first; with a
+    /// place, that place's MPPs first (nearest first from a position).
     pub async fn search_services(&self, q: &SearchQuery) -> Result<SearchPage> {
         self.refresh_search().await?;
+        let (within, near, distances) = self.search_places(q).await?;
         let hits: Vec<Hit> = {
             let index = self.catalog.index.read().map_err(|_| Error::Internal("search index poisoned".into()))?;
             index.search(
@@ -345,6 +374,8 @@ impl App {
                     mpp_id: q.mpp_id,
                     provider_id: q.provider_id,
                     category: q.category,
+                    within,
+                    near: near.clone(),
                 },
                 5_000,
             )
@@ -354,14 +385,52 @@ impl App {
         let page: Vec<i64> = hits.iter().skip(q.offset).take(limit).map(|h| h.id).collect();
         let mut tx = self.store.read().await?;
         let mut rows = tx.services_by_ids(&page).await?;
-        // Keep the ranking order; browse (empty query) lists by provider then name.
+        // Keep the ranking order; browse (empty query) lists by place, provider, then name.
         if q.text.trim().is_empty() {
-            rows.sort_by(|a, b| a.provider_name.cmp(&b.provider_name).then(a.name.cmp(&b.name)));
+            let rank = |m: i64| near.iter().position(|n| *n == m).unwrap_or(usize::MAX);
+            rows.sort_by(|a, b| {
+                rank(a.mpp_id)
+                    .cmp(&rank(b.mpp_id))
+                    .then(a.provider_name.cmp(&b.provider_name))
+                    .then(a.name.cmp(&b.name))
+            });
         } else {
             rows.sort_by_key(|r| page.iter().position(|id| *id == r.id));
         }
         rows.retain(|r| r.status.0 == ServiceStatus::Published);
-        Ok(SearchPage { total, services: rows })
+        Ok(SearchPage { total, services: rows, distances })
+    }
+
+    /// The MPPs a search is held to (a region) and those it puts first (the chosen MPP,
+    /// or every MPP with a position by distance), with the distances.
+    #[allow(clippy::type_complexity)]
+    async fn search_places(&self, q: &SearchQuery) -> Result<(Option<Vec<i64>>, Vec<i64>, Vec<(i64, f64)>)> {
+        let region = q.region.as_deref().map(str::trim).filter(|r| !r.is_empty());
+        if region.is_none() && q.near == Near::Anywhere {
+            return Ok((None, Vec::new(), Vec::new()));
+        }
+        let mut tx = self.store.read().await?;
+        let all = tx.mpps(&satuatap_store::mpps::MppFilter::default()).await?;
+        let within = region.map(|r| {
+            all.iter().filter(|m| m.regency_code == r || m.province_code == r).map(|m| m.id).collect::<Vec<_>>()
+        });
+        let (near, distances) = match q.near {
+            Near::Anywhere => (Vec::new(), Vec::new()),
+            Near::Mpp(id) => (vec![id], Vec::new()),
+            Near::Point { lat, lng } => {
+                let here = satuatap_domain::geo::Point::new(lat, lng);
+                let mut d: Vec<(i64, f64)> = all
+                    .iter()
+                    .filter_map(|m| {
+                        let at = satuatap_domain::geo::Point::new(m.latitude?, m.longitude?);
+                        Some((m.id, satuatap_domain::geo::haversine_km(here, at)))
+                    })
+                    .collect();
+                d.sort_by(|a, b| a.1.total_cmp(&b.1));
+                (d.iter().map(|(id, _)| *id).collect(), d)
+            }
+        };
+        Ok((within, near, distances))
     }
 
     /// How many services of an MPP (or all) are in a state.

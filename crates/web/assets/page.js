@@ -22,6 +22,30 @@
   document.querySelectorAll("[data-autosubmit]").forEach(function (el) {
     el.addEventListener("change", function () { if (el.form) el.form.submit(); });
   });
+  // "Nearest MPP": with the visitor's leave, the search is sent again with their position.
+  var locate = document.querySelector("[data-locate]");
+  if (locate && navigator.geolocation) {
+    locate.hidden = false;
+    var help = document.getElementById("locate-help");
+    if (help && !locate.hasAttribute("data-located")) help.hidden = false;
+    locate.addEventListener("click", function () {
+      var f = locate.form, label = locate.textContent;
+      locate.disabled = true; locate.textContent = locate.dataset.busy;
+      navigator.geolocation.getCurrentPosition(function (pos) {
+        ["lat", "lng", "dekat"].forEach(function (n) { var old = f.querySelector("input[name=" + n + "]"); if (old) old.remove(); });
+        [["lat", pos.coords.latitude], ["lng", pos.coords.longitude]].forEach(function (kv) {
+          var i = document.createElement("input");
+          i.type = "hidden"; i.name = kv[0]; i.value = kv[1].toFixed(5); f.appendChild(i);
+        });
+        // Land on the sorted results, not the top of the form (on a phone they are below it).
+        f.action = f.action.split("#")[0] + "#place-note";
+        f.submit();
+      }, function () {
+        locate.disabled = false; locate.textContent = label;
+        if (help) { help.textContent = locate.dataset.denied; help.setAttribute("role", "alert"); }
+      }, { enableHighAccuracy: false, timeout: 15000, maximumAge: 600000 });
+    });
+  }
   if (document.querySelector("[data-print-on-load]") && !/[?&]noprint/.test(location.search)) {
     window.addEventListener("load", function () { window.print(); });
   }

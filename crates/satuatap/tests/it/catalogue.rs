@@ -181,3 +181,60 @@ async fn english_is_a_switch_remembered_per_visitor() {
     assert!(html.contains("lang=\"id\""));
     t.stop().await;
 }
+
+#[tokio::test]
+async fn search_knows_where_the_visitor_is() {
+    let t = TestApp::spawn().await;
+    // Near Cibinong (Kabupaten Bogor): its passport services first, then Kota Bogor's, then the rest.
+    let (s, page) = t.get_json("/api/v1/services?q=paspor&lat=-6.49&lng=106.84&limit=200").await;
+    assert_eq!(s, StatusCode::OK, "{page}");
+    let order: Vec<String> =
+        page["services"].as_array().unwrap().iter().map(|s| s["mpp_slug"].as_str().unwrap().to_string()).collect();
+    let first_other = order.iter().position(|m| m != "kab-bogor").unwrap();
+    assert!(first_other > 0 && order[..first_other].iter().all(|m| m == "kab-bogor"), "{order:?}");
+    let last_kota = order.iter().rposition(|m| m == "kota-bogor").unwrap();
+    assert!(order[last_kota + 1..].iter().all(|m| m != "kota-bogor" && m != "kab-bogor"), "{order:?}");
+    assert_eq!(mpps_of(&page).len(), 4, "no MPP is left out, only ordered");
+    let d = page["distances"].as_array().unwrap();
+    assert!(d[0]["km"].as_f64().unwrap() < 5.0 && d.windows(2).all(|w| w[0]["km"].as_f64() <= w[1]["km"].as_f64()));
+    // Near Makassar the order turns around.
+    let (_, page) = t.get_json("/api/v1/services?q=paspor&lat=-5.14&lng=119.42&limit=200").await;
+    assert_eq!(page["services"][0]["mpp_slug"], "kota-makassar");
+    // A region holds the search to its MPPs: a regency, or a province.
+    let (_, page) = t.get_json("/api/v1/services?q=paspor&region=32.71&limit=200").await;
+    assert_eq!(mpps_of(&page).into_iter().collect::<Vec<_>>(), vec!["kota-bogor"]);
+    let (_, page) = t.get_json("/api/v1/services?q=paspor&region=32&limit=200").await;
+    assert_eq!(mpps_of(&page).into_iter().collect::<Vec<_>>(), vec!["kab-bogor", "kota-bogor"]);
+    // What cannot be a place is refused in words, not ignored silently.
+    for bad in ["region=bogor", "lat=-6.5", "lat=95&lng=10", "lat=abc&lng=1"] {
+        let (s, e) = t.get_json(&format!("/api/v1/services?q=paspor&{bad}")).await;
+        assert_eq!(s, StatusCode::BAD_REQUEST, "{bad}: {e}");
+    }
+
+    // The page: the region list names regencies; a position orders and says from where.
+    let v = t.anonymous();
+    let (s, html, _) = v.page("/cari?q=paspor").await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(html.contains("<option value=\"32.71\"") && html.contains("Kota Bogor</option>"), "regency choices");
+    assert!(html.contains("Urutkan dari MPP terdekat"), "the nearest-MPP button");
+    let (_, html, _) = v.page("/cari?q=paspor&lat=-6.49&lng=106.84").await;
+    assert!(html.contains("Diurutkan dari MPP terdekat dengan lokasi Anda: Mal Pelayanan Publik Kabupaten Bogor"));
+    let kab = html.find("Kabupaten Bogor</strong>").unwrap();
+    let makassar = html.find("Kota Makassar</strong>").unwrap();
+    assert!(kab < makassar, "nearest first on the page");
+    assert!(html.contains("± 13 km") || html.contains("± 14 km"), "Kota Bogor's distance shown");
+    // A position that cannot be read is said so; the page still answers.
+    let (s, html, _) = v.page("/cari?q=paspor&lat=xx&lng=106").await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(html.contains("tidak dapat dibaca"));
+    let (_, html, _) = v.page("/cari?q=paspor&wilayah=73").await;
+    assert!(html.contains("Kota Makassar</strong>") && !html.contains("Kota Bogor</strong>"), "province filter");
+    // From an MPP's own catalogue, the same words elsewhere with that MPP first.
+    let (_, html, _) = v.page("/mpp/kota-makassar/layanan?q=paspor").await;
+    assert!(html.contains("/cari?q=paspor&dekat=kota-makassar"), "a link to every MPP");
+    let (_, html, _) = v.page("/cari?q=paspor&dekat=kota-jayapura").await;
+    assert!(html.contains("Layanan di Mal Pelayanan Publik Kota Jayapura ditampilkan lebih dulu"));
+    let jayapura = html.find("Kota Jayapura</strong>").unwrap();
+    assert!(jayapura < html.find("Kota Bogor</strong>").unwrap());
+    t.stop().await;
+}

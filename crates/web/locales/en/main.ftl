@@ -68,6 +68,19 @@ filter = Filter
 filter-all = All
 filter-provider = Office
 filter-category = Category
+filter-region = Region
+filter-region-all = All regions
+filter-region-province = All of { $province }
+near-button = Sort by the nearest MPP
+near-again = Update my location
+near-help = Your browser will ask to use your location. It is used only to sort the results and is not stored.
+near-busy = Finding your location…
+near-denied = Your location could not be used. Choose your region from the Region list.
+near-sorted = Sorted from the MPP nearest to you: { $mpp } ({ $km }).
+near-clear = Forget my location
+near-mpp-first = Services at { $mpp } come first, then other MPPs.
+near-bad = The location sent could not be read; results are not sorted by distance.
+search-elsewhere = Search "{ $q }" in every MPP
 results-found = { $n ->
     [0] No services found
     [one] 1 service found

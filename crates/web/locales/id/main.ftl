@@ -68,6 +68,19 @@ filter = Saring
 filter-all = Semua
 filter-provider = Instansi
 filter-category = Kategori
+filter-region = Wilayah
+filter-region-all = Semua wilayah
+filter-region-province = Seluruh { $province }
+near-button = Urutkan dari MPP terdekat
+near-again = Perbarui lokasi saya
+near-help = Peramban akan meminta izin memakai lokasi Anda. Lokasi hanya dipakai untuk mengurutkan hasil dan tidak disimpan.
+near-busy = Mencari lokasi Anda…
+near-denied = Lokasi tidak dapat dipakai. Pilih wilayah Anda dari daftar Wilayah.
+near-sorted = Diurutkan dari MPP terdekat dengan lokasi Anda: { $mpp } ({ $km }).
+near-clear = Hapus lokasi
+near-mpp-first = Layanan di { $mpp } ditampilkan lebih dulu, lalu MPP lain.
+near-bad = Lokasi yang dikirim tidak dapat dibaca; hasil tidak diurutkan menurut jarak.
+search-elsewhere = Cari "{ $q }" di semua MPP
 results-found = { $n ->
     [0] Tidak ada layanan ditemukan
     [one] 1 layanan ditemukan

@@ -329,6 +329,16 @@ impl From<&ServiceRow> for ApiService {
 pub struct ApiServicePage {
     pub total: usize,
     pub services: Vec<ApiService>,
+    /// With `lat` and `lng`: every MPP with a known position, nearest first.
+    pub distances: Vec<MppDistance>,
+}
+
+/// How far an MPP is from the position asked about.
+#[derive(Serialize, ToSchema)]
+pub struct MppDistance {
+    pub mpp_id: i64,
+    /// Great-circle distance in kilometres.
+    pub km: f64,
 }
 
 #[derive(Serialize, ToSchema)]

@@ -4,7 +4,7 @@ use axum::Json;
 use axum::extract::{Path, State};
 use chrono::Datelike;
 use satuatap_domain::catalog::Category;
-use satuatap_service::catalog::SearchQuery;
+use satuatap_service::catalog::{Near, SearchQuery};
 use satuatap_store::mpps::MppFilter;
 use serde::Deserialize;
 use utoipa::IntoParams;
@@ -148,6 +148,14 @@ pub struct ServiceParams {
     /// At most 200 (default 50).
     limit: Option<usize>,
     offset: Option<usize>,
+    /// Only MPPs of this regency (`32.71`) or province (`32`).
+    region: Option<String>,
+    /// The visitor's position (both or neither): services of the nearest MPPs come first,
+    /// and `distances` lists each MPP's distance.
+    #[param(minimum = -90.0, maximum = 90.0)]
+    lat: Option<f64>,
+    #[param(minimum = -180.0, maximum = 180.0)]
+    lng: Option<f64>,
 }
 
 /// Search published services, across all MPPs or one; typos and partial words are tolerated.
@@ -167,6 +175,16 @@ pub async fn services(
         Some(v) => Some(Category::parse(v).ok_or_else(|| ApiError::bad_query(c.lang, format!("category: {v}")))?),
         None => None,
     };
+    let region = match p.region.as_deref().map(str::trim).filter(|r| !r.is_empty()) {
+        Some(r) if satuatap_service::catalog::is_region_code(r) => Some(r.to_string()),
+        Some(r) => return Err(ApiError::bad_query(c.lang, format!("region: {r}"))),
+        None => None,
+    };
+    let near = match (p.lat, p.lng) {
+        (None, None) => Near::Anywhere,
+        (Some(lat), Some(lng)) if satuatap_domain::geo::Point::new(lat, lng).is_plausible() => Near::Point { lat, lng },
+        _ => return Err(ApiError::bad_query(c.lang, "lat, lng".to_string())),
+    };
     let page = s
         .app
         .search_services(&SearchQuery {
@@ -176,10 +194,16 @@ pub async fn services(
             category,
             limit: p.limit.unwrap_or(50),
             offset: p.offset.unwrap_or(0),
+            region,
+            near,
         })
         .await
         .api(&c)?;
-    Ok(Json(ApiServicePage { total: page.total, services: page.services.iter().map(ApiService::from).collect() }))
+    Ok(Json(ApiServicePage {
+        total: page.total,
+        services: page.services.iter().map(ApiService::from).collect(),
+        distances: page.distances.iter().map(|(mpp_id, km)| MppDistance { mpp_id: *mpp_id, km: *km }).collect(),
+    }))
 }
 
 /// One service with its published standard (staff also see drafts).

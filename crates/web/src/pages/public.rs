@@ -4,7 +4,7 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use satuatap_domain::catalog::Category;
 use satuatap_domain::hours::{OpeningHours, WEEKDAYS};
-use satuatap_service::catalog::SearchQuery;
+use satuatap_service::catalog::{Near, SearchQuery};
 use satuatap_service::mpps::MppNow;
 use satuatap_store::mpps::MppFilter;
 use satuatap_store::{MppRow, ProviderRow, ProvinceCoverage, RegencyCoverage, ServiceRow};
@@ -119,6 +119,40 @@ pub struct CatalogueParams {
     category: Option<String>,
     #[serde(default)]
     page: Option<String>,
+    /// Only MPPs of this regency (`32.71`) or province (`32`).
+    #[serde(default)]
+    wilayah: Option<String>,
+    /// The visitor's position, when their browser gave it.
+    #[serde(default)]
+    lat: Option<String>,
+    #[serde(default)]
+    lng: Option<String>,
+    /// An MPP (slug) whose services come first.
+    #[serde(default)]
+    dekat: Option<String>,
+}
+
+/// A regency that has an MPP, for the region filter.
+pub struct RegionChoice {
+    pub code: String,
+    pub name: String,
+}
+
+/// The regencies with MPPs, grouped by province.
+pub struct RegionGroup {
+    pub province: String,
+    pub code: String,
+    pub regencies: Vec<RegionChoice>,
+}
+
+/// Where the results are ordered from, as the page says it.
+pub enum PlaceNote {
+    /// From the visitor's position: the nearest MPP and its distance.
+    Nearest { mpp: String, km: String },
+    /// The chosen MPP first.
+    Mpp(String),
+    /// The browser's position could not be read.
+    BadPosition,
 }
 
 #[derive(Template)]
@@ -136,9 +170,31 @@ struct CataloguePage<'a> {
     page: usize,
     pages: usize,
     base: String,
+    region: Option<String>,
+    regions: Vec<RegionGroup>,
+    /// The position kept in links (`lat`, `lng`), when given.
+    position: Option<(f64, f64)>,
+    dekat: Option<String>,
+    place_note: Option<PlaceNote>,
+    /// MPP id → distance text (`± 4 km`) with a position.
+    distances: std::collections::HashMap<i64, String>,
 }
 
 impl CataloguePage<'_> {
+    fn distance_of(&self, mpp_id: &i64) -> Option<&String> {
+        self.distances.get(mpp_id)
+    }
+    fn region_selected(&self, code: &str) -> bool {
+        self.region.as_deref() == Some(code)
+    }
+    /// This page without the visitor's position.
+    fn without_position_href(&self) -> String {
+        let mut qs = vec![format!("q={}", super::q(&self.q))];
+        if let Some(r) = &self.region {
+            qs.push(format!("wilayah={}", super::q(r)));
+        }
+        format!("{}?{}", self.base, qs.join("&"))
+    }
     fn total_n(&self) -> i64 {
         self.total as i64
     }
@@ -152,6 +208,15 @@ impl CataloguePage<'_> {
         if let Some(cat) = self.category {
             qs.push(format!("category={}", cat.as_str()));
         }
+        if let Some(r) = &self.region {
+            qs.push(format!("wilayah={}", super::q(r)));
+        }
+        if let Some((lat, lng)) = self.position {
+            qs.push(format!("lat={lat:.5}&lng={lng:.5}"));
+        }
+        if let Some(d) = &self.dekat {
+            qs.push(format!("dekat={}", super::q(d)));
+        }
         qs.push(format!("page={n}"));
         format!("{}?{}", self.base, qs.join("&"))
     }
@@ -162,6 +227,31 @@ async fn catalogue_page(s: &AppState, c: &Ctx, mpp: Option<MppRow>, p: Catalogue
     let category = p.category.as_deref().and_then(Category::parse);
     let page = p.page.as_deref().and_then(|v| v.parse::<usize>().ok()).unwrap_or(1).clamp(1, 500);
     let q = p.q.chars().take(200).collect::<String>();
+    // Places matter only across MPPs; a wrong value is left out, never an error page.
+    let national = mpp.is_none();
+    let region = p
+        .wilayah
+        .as_deref()
+        .map(str::trim)
+        .filter(|r| national && satuatap_service::catalog::is_region_code(r))
+        .map(str::to_string);
+    let typed_position = p.lat.as_deref().is_some_and(|v| !v.trim().is_empty());
+    let position = match (p.lat.as_deref(), p.lng.as_deref()) {
+        (Some(a), Some(b)) if national => match (a.trim().parse::<f64>(), b.trim().parse::<f64>()) {
+            (Ok(lat), Ok(lng)) if satuatap_domain::geo::Point::new(lat, lng).is_plausible() => Some((lat, lng)),
+            _ => None,
+        },
+        _ => None,
+    };
+    let chosen = match p.dekat.as_deref().map(str::trim).filter(|d| national && !d.is_empty()) {
+        Some(slug) => s.app.mpp_by_slug(slug).await.ok(),
+        None => None,
+    };
+    let near = match (position, &chosen) {
+        (Some((lat, lng)), _) => Near::Point { lat, lng },
+        (None, Some(m)) => Near::Mpp(m.id),
+        _ => Near::Anywhere,
+    };
     let result = s
         .app
         .search_services(&SearchQuery {
@@ -171,9 +261,23 @@ async fn catalogue_page(s: &AppState, c: &Ctx, mpp: Option<MppRow>, p: Catalogue
             category,
             limit: PAGE_SIZE,
             offset: (page - 1) * PAGE_SIZE,
+            region: region.clone(),
+            near,
         })
         .await
         .web(c)?;
+    let km = |d: f64| if d < 1.0 { "< 1 km".to_string() } else { format!("± {:.0} km", d) };
+    let distances: std::collections::HashMap<i64, String> =
+        result.distances.iter().map(|(id, d)| (*id, km(*d))).collect();
+    let place_note = if let (Some(_), Some((id, d))) = (position, result.distances.first()) {
+        let name = s.app.mpp(*id).await.map(|m| m.name).unwrap_or_default();
+        Some(PlaceNote::Nearest { mpp: name, km: km(*d) })
+    } else if typed_position && position.is_none() && national {
+        Some(PlaceNote::BadPosition)
+    } else {
+        chosen.as_ref().map(|m| PlaceNote::Mpp(m.name.clone()))
+    };
+    let regions = if national { region_groups(s).await.web(c)? } else { Vec::new() };
     let providers = match &mpp {
         Some(m) => s.app.providers(None, m.id).await.web(c)?,
         None => Vec::new(),
@@ -196,7 +300,35 @@ async fn catalogue_page(s: &AppState, c: &Ctx, mpp: Option<MppRow>, p: Catalogue
         page,
         pages,
         base,
+        region,
+        regions,
+        position,
+        dekat: chosen.map(|m| m.slug),
+        place_note,
+        distances,
     })
+}
+
+/// The regencies that have an MPP, by province, for the region filter.
+async fn region_groups(s: &AppState) -> satuatap_service::Result<Vec<RegionGroup>> {
+    let mut groups: Vec<RegionGroup> = Vec::new();
+    let mut mpps = s.app.mpps(&Default::default()).await?;
+    mpps.sort_by(|a, b| a.province_name.cmp(&b.province_name).then(a.regency_name.cmp(&b.regency_name)));
+    for m in mpps {
+        if groups.last().is_none_or(|g| g.code != m.province_code) {
+            groups.push(RegionGroup {
+                province: m.province_name.clone(),
+                code: m.province_code.clone(),
+                regencies: vec![],
+            });
+        }
+        if let Some(g) = groups.last_mut()
+            && g.regencies.last().is_none_or(|r| r.code != m.regency_code)
+        {
+            g.regencies.push(RegionChoice { code: m.regency_code, name: m.regency_name });
+        }
+    }
+    Ok(groups)
 }
 
 pub async fn search(State(s): State<AppState>, c: Ctx, Query(p): Query<CatalogueParams>) -> PageResult {
