@@ -12,7 +12,7 @@ use satuatap_domain::application::{
     self as rules, COMPLETION_WORKING_DAYS, Clock, NEEDS_COMPLETION, Plan, Promise, RECEIVED, Step,
 };
 use satuatap_domain::booking::{mask_email, mask_phone, parse_phone};
-use satuatap_domain::text::{mask_name, normalize_tracking_code, tracking_code};
+use satuatap_domain::text::{fold, mask_name, normalize_tracking_code, tracking_code};
 use satuatap_domain::validate::Checker;
 use satuatap_domain::workdays::{deadline, horizon};
 use satuatap_store::application::{ApplicationFilter, ApplicationMove, ApplicationRow, NewApplication};
@@ -143,6 +143,10 @@ pub struct WorklistQuery {
     pub state: Option<String>,
     #[serde(default)]
     pub service_id: Option<i64>,
+    /// Find files by number (`BRK-000012` or `12`), tracking code, applicant's name or
+    /// service name; with `state` absent, files in every state are searched.
+    #[serde(default)]
+    pub q: Option<String>,
 }
 
 pub fn reference(id: i64) -> String {
@@ -566,7 +570,9 @@ impl App {
         } else {
             return Err(Error::Forbidden);
         };
-        let state = match q.state.as_deref().map(str::trim).filter(|s| !s.is_empty()).unwrap_or("open") {
+        let words = q.q.as_deref().map(str::trim).filter(|w| !w.is_empty());
+        let default_state = if words.is_some() { "all" } else { "open" };
+        let state = match q.state.as_deref().map(str::trim).filter(|s| !s.is_empty()).unwrap_or(default_state) {
             "all" => None,
             s @ ("open" | "ready" | "done") => Some(s.to_string()),
             _ => return Err(Error::field("state", Invalid::Unknown)),
@@ -579,12 +585,40 @@ impl App {
                 provider_id,
                 service_id: q.service_id,
                 state,
-                limit: 500,
+                limit: if words.is_some() { 5_000 } else { 500 },
             })
             .await?;
         drop(r);
         let tz = mpp_tz(&m);
+        let rows = match words {
+            Some(w) => self.matching_files(rows, w),
+            None => rows,
+        };
         Ok(rows.into_iter().map(|row| self.summary_view(row, tz, true)).collect())
+    }
+
+    /// The files a desk search names: one by its number or tracking code, else those whose
+    /// applicant (opened here, never shown) or service contains every typed word.
+    fn matching_files(&self, rows: Vec<ApplicationRow>, words: &str) -> Vec<ApplicationRow> {
+        let digits = words.trim_start_matches(|c: char| c.is_ascii_alphabetic() || c == '-' || c == ' ');
+        if let Ok(id) = digits.parse::<i64>()
+            && rows.iter().any(|r| r.id == id)
+        {
+            return rows.into_iter().filter(|r| r.id == id).collect();
+        }
+        let hash = code_hash(words);
+        if rows.iter().any(|r| r.code_hash == hash) {
+            return rows.into_iter().filter(|r| r.code_hash == hash).collect();
+        }
+        let wanted: Vec<String> = fold(words).split_whitespace().map(str::to_string).collect();
+        rows.into_iter()
+            .filter(|r| {
+                let name = self.keys.open(&r.applicant_name_sealed).unwrap_or_default();
+                let text =
+                    fold(&format!("{name} {} {}", r.service_name, r.service_name_en.as_deref().unwrap_or_default()));
+                wanted.iter().all(|w| text.contains(w.as_str()))
+            })
+            .collect()
     }
 
     /// A provider sets the middle steps of a service's files (empty = default).

@@ -50,15 +50,16 @@ const SUGGESTIONS: [&str; 6] = [
     "Pendaftaran online sangat membantu, tidak perlu datang subuh.",
 ];
 
-fn at_local(tz: Tz, day: NaiveDate, hour: u32) -> DateTime<Utc> {
-    day.and_hms_opt(hour, 0, 0)
+/// A local wall-clock time of the demo's past, in UTC.
+pub(crate) fn at_local(tz: Tz, day: NaiveDate, hour: u32, minute: u32) -> DateTime<Utc> {
+    day.and_hms_opt(hour, minute, 0)
         .and_then(|t| tz.from_local_datetime(&t).earliest())
         .map(|t| t.with_timezone(&Utc))
         .unwrap_or_else(Utc::now)
 }
 
 /// The `n`th working day (Monday–Friday) before `from`.
-fn working_day_before(from: NaiveDate, n: i64) -> NaiveDate {
+pub(crate) fn working_day_before(from: NaiveDate, n: i64) -> NaiveDate {
     let mut d = from;
     let mut left = n;
     while left > 0 {
@@ -90,6 +91,9 @@ impl App {
         let mut result = self.demo_complaints(m.id, tz, today).await;
         if result.is_ok() {
             result = self.demo_oss(&m, tz, today).await;
+        }
+        if result.is_ok() {
+            result = self.demo_files(&m, tz, now).await;
         }
         self.clock.set(None);
         result?;
@@ -159,7 +163,7 @@ impl App {
             .ok_or_else(|| Error::Internal("demo provider admin missing".into()))?;
         drop(r);
         let provider = imigrasi.provider_id;
-        let when = |back: i64, hour: u32| at_local(tz, working_day_before(today, back), hour);
+        let when = |back: i64, hour: u32| at_local(tz, working_day_before(today, back), hour, 0);
         let report = |kind: &str, title: &str, body: &str, name: Option<&str>| ComplaintInput {
             kind: kind.into(),
             title: title.into(),

@@ -4,11 +4,12 @@
 //! sessions ahead with seats taken, all through the desk's own operations with
 //! the clock set back.
 
-use chrono::{DateTime, Datelike, Duration, NaiveDate, TimeZone, Utc, Weekday};
+use chrono::{Datelike, Duration, NaiveDate, Weekday};
 use chrono_tz::Tz;
 use satuatap_store::MppRow;
 
 use crate::booking::BookingInput;
+use crate::demo_history::at_local;
 use crate::oss::{ConsultationInput, OpenDeskInput, SessionInput};
 use crate::{Actor, App, Result};
 
@@ -40,13 +41,6 @@ const NAMES: [&str; 12] = [
     "Euis Kartika",
     "Rudi Hartono",
 ];
-
-fn at_local(tz: Tz, day: NaiveDate, hour: u32, minute: u32) -> DateTime<Utc> {
-    day.and_hms_opt(hour, minute, 0)
-        .and_then(|t| tz.from_local_datetime(&t).earliest())
-        .map(|t| t.with_timezone(&Utc))
-        .unwrap_or_else(Utc::now)
-}
 
 /// A NIK of Kota Bogor (32.71.05) for the demo's `n`th registrant.
 fn demo_nik(n: usize) -> String {

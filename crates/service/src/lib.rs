@@ -17,6 +17,7 @@ pub mod csv;
 pub mod dashboard;
 pub mod demo;
 pub mod demo_evaluation;
+pub mod demo_files;
 pub mod demo_history;
 pub mod demo_national;
 pub mod demo_oss;

@@ -422,3 +422,95 @@ async fn a_ready_file_is_collected_with_a_kiosk_ticket() {
         "{tracked}"
     );
 }
+
+#[tokio::test]
+async fn the_desk_finds_a_file_and_registers_one_from_a_booking() {
+    let t = TestApp::spawn().await;
+    let mpp = t.mpp_id("kota-bogor").await;
+    let service = passport(&t).await;
+    t.app.clock.set(Some(at("2026-11-30T03:00:00Z")));
+    let officer = t.session(accounts::OFFICER).await;
+    let rina = intake(&officer, applicant(service, &[0, 1, 2, 3])).await;
+    let mut budi = applicant(service, &[0, 1, 2, 3]);
+    budi["applicant_name"] = json!("Budi Santoso");
+    let budi = intake(&officer, budi).await;
+    let list = |q: &str| {
+        let officer = &officer;
+        let q = q.to_string();
+        async move {
+            let (s, v) = officer.get(&format!("/api/v1/mpps/{mpp}/applications?q={q}")).await;
+            assert_eq!(s, StatusCode::OK, "{v}");
+            v.as_array().unwrap().iter().map(|f| f["id"].as_i64().unwrap()).collect::<Vec<_>>()
+        }
+    };
+    let (r, b) = (rina["id"].as_i64().unwrap(), budi["id"].as_i64().unwrap());
+    let rina_ref = rina["reference"].as_str().unwrap().to_string();
+    // By name (any case, part of it), by number, by tracking code (as typed or scanned).
+    assert_eq!(list("budi").await, vec![b]);
+    assert_eq!(list("MARLINA").await, vec![r]);
+    assert_eq!(list(&budi["reference"].as_str().unwrap().to_lowercase()).await, vec![b]);
+    assert_eq!(list(&r.to_string()).await, vec![r]);
+    let code = rina["code"].as_str().unwrap();
+    assert_eq!(list(&code.replace('-', "").to_lowercase()).await, vec![r], "{code}");
+    assert_eq!(list("paspor").await.len(), 2, "by service");
+    assert!(list("xyz").await.is_empty());
+    // A finished file is found too (a search looks through every state).
+    let rina = step(&officer, &rina, "verified", json!({})).await;
+    let rina = step(&officer, &rina, "processed", json!({})).await;
+    let rina = step(&officer, &rina, "approved", json!({})).await;
+    step(&officer, &rina, "ready", json!({})).await;
+    assert_eq!(list("marlina").await, vec![r]);
+    // The page says what it found, in words.
+    let (_, html, _) = officer.page("/admin/berkas?cari=tidak+ada+orangnya").await;
+    assert!(html.contains("Tidak ada berkas yang cocok dengan"), "says nothing matched");
+    let (_, html, _) = officer.page("/admin/berkas?cari=budi").await;
+    assert!(html.contains(budi["reference"].as_str().unwrap()) && !html.contains(&format!(">{rina_ref}<")));
+
+    // A booking of the day offers "register a file", which keeps the booking's name and contact.
+    let admin = t.session(accounts::PROVIDER_ADMIN).await;
+    let (s, _) = admin.put(&format!("/api/v1/services/{service}/booking-rules"), json!({"capacity_per_slot": 4})).await;
+    assert_eq!(s, StatusCode::OK);
+    t.app.availability_cache().forget(service);
+    let (_, a) = t.get_json(&format!("/api/v1/services/{service}/availability")).await;
+    let slot = a["days"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["open"] == true)
+        .flat_map(|d| d["slots"].as_array().unwrap().clone())
+        .next()
+        .unwrap();
+    let (s, booking) = t
+        .anonymous()
+        .post(
+            "/api/v1/bookings",
+            json!({"slot_id": slot["id"], "name": "Sari Wulandari", "nik": "3271051205850009", "phone": "0812 9000 2222"}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{booking}");
+    let starts: DateTime<Utc> = booking["starts_at"].as_str().unwrap().parse().unwrap();
+    let day = starts.with_timezone(&chrono_tz::Asia::Jakarta).date_naive();
+    let (_, html, _) = officer.page(&format!("/admin/pemesanan?mpp={mpp}&hari={day}")).await;
+    let link =
+        html.split("href=\"/admin/berkas/baru?").nth(1).and_then(|x| x.split('"').next()).expect("register link");
+    let link = format!("/admin/berkas/baru?{}", link.replace("&#38;", "&").replace("&amp;", "&"));
+    let (s, form, _) = officer.page(&link).await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(form.contains("id=\"app-from-booking\""), "the form knows the booking");
+    let service_id = service.to_string();
+    let booking_id = link.split("pemesanan=").nth(1).unwrap().to_string();
+    let fields = [
+        ("service_id", service_id.as_str()),
+        ("booking_id", booking_id.as_str()),
+        ("req-0", "1"),
+        ("req-1", "1"),
+        ("req-2", "1"),
+        ("req-3", "1"),
+    ];
+    let r = officer.form(&link, "/admin/berkas/baru", &fields).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER, "registered without typing the name again");
+    let (_, found) = officer.get(&format!("/api/v1/mpps/{mpp}/applications?q=wulandari")).await;
+    assert_eq!(found.as_array().unwrap().len(), 1, "{found}");
+    assert_eq!(found[0]["phone_masked"], "0812****2222", "the booking's phone");
+    t.stop().await;
+}

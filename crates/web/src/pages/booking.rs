@@ -319,6 +319,8 @@ struct DayPage<'a> {
     day: NaiveDate,
     rows: Vec<BookingListRow>,
     revealed: Option<RevealedBooking>,
+    /// Services whose files this person registers: their bookings offer "register a file".
+    tracked: std::collections::HashSet<i64>,
 }
 
 impl DayPage<'_> {
@@ -333,6 +335,9 @@ impl DayPage<'_> {
     }
     fn checked_in(&self) -> i64 {
         self.rows.iter().filter(|r| r.status == BookingStatus::CheckedIn).count() as i64
+    }
+    fn intake(&self, r: &BookingListRow) -> bool {
+        self.tracked.contains(&r.service_id) && matches!(r.status, BookingStatus::Active | BookingStatus::CheckedIn)
     }
 }
 
@@ -362,7 +367,12 @@ async fn day_page(s: &AppState, c: &Ctx, p: &DayParam, revealed: Option<Revealed
     let m = s.app.mpp(mpp_id).await.web(c)?;
     let day = p.hari.as_deref().and_then(|d| d.parse().ok()).unwrap_or_else(|| s.app.local_day(&m));
     let rows = s.app.day_bookings(&a, mpp_id, day).await.web(c)?;
-    render(DayPage { c, nav: nav(&a, "/admin/pemesanan"), m, day, rows, revealed })
+    let tracked = if a.is_staff_of(mpp_id) && !rows.is_empty() {
+        super::admin::application::intake_services(s, c, &a).await?.into_iter().map(|sv| sv.id).collect()
+    } else {
+        Default::default()
+    };
+    render(DayPage { c, nav: nav(&a, "/admin/pemesanan"), m, day, rows, revealed, tracked })
 }
 
 pub async fn day(State(s): State<AppState>, c: Ctx, Query(p): Query<DayParam>) -> PageResult {

@@ -54,6 +54,9 @@ pub struct ListParams {
     mpp: Option<i64>,
     #[serde(default)]
     keadaan: Option<String>,
+    /// A desk search (number, tracking code, name or service).
+    #[serde(default)]
+    cari: Option<String>,
 }
 
 #[derive(Template)]
@@ -65,6 +68,7 @@ struct ListPage<'a> {
     items: Vec<ApplicationView>,
     state: String,
     late: usize,
+    search: String,
 }
 
 fn own_mpp(c: &Ctx, a: &Actor, asked: Option<i64>) -> Result<i64, WebError> {
@@ -77,15 +81,22 @@ fn own_mpp(c: &Ctx, a: &Actor, asked: Option<i64>) -> Result<i64, WebError> {
 pub async fn list(State(s): State<AppState>, c: Ctx, Query(p): Query<ListParams>) -> PageResult {
     let a = desk_actor(&c)?;
     let mpp_id = own_mpp(&c, &a, p.mpp)?;
+    let search: String = p.cari.as_deref().unwrap_or_default().trim().chars().take(100).collect();
+    // A search looks through every state unless one is chosen.
     let state = match p.keadaan.as_deref() {
-        Some(k @ ("ready" | "done" | "all")) => k.to_string(),
+        Some(k @ ("open" | "ready" | "done" | "all")) => k.to_string(),
+        _ if !search.is_empty() => "all".into(),
         _ => "open".into(),
     };
     let m = s.app.mpp(mpp_id).await.web(&c)?;
-    let q = WorklistQuery { state: Some(state.clone()), service_id: None };
+    let q = WorklistQuery {
+        state: Some(state.clone()),
+        service_id: None,
+        q: Some(search.clone()).filter(|q| !q.is_empty()),
+    };
     let items = s.app.applications(&a, mpp_id, &q).await.web(&c)?;
     let late = items.iter().filter(|v| v.late).count();
-    render(ListPage { c: &c, nav: nav(&a, "/admin/berkas"), m, items, state, late })
+    render(ListPage { c: &c, nav: nav(&a, "/admin/berkas"), m, items, state, late, search })
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -94,6 +105,9 @@ pub struct NewParams {
     layanan: Option<String>,
     #[serde(default)]
     tiket: Option<String>,
+    /// The booking the file comes from (its name and contact are used).
+    #[serde(default)]
+    pemesanan: Option<String>,
 }
 
 #[derive(Template)]
@@ -104,6 +118,7 @@ struct NewPage<'a> {
     services: Vec<ServiceRow>,
     service: Option<ServiceRow>,
     ticket: Option<i64>,
+    booking: Option<i64>,
     values: HashMap<String, String>,
     errors: FormErrors,
 }
@@ -130,7 +145,7 @@ impl NewPage<'_> {
 }
 
 /// The services this person may register files for.
-async fn own_services(s: &AppState, c: &Ctx, a: &Actor) -> Result<Vec<ServiceRow>, WebError> {
+pub async fn intake_services(s: &AppState, c: &Ctx, a: &Actor) -> Result<Vec<ServiceRow>, WebError> {
     let f = satuatap_store::catalog::ServiceFilter {
         mpp_id: a.mpp_id,
         provider_id: a.provider_id,
@@ -150,7 +165,7 @@ fn num(v: Option<&str>) -> Option<i64> {
 
 pub async fn new_form(State(s): State<AppState>, c: Ctx, Query(p): Query<NewParams>) -> PageResult {
     let a = desk_actor(&c)?;
-    let services = own_services(&s, &c, &a).await?;
+    let services = intake_services(&s, &c, &a).await?;
     let service = num(p.layanan.as_deref()).and_then(|id| services.iter().find(|sv| sv.id == id).cloned());
     let service = service.or_else(|| (services.len() == 1).then(|| services[0].clone()));
     render(NewPage {
@@ -159,6 +174,7 @@ pub async fn new_form(State(s): State<AppState>, c: Ctx, Query(p): Query<NewPara
         services,
         service,
         ticket: num(p.tiket.as_deref()),
+        booking: num(p.pemesanan.as_deref()),
         values: HashMap::new(),
         errors: FormErrors::default(),
     })
@@ -176,7 +192,7 @@ pub async fn create(
     let input = IntakeInput {
         service_id,
         ticket_id: num(f.get("ticket_id").map(String::as_str)),
-        booking_id: None,
+        booking_id: num(f.get("booking_id").map(String::as_str)),
         applicant_name: text("applicant_name"),
         phone: text("phone"),
         email: text("email"),
@@ -190,7 +206,7 @@ pub async fn create(
                 Error::Invalid(errs) => FormErrors::from_fields(c.lang, errs),
                 _ => FormErrors::general(crate::error::message_of(c.lang, &e)),
             };
-            let services = own_services(&s, &c, &a).await?;
+            let services = intake_services(&s, &c, &a).await?;
             let service = services.iter().find(|sv| sv.id == service_id).cloned();
             render(NewPage {
                 c: &c,
@@ -198,6 +214,7 @@ pub async fn create(
                 services,
                 service,
                 ticket: input.ticket_id,
+                booking: input.booking_id,
                 values: f,
                 errors,
             })
