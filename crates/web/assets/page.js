@@ -46,6 +46,11 @@
       }, { enableHighAccuracy: false, timeout: 15000, maximumAge: 600000 });
     });
   }
+  // The admin menu is one sideways row on phones: show where this page is in it.
+  var here = document.querySelector(".sidenav a[aria-current=page]");
+  if (here && here.parentElement.scrollWidth > here.parentElement.clientWidth) {
+    here.parentElement.scrollLeft = here.offsetLeft - here.parentElement.offsetLeft - 40;
+  }
   if (document.querySelector("[data-print-on-load]") && !/[?&]noprint/.test(location.search)) {
     window.addEventListener("load", function () { window.print(); });
   }

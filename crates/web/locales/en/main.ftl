@@ -319,6 +319,7 @@ publish-missing = Cannot be published yet; first complete
 user-mpp-help = Required for MPP managers, office administrators and counter officers.
 user-provider-help = Required for office administrators and counter officers.
 tokens-lead = API tokens for integrations (kiosks, display boards, office systems). A token acts as the account chosen.
+tokens-none = No tokens yet. Create one below for a kiosk, board or office system.
 token-name = Token name
 token-name-help = E.g. Main lobby kiosk.
 token-acts-as = Acts as

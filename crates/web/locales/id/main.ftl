@@ -313,6 +313,7 @@ publish-missing = Belum dapat diterbitkan; lengkapi dulu
 user-mpp-help = Wajib untuk pengelola MPP, admin instansi, dan petugas loket.
 user-provider-help = Wajib untuk admin instansi dan petugas loket.
 tokens-lead = Token API untuk integrasi (kios, papan informasi, sistem instansi). Token bertindak atas nama pengguna yang dipilih.
+tokens-none = Belum ada token. Buat di bawah untuk kios, papan informasi, atau sistem instansi.
 token-name = Nama token
 token-name-help = Misalnya: Kios lobi utama.
 token-acts-as = Bertindak sebagai

@@ -87,21 +87,38 @@ impl DeskPage<'_> {
     }
 }
 
-pub async fn page(State(s): State<AppState>, c: Ctx, headers: HeaderMap) -> PageResult {
-    let a = desk_actor(&c)?;
-    let (msg, clear) = flash::take::<String>(&s, &headers);
-    Ok(flash::clearing(clear, show(&s, &c, &a, HashMap::new(), FormErrors::default(), msg).await?))
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct DeskParams {
+    /// The MPP a national administrator looks at (others see their own).
+    #[serde(default)]
+    mpp: Option<i64>,
 }
 
+pub async fn page(
+    State(s): State<AppState>,
+    c: Ctx,
+    headers: HeaderMap,
+    axum::extract::Query(p): axum::extract::Query<DeskParams>,
+) -> PageResult {
+    let a = desk_actor(&c)?;
+    let mpp_id = match p.mpp {
+        Some(m) if a.is_national() => m,
+        _ => mpp_of(&c, &a)?,
+    };
+    let (msg, clear) = flash::take::<String>(&s, &headers);
+    Ok(flash::clearing(clear, show(&s, &c, &a, mpp_id, HashMap::new(), FormErrors::default(), msg).await?))
+}
+
+#[allow(clippy::too_many_arguments)]
 async fn show(
     s: &AppState,
     c: &Ctx,
     a: &Actor,
+    mpp_id: i64,
     values: HashMap<String, String>,
     errors: FormErrors,
     flash: Option<String>,
 ) -> PageResult {
-    let mpp_id = mpp_of(c, a)?;
     let manager = a.manages_mpp(mpp_id);
     let desk = s.app.oss_desk(mpp_id).await.web(c)?;
     let o = match s.app.oss_overview(a, mpp_id).await {
@@ -142,7 +159,7 @@ pub async fn open(State(s): State<AppState>, c: Ctx, axum::Form(f): axum::Form<H
     match s.app.open_oss_desk(&a, mpp_id, &input).await {
         Ok(_) => Ok(flash::redirect(&s, "/admin/oss", &c.t("oss-opened"))),
         Err(e) => match form_errors(&c, &e) {
-            Some(errors) => show(&s, &c, &a, f, errors, None).await,
+            Some(errors) => show(&s, &c, &a, mpp_id, f, errors, None).await,
             None => Err(WebError::In(c.lang, e)),
         },
     }
@@ -171,7 +188,7 @@ pub async fn create_session(
             &c.lang.ta("oss-session-planned", &[("title", &v.title), ("when", &session_when(&c, &v))]),
         )),
         Err(e) => match form_errors(&c, &e) {
-            Some(errors) => show(&s, &c, &a, f, errors, None).await,
+            Some(errors) => show(&s, &c, &a, mpp_id, f, errors, None).await,
             None => Err(WebError::In(c.lang, e)),
         },
     }
@@ -357,7 +374,7 @@ pub async fn finish_follow_up(
                 }
                 let mut values = f;
                 values.insert("follow_up_id".into(), id.to_string());
-                show(&s, &c, &a, values, errors, None).await
+                show(&s, &c, &a, mpp_of(&c, &a)?, values, errors, None).await
             }
             None => Err(WebError::In(c.lang, e)),
         },
