@@ -204,6 +204,86 @@ pub fn month_split(from: NaiveDate, to: NaiveDate) -> (Option<DayRange>, Vec<Day
     }
 }
 
+/// A histogram cell that sums with the cells of the same key.
+pub trait HistCell: Send + Unpin {
+    type Key: Ord;
+    fn key(&self) -> Self::Key;
+    fn n_mut(&mut self) -> &mut i64;
+}
+
+impl HistCell for HistRow {
+    type Key = (i64, String, i64);
+    fn key(&self) -> Self::Key {
+        (self.mpp_id, self.kind.clone(), self.bucket)
+    }
+    fn n_mut(&mut self) -> &mut i64 {
+        &mut self.n
+    }
+}
+
+impl HistCell for ServiceHistRow {
+    type Key = (i64, String, i64);
+    fn key(&self) -> Self::Key {
+        (self.service_id, self.kind.clone(), self.bucket)
+    }
+    fn n_mut(&mut self) -> &mut i64 {
+        &mut self.n
+    }
+}
+
+impl HistCell for StaffHistRow {
+    type Key = (i64, i64, String, i64);
+    fn key(&self) -> Self::Key {
+        (self.counter_id, self.officer_id, self.kind.clone(), self.bucket)
+    }
+    fn n_mut(&mut self) -> &mut i64 {
+        &mut self.n
+    }
+}
+
+impl Tx {
+    /// Histogram cells for the days `from..=to`: whole months from `month_sql` (over a
+    /// month rollup), the days at the ends from `day_sql` (over the day table), summed by
+    /// key. Both queries take the period as their last two parameters, after `mpp_id`
+    /// when one is given.
+    async fn hist_over_months<R>(
+        &mut self,
+        mpp_id: Option<i64>,
+        from: NaiveDate,
+        to: NaiveDate,
+        month_sql: &'static str,
+        day_sql: &'static str,
+    ) -> Result<Vec<R>>
+    where
+        R: HistCell
+            + for<'r> sqlx::FromRow<'r, sqlx::sqlite::SqliteRow>
+            + for<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow>,
+    {
+        let (whole, partial) = month_split(from, to);
+        let spans = whole.map(|w| (month_sql, w)).into_iter().chain(partial.into_iter().map(|p| (day_sql, p)));
+        let mut cells: std::collections::BTreeMap<R::Key, R> = Default::default();
+        for (sql, (a, b)) in spans {
+            let rows: Vec<R> = on_conn!(self, |c| {
+                let q = sqlx::query_as(sql);
+                let q = match mpp_id {
+                    Some(m) => q.bind(m),
+                    None => q,
+                };
+                q.bind(a).bind(b).fetch_all(c).await
+            })?;
+            for mut r in rows {
+                match cells.entry(r.key()) {
+                    std::collections::btree_map::Entry::Occupied(mut e) => *e.get_mut().n_mut() += *r.n_mut(),
+                    std::collections::btree_map::Entry::Vacant(e) => {
+                        e.insert(r);
+                    }
+                }
+            }
+        }
+        Ok(cells.into_values().collect())
+    }
+}
+
 fn sum(col: &str) -> String {
     format!("CAST(COALESCE(SUM({col}), 0) AS BIGINT) AS {col}")
 }
@@ -539,34 +619,16 @@ impl Tx {
     /// Waiting and service time histograms per MPP for the days `from..=to`
     /// (whole months from `queue_month_hist`, the rest from `queue_time_hist`).
     pub async fn queue_hists(&mut self, from: NaiveDate, to: NaiveDate) -> Result<Vec<HistRow>> {
-        let (whole, partial) = month_split(from, to);
-        let mut cells: std::collections::BTreeMap<(i64, String, i64), i64> = Default::default();
-        let mut merge = |rows: Vec<HistRow>| {
-            for r in rows {
-                *cells.entry((r.mpp_id, r.kind, r.bucket)).or_default() += r.n;
-            }
-        };
-        if let Some((a, b)) = whole {
-            merge(on_conn!(self, |c| sqlx::query_as(
-                "SELECT mpp_id, kind, bucket, CAST(SUM(n) AS BIGINT) AS n FROM queue_month_hist
-                 WHERE month >= $1 AND month <= $2 GROUP BY mpp_id, kind, bucket"
-            )
-            .bind(a)
-            .bind(b)
-            .fetch_all(c)
-            .await)?);
-        }
-        for (a, b) in partial {
-            merge(on_conn!(self, |c| sqlx::query_as(
-                "SELECT mpp_id, kind, bucket, CAST(SUM(n) AS BIGINT) AS n FROM queue_time_hist
-                 WHERE day >= $1 AND day <= $2 GROUP BY mpp_id, kind, bucket"
-            )
-            .bind(a)
-            .bind(b)
-            .fetch_all(c)
-            .await)?);
-        }
-        Ok(cells.into_iter().map(|((mpp_id, kind, bucket), n)| HistRow { mpp_id, kind, bucket, n }).collect())
+        self.hist_over_months(
+            None,
+            from,
+            to,
+            "SELECT mpp_id, kind, bucket, CAST(SUM(n) AS BIGINT) AS n FROM queue_month_hist
+             WHERE month >= $1 AND month <= $2 GROUP BY mpp_id, kind, bucket",
+            "SELECT mpp_id, kind, bucket, CAST(SUM(n) AS BIGINT) AS n FROM queue_time_hist
+             WHERE day >= $1 AND day <= $2 GROUP BY mpp_id, kind, bucket",
+        )
+        .await
     }
 
     /// Complaint deadlines met per MPP for the months starting `from..=to`.
@@ -758,40 +820,16 @@ impl Tx {
         from: NaiveDate,
         to: NaiveDate,
     ) -> Result<Vec<ServiceHistRow>> {
-        // Whole months from the month rollup, the days at the ends from the day one.
-        let (whole, partial) = month_split(from, to);
-        let mut cells: std::collections::BTreeMap<(i64, String, i64), i64> = Default::default();
-        let mut merge = |rows: Vec<ServiceHistRow>| {
-            for r in rows {
-                *cells.entry((r.service_id, r.kind, r.bucket)).or_default() += r.n;
-            }
-        };
-        if let Some((a, b)) = whole {
-            merge(on_conn!(self, |c| sqlx::query_as(
-                "SELECT service_id, kind, bucket, CAST(SUM(n) AS BIGINT) AS n FROM queue_month_service_hist
-                 WHERE mpp_id = $1 AND month >= $2 AND month <= $3 GROUP BY service_id, kind, bucket"
-            )
-            .bind(mpp_id)
-            .bind(a)
-            .bind(b)
-            .fetch_all(c)
-            .await)?);
-        }
-        for (a, b) in partial {
-            merge(on_conn!(self, |c| sqlx::query_as(
-                "SELECT service_id, kind, bucket, CAST(SUM(n) AS BIGINT) AS n FROM queue_time_hist
-                 WHERE mpp_id = $1 AND day >= $2 AND day <= $3 GROUP BY service_id, kind, bucket"
-            )
-            .bind(mpp_id)
-            .bind(a)
-            .bind(b)
-            .fetch_all(c)
-            .await)?);
-        }
-        Ok(cells
-            .into_iter()
-            .map(|((service_id, kind, bucket), n)| ServiceHistRow { service_id, kind, bucket, n })
-            .collect())
+        self.hist_over_months(
+            Some(mpp_id),
+            from,
+            to,
+            "SELECT service_id, kind, bucket, CAST(SUM(n) AS BIGINT) AS n FROM queue_month_service_hist
+             WHERE mpp_id = $1 AND month >= $2 AND month <= $3 GROUP BY service_id, kind, bucket",
+            "SELECT service_id, kind, bucket, CAST(SUM(n) AS BIGINT) AS n FROM queue_time_hist
+             WHERE mpp_id = $1 AND day >= $2 AND day <= $3 GROUP BY service_id, kind, bucket",
+        )
+        .await
     }
 
     /// An MPP's complaint deadlines for the months starting `from..=to`.
@@ -904,39 +942,16 @@ impl Tx {
 
     /// Waiting and service time histograms per counter and officer for `from..=to`.
     pub async fn mpp_staff_hists(&mut self, mpp_id: i64, from: NaiveDate, to: NaiveDate) -> Result<Vec<StaffHistRow>> {
-        let (whole, partial) = month_split(from, to);
-        let mut cells: std::collections::BTreeMap<(i64, i64, String, i64), i64> = Default::default();
-        let mut merge = |rows: Vec<StaffHistRow>| {
-            for r in rows {
-                *cells.entry((r.counter_id, r.officer_id, r.kind, r.bucket)).or_default() += r.n;
-            }
-        };
-        if let Some((a, b)) = whole {
-            merge(on_conn!(self, |c| sqlx::query_as(
-                "SELECT counter_id, officer_id, kind, bucket, CAST(SUM(n) AS BIGINT) AS n FROM queue_month_staff_hist
-                 WHERE mpp_id = $1 AND month >= $2 AND month <= $3 GROUP BY counter_id, officer_id, kind, bucket"
-            )
-            .bind(mpp_id)
-            .bind(a)
-            .bind(b)
-            .fetch_all(c)
-            .await)?);
-        }
-        for (a, b) in partial {
-            merge(on_conn!(self, |c| sqlx::query_as(
-                "SELECT counter_id, officer_id, kind, bucket, CAST(SUM(n) AS BIGINT) AS n FROM queue_staff_hist
-                 WHERE mpp_id = $1 AND day >= $2 AND day <= $3 GROUP BY counter_id, officer_id, kind, bucket"
-            )
-            .bind(mpp_id)
-            .bind(a)
-            .bind(b)
-            .fetch_all(c)
-            .await)?);
-        }
-        Ok(cells
-            .into_iter()
-            .map(|((counter_id, officer_id, kind, bucket), n)| StaffHistRow { counter_id, officer_id, kind, bucket, n })
-            .collect())
+        self.hist_over_months(
+            Some(mpp_id),
+            from,
+            to,
+            "SELECT counter_id, officer_id, kind, bucket, CAST(SUM(n) AS BIGINT) AS n FROM queue_month_staff_hist
+             WHERE mpp_id = $1 AND month >= $2 AND month <= $3 GROUP BY counter_id, officer_id, kind, bucket",
+            "SELECT counter_id, officer_id, kind, bucket, CAST(SUM(n) AS BIGINT) AS n FROM queue_staff_hist
+             WHERE mpp_id = $1 AND day >= $2 AND day <= $3 GROUP BY counter_id, officer_id, kind, bucket",
+        )
+        .await
     }
 }
 

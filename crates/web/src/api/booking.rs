@@ -45,9 +45,14 @@ pub async fn availability(
     Ok(r)
 }
 
-/// Refuse with 429 and `Retry-After`; `waiting_room` says where to queue.
-pub(crate) fn too_busy(c: &Ctx, wait: bool) -> ApiError {
-    if wait { ApiError::waiting_room(c.lang) } else { ApiError::rate_limited(c.lang, 2) }
+/// Let a booking request in, or refuse with 429 and `Retry-After` (`waiting_room`
+/// says where to queue).
+pub(crate) async fn admitted(s: &AppState, c: &Ctx, headers: &HeaderMap) -> Result<crate::admission::Permit, ApiError> {
+    match s.admission.admit(&s.app.keys, pass_of(headers).as_deref()).await {
+        Admit::Go(p) => Ok(p),
+        Admit::Busy => Err(ApiError::rate_limited(c.lang, 2)),
+        Admit::Wait => Err(ApiError::waiting_room(c.lang)),
+    }
 }
 
 /// The admission pass from a header (API clients) or cookie (pages).
@@ -76,11 +81,7 @@ pub async fn book(
     headers: HeaderMap,
     ApiJson(input): ApiJson<BookingInput>,
 ) -> Result<impl IntoResponse, ApiError> {
-    let _permit = match s.admission.admit(&s.app.keys, pass_of(&headers).as_deref()).await {
-        Admit::Go(p) => p,
-        Admit::Busy => return Err(too_busy(&c, false)),
-        Admit::Wait => return Err(too_busy(&c, true)),
-    };
+    let _permit = admitted(&s, &c, &headers).await?;
     let b = s.app.book(c.actor.as_ref(), &input).await.api(&c)?;
     Ok((StatusCode::CREATED, Json(b)))
 }

@@ -15,9 +15,7 @@ use satuatap_service::oss::{
 use serde::Deserialize;
 use utoipa::ToSchema;
 
-use super::booking::{pass_of, too_busy};
 use super::{ApiJson, Id};
-use crate::admission::Admit;
 use crate::ctx::Ctx;
 use crate::error::{ApiError, ErrorEnvelope};
 use crate::state::{AppState, WebResultExt};
@@ -121,11 +119,7 @@ pub async fn register(
     Id(id): Id,
     ApiJson(b): ApiJson<RegistrationBody>,
 ) -> Result<impl IntoResponse, ApiError> {
-    let _permit = match s.admission.admit(&s.app.keys, pass_of(&headers).as_deref()).await {
-        Admit::Go(p) => p,
-        Admit::Busy => return Err(too_busy(&c, false)),
-        Admit::Wait => return Err(too_busy(&c, true)),
-    };
+    let _permit = super::booking::admitted(&s, &c, &headers).await?;
     let input = BookingInput {
         slot_id: None,
         name: b.name,

@@ -101,6 +101,18 @@ fn waiting_room(next: &str) -> axum::response::Response {
     Redirect::to(&format!("/antre-masuk?next={}", super::q(next))).into_response()
 }
 
+/// Let a booking form in, or send its visitor to the waiting room (and back here after).
+pub(crate) async fn admitted(
+    s: &AppState,
+    c: &Ctx,
+    headers: &HeaderMap,
+) -> Result<crate::admission::Permit, axum::response::Response> {
+    match s.admission.admit(&s.app.keys, pass_of(headers).as_deref()).await {
+        Admit::Go(p) => Ok(p),
+        Admit::Busy | Admit::Wait => Err(waiting_room(&c.path)),
+    }
+}
+
 pub async fn book_form(
     State(s): State<AppState>,
     c: Ctx,
@@ -121,9 +133,9 @@ pub async fn book(
     Path((slug, code)): Path<(String, String)>,
     Form(f): Form<BookingForm>,
 ) -> PageResult {
-    let _permit = match s.admission.admit(&s.app.keys, pass_of(&headers).as_deref()).await {
-        Admit::Go(p) => p,
-        Admit::Busy | Admit::Wait => return Ok(waiting_room(&c.path)),
+    let _permit = match admitted(&s, &c, &headers).await {
+        Ok(p) => p,
+        Err(to_room) => return Ok(to_room),
     };
     let input = BookingInput {
         slot_id: f.slot_id.as_deref().map(|v| v.parse::<i64>().map_err(|_| v.to_string())),
@@ -135,15 +147,10 @@ pub async fn book(
     };
     match s.app.book(c.actor.as_ref(), &input).await {
         Ok(b) => Ok(Redirect::to(&format!("/pemesanan/{}?baru=1", b.code)).into_response()),
-        Err(Error::Invalid(errs)) => {
-            let e = FormErrors::from_fields(c.lang, &errs);
-            book_page(&s, &c, &slug, &code, f, e, StatusCode::UNPROCESSABLE_ENTITY).await
+        Err(e) => {
+            let (e, status) = FormErrors::of(c.lang, e)?;
+            book_page(&s, &c, &slug, &code, f, e, status).await
         }
-        Err(e @ Error::Refused { .. }) => {
-            let e = FormErrors::general(crate::error::message_of(c.lang, &e));
-            book_page(&s, &c, &slug, &code, f, e, StatusCode::CONFLICT).await
-        }
-        Err(e) => Err(WebError::In(c.lang, e)),
     }
 }
 

@@ -64,6 +64,20 @@ impl FormErrors {
         FormErrors { fields, general: Some(lang.t("err-invalid")), summary }
     }
 
+    /// What a form shows for a failed submission, with its status: field problems (422)
+    /// or a refusal in words (409); anything else is an error page.
+    pub fn of(lang: Lang, e: satuatap_service::Error) -> Result<(FormErrors, axum::http::StatusCode), WebError> {
+        match e {
+            satuatap_service::Error::Invalid(errs) => {
+                Ok((FormErrors::from_fields(lang, &errs), axum::http::StatusCode::UNPROCESSABLE_ENTITY))
+            }
+            e @ satuatap_service::Error::Refused { .. } => {
+                Ok((FormErrors::general(crate::error::message_of(lang, &e)), axum::http::StatusCode::CONFLICT))
+            }
+            e => Err(WebError::In(lang, e)),
+        }
+    }
+
     pub fn general(msg: String) -> FormErrors {
         FormErrors { fields: HashMap::new(), general: Some(msg), summary: Vec::new() }
     }

@@ -7,17 +7,13 @@ use axum::Form;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect};
-use satuatap_service::Error;
 use satuatap_service::booking::BookingInput;
 use satuatap_service::oss::{OssDesk, SessionView};
 use satuatap_store::MppRow;
 use serde::Deserialize;
 
 use super::{FormErrors, PageResult, render};
-use crate::admission::Admit;
-use crate::api::booking::pass_of;
 use crate::ctx::Ctx;
-use crate::error::WebError;
 use crate::state::{AppState, WebResultExt};
 use crate::throttle::{Throttle, bucket};
 
@@ -103,11 +99,9 @@ pub async fn register(
     Path(id): Path<i64>,
     Form(f): Form<RegisterForm>,
 ) -> PageResult {
-    let _permit = match s.admission.admit(&s.app.keys, pass_of(&headers).as_deref()).await {
-        Admit::Go(p) => p,
-        Admit::Busy | Admit::Wait => {
-            return Ok(Redirect::to(&format!("/antre-masuk?next={}", super::q(&c.path))).into_response());
-        }
+    let _permit = match super::booking::admitted(&s, &c, &headers).await {
+        Ok(p) => p,
+        Err(to_room) => return Ok(to_room),
     };
     let input = BookingInput {
         slot_id: None,
@@ -119,14 +113,9 @@ pub async fn register(
     };
     match s.app.register_for_oss_session(c.actor.as_ref(), id, &input).await {
         Ok(b) => Ok(Redirect::to(&format!("/pemesanan/{}?baru=1", b.code)).into_response()),
-        Err(Error::Invalid(errs)) => {
-            let e = FormErrors::from_fields(c.lang, &errs);
-            session_page(&s, &c, id, f, e, StatusCode::UNPROCESSABLE_ENTITY).await
+        Err(e) => {
+            let (e, status) = FormErrors::of(c.lang, e)?;
+            session_page(&s, &c, id, f, e, status).await
         }
-        Err(e @ Error::Refused { .. }) => {
-            let e = FormErrors::general(crate::error::message_of(c.lang, &e));
-            session_page(&s, &c, id, f, e, StatusCode::CONFLICT).await
-        }
-        Err(e) => Err(WebError::In(c.lang, e)),
     }
 }
