@@ -7,6 +7,7 @@
 //!   cargo run --release -p satuatap-bench -- ikm    --engine postgres --responses 10000000
 //!   cargo run --release -p satuatap-bench -- national --engine sqlite
 
+mod ceiling;
 mod dashboard;
 mod fanout;
 mod ikm;

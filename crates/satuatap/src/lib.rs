@@ -11,6 +11,7 @@ use satuatap_store::{Store, StoreOptions};
 use satuatap_web::{AppState, WebConfig};
 use tokio::net::TcpListener;
 
+pub mod backup;
 pub mod serve;
 
 /// Where the data lives and how the server listens.
@@ -104,8 +105,11 @@ pub fn redact(url: &str) -> String {
 /// A running server.
 pub struct Running {
     pub addr: SocketAddr,
+    /// Where `/metrics` is served, when asked for.
+    pub metrics_addr: Option<SocketAddr>,
     pub app: App,
     handle: tokio::task::JoinHandle<()>,
+    metrics: Option<tokio::task::JoinHandle<()>>,
     shutdown: tokio::sync::watch::Sender<bool>,
 }
 
@@ -126,6 +130,9 @@ impl Running {
         let _ = self.shutdown.send(true);
         self.app.shutdown();
         let _ = self.handle.await;
+        if let Some(m) = self.metrics {
+            let _ = m.await;
+        }
         self.app.store.close().await;
     }
 }
@@ -135,14 +142,34 @@ pub async fn start(app: App, listen: &str, web: WebConfig) -> Result<Running> {
     let listener = TcpListener::bind(listen).await.with_context(|| format!("listening on {listen}"))?;
     let addr = listener.local_addr()?;
     let limits = serve::ConnLimits { per_address: web.max_connections_per_address, read_timeout: web.read_timeout };
+    let metrics_listen = web.metrics_listen.clone();
     let state = AppState::new(app.clone(), web);
-    let router = satuatap_web::router(state);
     let (tx, rx) = tokio::sync::watch::channel(false);
+    // Metrics on their own listener, for the operators' network only.
+    let (metrics_addr, metrics) = match metrics_listen {
+        Some(at) => {
+            let l = TcpListener::bind(&at).await.with_context(|| format!("metrics listening on {at}"))?;
+            let addr = l.local_addr()?;
+            let router = satuatap_web::metrics::router(state.clone());
+            let mut stop = rx.clone();
+            let task = tokio::spawn(async move {
+                let until = async move {
+                    let _ = stop.wait_for(|s| *s).await;
+                };
+                if let Err(e) = axum::serve(l, router).with_graceful_shutdown(until).await {
+                    tracing::warn!(error = %e, "metrics listener failed");
+                }
+            });
+            (Some(addr), Some(task))
+        }
+        None => (None, None),
+    };
+    let router = satuatap_web::router(state);
     // Warm the search index so the first visitor does not pay for it.
     if let Err(e) = app.refresh_search().await {
         tracing::warn!(error = %e, "search index not ready");
     }
     app.start_background().await.map_err(|e| anyhow::anyhow!("starting background tasks: {e}"))?;
     let handle = tokio::spawn(serve::serve(listener, router, limits, rx));
-    Ok(Running { addr, app, handle, shutdown: tx })
+    Ok(Running { addr, metrics_addr, app, handle, metrics, shutdown: tx })
 }

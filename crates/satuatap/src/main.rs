@@ -95,8 +95,9 @@ struct Global {
     /// Sign-in attempts one address may make per minute.
     #[arg(long, env = "SATUATAP_LOGINS_PER_MINUTE", default_value_t = 20, global = true)]
     logins_per_minute: u32,
-    /// SMTP server for e-mail to visitors, `smtp://user:password@host:port` (plain SMTP;
-    /// relay through a local MTA for TLS). Without it, e-mail waits in the outbox.
+    /// SMTP server for e-mail to visitors: `smtp://user:password@host:port` (plain, e.g. a
+    /// local relay), `smtp://…?tls=starttls` (STARTTLS required; port 587) or `smtps://…`
+    /// (TLS; port 465). Without it, e-mail waits in the outbox.
     #[arg(long, env = "SATUATAP_SMTP_URL", global = true, hide_env_values = true)]
     smtp_url: Option<String>,
     /// Sender of those e-mails, e.g. `MPP Kota Bogor <mpp@kotabogor.go.id>`.
@@ -112,6 +113,19 @@ struct Global {
     /// (default: the address the kiosk used).
     #[arg(long, env = "SATUATAP_PUBLIC_URL", global = true)]
     public_url: Option<String>,
+    /// Serve metrics in the Prometheus text format at `/metrics` on this address (keep it
+    /// on the operators' network, e.g. `127.0.0.1:9184`); default: not served.
+    #[arg(long, env = "SATUATAP_METRICS_LISTEN", global = true)]
+    metrics_listen: Option<String>,
+    /// `text` (default) or `json` (one JSON object per line, for log collectors).
+    #[arg(long, env = "SATUATAP_LOG_FORMAT", default_value = "text", global = true)]
+    log_format: LogFormat,
+}
+
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+enum LogFormat {
+    Text,
+    Json,
 }
 
 #[derive(Subcommand, Debug)]
@@ -131,6 +145,20 @@ enum Command {
     /// Manage accounts from the command line.
     #[command(subcommand)]
     User(UserCommand),
+    /// Write a backup while the server runs: SQLite through `VACUUM INTO` (a consistent
+    /// copy), PostgreSQL through `pg_dump --format=custom`. Keep the secret key apart:
+    /// sealed NIKs and phone numbers cannot be read without it.
+    Backup {
+        /// The file to write (must not exist).
+        #[arg(long)]
+        to: PathBuf,
+    },
+    /// Put a backup in place of the database, with the server stopped: SQLite after an
+    /// integrity check, PostgreSQL through `pg_restore`.
+    Restore {
+        #[arg(long)]
+        from: PathBuf,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -192,6 +220,7 @@ fn settings(g: &Global) -> Settings {
             code_lookups_per_minute: g.code_lookups_per_minute,
             max_connections_per_address: g.max_connections_per_address,
             read_timeout: std::time::Duration::from_secs(g.read_timeout_secs.max(1)),
+            metrics_listen: g.metrics_listen.clone(),
             ..WebConfig::default()
         },
     }
@@ -199,17 +228,33 @@ fn settings(g: &Global) -> Settings {
 
 #[tokio::main]
 async fn main() -> Result<()> {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| "satuatap=info,satuatap_web=info,tower_http=warn".into()),
-        )
-        .init();
     let cli = Cli::parse();
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| "satuatap=info,satuatap_web=info,tower_http=warn".into());
+    match cli.global.log_format {
+        LogFormat::Json => tracing_subscriber::fmt().json().with_current_span(false).with_env_filter(filter).init(),
+        LogFormat::Text => tracing_subscriber::fmt().with_env_filter(filter).init(),
+    }
     let s = settings(&cli.global);
     match cli.command {
+        Command::Backup { to } => {
+            satuatap::backup::backup(&s.database_url(), &to).await?;
+            println!("Backup written: {}", to.display());
+            if s.secret_key.is_none() {
+                println!(
+                    "Keep {} with your backups, apart from them: sealed personal data needs it.",
+                    s.data_dir.join("secret.key").display()
+                );
+            }
+        }
+        Command::Restore { from } => {
+            satuatap::backup::restore(&s.database_url(), &from).await?;
+            // Migrations newer than the backup are applied now, not at the next start.
+            open(&s).await?.store.close().await;
+            println!("Restored {} into {}.", from.display(), redact(&s.database_url()));
+        }
         Command::Migrate => {
-            open(&s).await?;
+            open(&s).await?.store.close().await;
             println!("Database ready: {}", redact(&s.database_url()));
         }
         Command::Demo { .. } | Command::Serve => {
@@ -241,6 +286,9 @@ async fn main() -> Result<()> {
                 _ => format!("{}/", running.url()),
             };
             println!("satuatap is running at {url}");
+            if let Some(m) = running.metrics_addr {
+                println!("Metrics: http://{m}/metrics");
+            }
             println!("Database: {}", redact(&s.database_url()));
             if !logins.is_empty() {
                 println!("Demo logins (password: {}):", satuatap_service::demo::DEMO_PASSWORD);

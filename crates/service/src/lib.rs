@@ -29,6 +29,7 @@ pub mod holidays;
 pub mod input;
 pub mod mpps;
 pub mod national;
+pub mod operations;
 pub mod oss;
 pub mod outbox;
 pub mod providers;

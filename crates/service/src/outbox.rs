@@ -16,7 +16,9 @@ use crate::{App, Error, Result};
 /// (retried, never lost) until one is configured; a demo shows them on a page.
 #[derive(Debug, Clone, Default)]
 pub struct Messaging {
-    /// `smtp://user:password@host:port` (plain SMTP; use a local relay for TLS).
+    /// `smtp://user:password@host:port` (plain SMTP, e.g. a local relay),
+    /// `smtp://…?tls=starttls` (STARTTLS required, port 587 by default) or
+    /// `smtps://…` (TLS from the first byte, port 465 by default).
     pub smtp_url: Option<String>,
     pub mail_from: Option<String>,
     /// Receives `{"channel":"sms","to":"08…","text":"…"}` with an HMAC signature.
@@ -57,6 +59,75 @@ pub(crate) struct Recipient<'a> {
     pub email_masked: Option<&'a str>,
     pub phone_sealed: Option<&'a str>,
     pub phone_masked: Option<&'a str>,
+}
+
+/// How the mail server is reached.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SmtpTls {
+    /// Plain SMTP (a relay on the same host or network).
+    None,
+    /// Plain first, then STARTTLS, which must succeed.
+    StartTls,
+    /// TLS from the first byte (SMTPS).
+    Implicit,
+}
+
+/// A mail server from `SATUATAP_SMTP_URL`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SmtpTarget {
+    pub host: String,
+    pub port: u16,
+    pub tls: SmtpTls,
+    pub credentials: Option<(String, String)>,
+}
+
+impl SmtpTarget {
+    pub fn parse(url: &str) -> std::result::Result<SmtpTarget, String> {
+        let u = reqwest::Url::parse(url).map_err(|e| format!("SMTP URL: {e}"))?;
+        let host = u.host_str().ok_or("SMTP URL has no host")?.to_string();
+        let asked = u.query_pairs().find(|(k, _)| k == "tls").map(|(_, v)| v.to_string());
+        let tls = match (u.scheme(), asked.as_deref()) {
+            ("smtps", None | Some("implicit")) => SmtpTls::Implicit,
+            ("smtp", None | Some("none")) => SmtpTls::None,
+            ("smtp", Some("starttls")) => SmtpTls::StartTls,
+            ("smtp", Some("implicit")) => SmtpTls::Implicit,
+            (scheme, tls) => {
+                return Err(format!(
+                    "SMTP URL: use smtp://, smtp://…?tls=starttls or smtps:// (got {scheme}:// with tls={})",
+                    tls.unwrap_or("-")
+                ));
+            }
+        };
+        let port = u.port().unwrap_or(match tls {
+            SmtpTls::None => 25,
+            SmtpTls::StartTls => 587,
+            SmtpTls::Implicit => 465,
+        });
+        let credentials = (!u.username().is_empty()).then(|| {
+            let decode = |s: &str| percent_decode(s);
+            (decode(u.username()), decode(u.password().unwrap_or_default()))
+        });
+        Ok(SmtpTarget { host, port, tls, credentials })
+    }
+}
+
+/// `%40` → `@` in the user and password of a URL.
+fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%'
+            && let Some(b) = s.get(i + 1..i + 3).and_then(|h| u8::from_str_radix(h, 16).ok())
+        {
+            out.push(b);
+            i += 3;
+            continue;
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// Seconds to wait before attempt `n + 1`: quick at first, then at most six hours.
@@ -201,16 +272,20 @@ impl App {
                     .subject(m.subject.clone())
                     .body(body)
                     .map_err(|e| e.to_string())?;
-                let u = reqwest::Url::parse(url).map_err(|e| format!("SMTP URL: {e}"))?;
-                let host = u.host_str().ok_or("SMTP URL has no host")?.to_string();
+                let smtp = SmtpTarget::parse(url)?;
                 let mut builder =
-                    AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(host).port(u.port().unwrap_or(25));
-                if !u.username().is_empty() {
-                    let password = u.password().unwrap_or_default().to_string();
-                    builder = builder.credentials(lettre::transport::smtp::authentication::Credentials::new(
-                        u.username().to_string(),
-                        password,
-                    ));
+                    AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(smtp.host.clone()).port(smtp.port);
+                if smtp.tls != SmtpTls::None {
+                    let params = lettre::transport::smtp::client::TlsParameters::new(smtp.host.clone())
+                        .map_err(|e| format!("TLS: {e}"))?;
+                    builder = builder.tls(match smtp.tls {
+                        SmtpTls::StartTls => lettre::transport::smtp::client::Tls::Required(params),
+                        _ => lettre::transport::smtp::client::Tls::Wrapper(params),
+                    });
+                }
+                if let Some((user, password)) = smtp.credentials {
+                    builder =
+                        builder.credentials(lettre::transport::smtp::authentication::Credentials::new(user, password));
                 }
                 let mailer = builder.build();
                 mailer.send(email).await.map(|_| ()).map_err(|e| e.to_string())
@@ -306,5 +381,25 @@ impl App {
                 })
             })
             .collect::<Result<Vec<_>, Error>>()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn smtp_urls_choose_how_the_server_is_reached() {
+        let t = SmtpTarget::parse("smtp://relay.local").unwrap();
+        assert_eq!((t.port, t.tls, t.credentials), (25, SmtpTls::None, None));
+        let t = SmtpTarget::parse("smtp://mpp%40kotabogor.go.id:rahasia%21@mail.kotabogor.go.id?tls=starttls").unwrap();
+        assert_eq!((t.host.as_str(), t.port, t.tls), ("mail.kotabogor.go.id", 587, SmtpTls::StartTls));
+        assert_eq!(t.credentials, Some(("mpp@kotabogor.go.id".into(), "rahasia!".into())));
+        let t = SmtpTarget::parse("smtps://u:p@mail.example.id").unwrap();
+        assert_eq!((t.port, t.tls), (465, SmtpTls::Implicit));
+        assert_eq!(SmtpTarget::parse("smtps://mail.example.id:2465").unwrap().port, 2465);
+        assert!(SmtpTarget::parse("smtp://mail.example.id?tls=maybe").is_err());
+        assert!(SmtpTarget::parse("http://mail.example.id").is_err());
+        assert!(SmtpTarget::parse("smtp://").is_err());
     }
 }

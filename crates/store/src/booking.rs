@@ -419,6 +419,18 @@ impl Tx {
         Ok(())
     }
 
+    /// The outbox for operators: messages pending, of them those whose last attempt
+    /// failed, and those due now.
+    pub async fn outbox_backlog(&mut self, now: DateTime<Utc>) -> Result<(i64, i64, i64)> {
+        Ok(on_conn!(self, |c| sqlx::query_as(
+            "SELECT COUNT(*), COUNT(last_error), COALESCE(SUM(CASE WHEN next_attempt_at <= $1 THEN 1 ELSE 0 END), 0)
+             FROM outbox WHERE status = 'pending'"
+        )
+        .bind(now)
+        .fetch_one(c)
+        .await)?)
+    }
+
     /// The latest messages (of one MPP, or all), newest first.
     pub async fn messages(&mut self, mpp_id: Option<i64>, channel: Option<&str>, limit: i64) -> Result<Vec<OutboxRow>> {
         let sql = sqlx::AssertSqlSafe(format!(

@@ -270,6 +270,20 @@ impl Store {
         }
     }
 
+    /// Connections of each pool: `(pool, open, idle, max)` (SQLite has a writer and readers).
+    pub fn pool_stats(&self) -> Vec<(&'static str, u32, u32, u32)> {
+        let of = |name, size: u32, idle: usize, max: u32| (name, size, idle as u32, max);
+        match &self.pools {
+            Pools::Sqlite { write, read } => vec![
+                of("write", write.size(), write.num_idle(), write.options().get_max_connections()),
+                of("read", read.size(), read.num_idle(), read.options().get_max_connections()),
+            ],
+            Pools::Postgres(pool) => {
+                vec![of("main", pool.size(), pool.num_idle(), pool.options().get_max_connections())]
+            }
+        }
+    }
+
     pub async fn close(&self) {
         match &self.pools {
             Pools::Sqlite { write, read } => {

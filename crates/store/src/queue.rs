@@ -396,6 +396,16 @@ impl Tx {
         })?)
     }
 
+    /// Tickets waiting now at each operating MPP (by slug), for operators.
+    pub async fn waiting_per_mpp(&mut self) -> Result<Vec<(String, i64)>> {
+        Ok(on_conn!(self, |c| sqlx::query_as(
+            "SELECT m.slug, (SELECT COUNT(*) FROM tickets t WHERE t.mpp_id = m.id AND t.status = 'waiting')
+             FROM mpps m WHERE m.status = 'operating' ORDER BY m.slug"
+        )
+        .fetch_all(c)
+        .await)?)
+    }
+
     /// Per published service of an MPP: today's waiting tickets and the open
     /// counters that call it.
     pub async fn service_queues(&mut self, mpp_id: i64, day: NaiveDate) -> Result<Vec<ServiceQueueRow>> {

@@ -115,6 +115,19 @@ impl Admission {
         (served / t.elapsed().as_secs_f64().max(1.0)).max(self.rate)
     }
 
+    /// For operators: bookings being processed now, visitors waiting in the room
+    /// (joined but not let in yet), and bookings finished since start.
+    pub fn stats(&self) -> (u64, u64, u64) {
+        let inflight = (self.window / 4).saturating_sub(self.inflight.available_permits() as u64);
+        let waiting = if self.room_active() {
+            let r = self.lock();
+            r.next.saturating_sub(self.admitted(&r))
+        } else {
+            0
+        };
+        (inflight, waiting, self.served.load(Ordering::Relaxed))
+    }
+
     /// Whether the waiting room is on (switching it off once calm and empty).
     pub fn room_active(&self) -> bool {
         let mut r = self.lock();

@@ -9,6 +9,7 @@ pub mod ctx;
 pub mod error;
 pub mod flash;
 pub mod i18n;
+pub mod metrics;
 pub mod pages;
 pub mod state;
 pub mod svg;
@@ -207,6 +208,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(pages)
         .merge(api::router())
+        .route_layer(middleware::from_fn_with_state(state.clone(), metrics::track))
         .fallback(public::not_found)
         .layer(middleware::from_fn_with_state(state.clone(), ctx::context))
         .route("/static/{*name}", get(assets::file))

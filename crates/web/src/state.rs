@@ -47,6 +47,8 @@ pub struct WebConfig {
     /// How long a booking may wait for one of those places before the server
     /// counts as overloaded and the waiting room opens.
     pub admission_wait_ms: u64,
+    /// Where to serve `/metrics` (Prometheus text format); none: not served.
+    pub metrics_listen: Option<String>,
 }
 
 impl Default for WebConfig {
@@ -68,6 +70,7 @@ impl Default for WebConfig {
             max_inflight_bookings: 64,
             admit_per_second: 20.0,
             admission_wait_ms: 1000,
+            metrics_listen: None,
         }
     }
 }
@@ -135,6 +138,7 @@ pub struct AppState {
     pub web: Arc<WebConfig>,
     pub limits: Arc<Limits>,
     pub admission: Arc<crate::admission::Admission>,
+    pub metrics: Arc<crate::metrics::Metrics>,
 }
 
 impl AppState {
@@ -145,7 +149,9 @@ impl AppState {
             web.admit_per_second,
             std::time::Duration::from_millis(web.admission_wait_ms),
         ));
-        AppState { app, web: Arc::new(web), limits, admission }
+        // A fresh registry cannot hold a name twice, so this cannot fail.
+        let metrics = Arc::new(crate::metrics::Metrics::new().expect("metrics registry"));
+        AppState { app, web: Arc::new(web), limits, admission, metrics }
     }
 }
 

@@ -14,6 +14,7 @@ mod evaluation_results;
 mod hardening;
 mod input;
 mod national;
+mod operations;
 mod oss;
 mod queue;
 mod registry;

@@ -39,7 +39,7 @@ pub fn pg_base() -> String {
     std::env::var("TEST_DATABASE_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
 }
 
-fn pg_url(db: &str) -> String {
+pub fn pg_url(db: &str) -> String {
     let base = pg_base();
     let cut = base.rfind('/').unwrap_or(base.len());
     format!("{}/{db}", &base[..cut])
@@ -174,6 +174,8 @@ async fn pg_template(fp: &str) -> String {
 /// One running server on its own fresh database.
 pub struct TestApp {
     pub url: String,
+    /// `http://…/metrics` when the server was asked to serve metrics.
+    pub metrics_url: Option<String>,
     pub app: App,
     running: Option<Running>,
     pub db_url: String,
@@ -222,6 +224,7 @@ impl TestApp {
         let running = satuatap::start(app.clone(), "127.0.0.1:0", s.web.clone()).await.expect("start");
         TestApp {
             url: running.url(),
+            metrics_url: running.metrics_addr.map(|a| format!("http://{a}/metrics")),
             app,
             running: Some(running),
             db_url: db_url_copy,
@@ -235,6 +238,11 @@ impl TestApp {
         if let Some(r) = self.running.take() {
             r.stop().await;
         }
+    }
+
+    /// The test's scratch directory (its SQLite database lives there).
+    pub fn dir(&self) -> &std::path::Path {
+        &self.dir
     }
 
     /// A client with its own cookie jar (a browser).
