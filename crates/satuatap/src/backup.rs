@@ -23,20 +23,23 @@ fn sqlite_path(url: &str) -> &str {
     url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:")).unwrap_or(url)
 }
 
+/// Run one of PostgreSQL's client tools; its complaint becomes the error.
+async fn pg_tool(tool: &str, args: &[&str]) -> Result<()> {
+    let out = tokio::process::Command::new(tool)
+        .args(args)
+        .output()
+        .await
+        .with_context(|| format!("running {tool} (install PostgreSQL's client tools)"))?;
+    ensure!(out.status.success(), "{tool} failed: {}", String::from_utf8_lossy(&out.stderr).trim());
+    Ok(())
+}
+
 /// Write a backup of the database at `url` to the file `to` (which must not exist).
 pub async fn backup(url: &str, to: &Path) -> Result<()> {
     ensure!(!to.exists(), "{} exists already; choose a new file name", to.display());
     if is_postgres(url) {
-        let out = tokio::process::Command::new("pg_dump")
-            .arg("--format=custom")
-            .arg("--no-owner")
-            .arg(format!("--file={}", to.display()))
-            .arg(url)
-            .output()
-            .await
-            .context("running pg_dump (install PostgreSQL's client tools)")?;
-        ensure!(out.status.success(), "pg_dump failed: {}", String::from_utf8_lossy(&out.stderr).trim());
-        return Ok(());
+        let file = format!("--file={}", to.display());
+        return pg_tool("pg_dump", &["--format=custom", "--no-owner", &file, url]).await;
     }
     let path = sqlite_path(url);
     ensure!(Path::new(path).exists(), "no database at {path}");
@@ -54,18 +57,10 @@ pub async fn backup(url: &str, to: &Path) -> Result<()> {
 pub async fn restore(url: &str, from: &Path) -> Result<()> {
     ensure!(from.exists(), "no backup at {}", from.display());
     if is_postgres(url) {
-        let out = tokio::process::Command::new("pg_restore")
-            .arg("--clean")
-            .arg("--if-exists")
-            .arg("--no-owner")
-            .arg("--single-transaction")
-            .arg(format!("--dbname={url}"))
-            .arg(from)
-            .output()
-            .await
-            .context("running pg_restore (install PostgreSQL's client tools)")?;
-        ensure!(out.status.success(), "pg_restore failed: {}", String::from_utf8_lossy(&out.stderr).trim());
-        return Ok(());
+        let db = format!("--dbname={url}");
+        let from = from.display().to_string();
+        return pg_tool("pg_restore", &["--clean", "--if-exists", "--no-owner", "--single-transaction", &db, &from])
+            .await;
     }
     // The copy must be a whole satuatap database before anything is replaced.
     {

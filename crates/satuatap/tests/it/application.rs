@@ -467,19 +467,7 @@ async fn the_desk_finds_a_file_and_registers_one_from_a_booking() {
     assert!(html.contains(budi["reference"].as_str().unwrap()) && !html.contains(&format!(">{rina_ref}<")));
 
     // A booking of the day offers "register a file", which keeps the booking's name and contact.
-    let admin = t.session(accounts::PROVIDER_ADMIN).await;
-    let (s, _) = admin.put(&format!("/api/v1/services/{service}/booking-rules"), json!({"capacity_per_slot": 4})).await;
-    assert_eq!(s, StatusCode::OK);
-    t.app.availability_cache().forget(service);
-    let (_, a) = t.get_json(&format!("/api/v1/services/{service}/availability")).await;
-    let slot = a["days"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|d| d["open"] == true)
-        .flat_map(|d| d["slots"].as_array().unwrap().clone())
-        .next()
-        .unwrap();
+    let slot = t.first_open_slot(service, 4).await;
     let (s, booking) = t
         .anonymous()
         .post(

@@ -444,23 +444,10 @@ fn nik_in(district: &str, n: usize) -> String {
 async fn visitor_origins_count_districts_of_the_nik_and_hide_small_numbers() {
     let t = spawn().await;
     t.app.clock.set(Some(Utc.with_ymd_and_hms(2026, 11, 30, 1, 0, 0).unwrap()));
-    let admin = t.session(accounts::PROVIDER_ADMIN).await;
     let mpp = t.mpp_id("kota-bogor").await;
     let (_, page) = t.get_json("/api/v1/services?q=paspor+biasa+baru+elektronik&mpp=kota-bogor&limit=1").await;
     let service = page["services"][0]["id"].as_i64().unwrap();
-    let (s, r) =
-        admin.put(&format!("/api/v1/services/{service}/booking-rules"), json!({"capacity_per_slot": 20})).await;
-    assert_eq!(s, StatusCode::OK, "{r}");
-    t.app.availability_cache().forget(service);
-    let (_, a) = t.get_json(&format!("/api/v1/services/{service}/availability")).await;
-    let slot = a["days"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|d| d["open"] == true)
-        .flat_map(|d| d["slots"].as_array().unwrap().clone())
-        .next()
-        .unwrap();
+    let slot = t.first_open_slot(service, 20).await;
     // Eleven from Bogor Barat, three from Dramaga (Kabupaten Bogor).
     let mut people = Vec::new();
     for n in 0..11 {

@@ -240,6 +240,26 @@ impl TestApp {
         }
     }
 
+    /// Make a service bookable with `capacity` seats a slot (as its provider's admin) and
+    /// return its first open slot.
+    pub async fn first_open_slot(&self, service: i64, capacity: i64) -> Value {
+        let admin = self.session(accounts::PROVIDER_ADMIN).await;
+        let (s, r) = admin
+            .put(&format!("/api/v1/services/{service}/booking-rules"), json!({"capacity_per_slot": capacity}))
+            .await;
+        assert_eq!(s, StatusCode::OK, "{r}");
+        self.app.availability_cache().forget(service);
+        let (_, a) = self.get_json(&format!("/api/v1/services/{service}/availability")).await;
+        a["days"]
+            .as_array()
+            .expect("days")
+            .iter()
+            .filter(|d| d["open"] == true)
+            .flat_map(|d| d["slots"].as_array().cloned().unwrap_or_default())
+            .next()
+            .expect("an open slot")
+    }
+
     /// The test's scratch directory (its SQLite database lives there).
     pub fn dir(&self) -> &std::path::Path {
         &self.dir

@@ -150,21 +150,9 @@ async fn a_booking_phone_follows_its_ticket_into_the_queue() {
     let monday = Utc.with_ymd_and_hms(2026, 11, 30, 0, 0, 0).unwrap();
     t.app.clock.set(Some(monday));
     let mpp = t.mpp_id("kota-bogor").await;
-    let admin = t.session(accounts::PROVIDER_ADMIN).await;
     let (_, page) = t.get_json("/api/v1/services?q=paspor+biasa+baru+elektronik&mpp=kota-bogor&limit=1").await;
     let service = page["services"][0]["id"].as_i64().unwrap();
-    let (s, r) = admin.put(&format!("/api/v1/services/{service}/booking-rules"), json!({"capacity_per_slot": 4})).await;
-    assert_eq!(s, StatusCode::OK, "{r}");
-    t.app.availability_cache().forget(service);
-    let (_, a) = t.get_json(&format!("/api/v1/services/{service}/availability")).await;
-    let slot = a["days"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|d| d["open"] == true)
-        .flat_map(|d| d["slots"].as_array().unwrap().clone())
-        .next()
-        .expect("an open slot");
+    let slot = t.first_open_slot(service, 4).await;
     let (s, b) = t
         .anonymous()
         .post(
