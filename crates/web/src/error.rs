@@ -99,7 +99,12 @@ pub fn message_of(lang: Lang, e: &Error) -> String {
             lang.ta("err-locked-out", &[("minutes", &retry_after.div_ceil(60).to_string())])
         }
         Error::Refused { why, args } => {
-            let args: Vec<(&str, &str)> = args.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            // A local moment reads as a date in words, not as the `details` give it.
+            let shown: Vec<(&str, String)> = args
+                .iter()
+                .map(|(k, v)| (*k, if *k == "when" { crate::pages::fmt_local_when(lang, v) } else { v.clone() }))
+                .collect();
+            let args: Vec<(&str, &str)> = shown.iter().map(|(k, v)| (*k, v.as_str())).collect();
             lang.ta(why.key(), &args)
         }
         Error::Busy(_) => lang.t("err-busy"),

@@ -322,7 +322,9 @@ async fn a_days_quota_opens_at_its_local_time() {
     let (st, e) = t.anonymous().post("/api/v1/bookings", body(slot, 1)).await;
     assert_eq!(st, StatusCode::CONFLICT);
     assert_eq!(e["error"]["code"], "quota_not_open");
-    assert!(e["error"]["message"].as_str().unwrap().contains("2026-12-01 06:00"));
+    assert_eq!(e["error"]["details"]["when"], "2026-12-01 06:00", "{e}");
+    let said = e["error"]["message"].as_str().unwrap();
+    assert!(said.contains("Selasa, 1 Desember 2026 pukul 06:00") && !said.contains("2026-12-01"), "{said}");
     // 05:59:59 WIB on 1 Dec: still closed; 06:00 opens.
     t.app.clock.set(Some(Utc.with_ymd_and_hms(2026, 11, 30, 22, 59, 59).unwrap()));
     let (st, _) = t.anonymous().post("/api/v1/bookings", body(slot, 2)).await;

@@ -160,6 +160,7 @@ day-thu = Thursday
 day-fri = Friday
 day-sat = Saturday
 day-sun = Sunday
+at-day-time = { $day } at { $time }
 month-1 = January
 month-2 = February
 month-3 = March

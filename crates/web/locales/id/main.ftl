@@ -152,6 +152,7 @@ day-thu = Kamis
 day-fri = Jumat
 day-sat = Sabtu
 day-sun = Minggu
+at-day-time = { $day } pukul { $time }
 month-1 = Januari
 month-2 = Februari
 month-3 = Maret

@@ -124,6 +124,19 @@ pub fn fmt_instant(lang: impl Into<Lang>, at: &chrono::DateTime<chrono::Utc>, tz
     format!("{} {}", fmt_date_short(lang, local.date_naive()), local.format("%H:%M"),)
 }
 
+/// A local moment the service layer gives as `YYYY-MM-DD HH:MM` ("when a quota
+/// opens"), as people read it: "Selasa, 1 Desember 2026 pukul 06:00". Anything else
+/// is shown as it is.
+pub fn fmt_local_when(lang: impl Into<Lang>, when: &str) -> String {
+    let lang: Lang = lang.into();
+    match chrono::NaiveDateTime::parse_from_str(when.trim(), "%Y-%m-%d %H:%M") {
+        Ok(t) => {
+            lang.ta("at-day-time", &[("day", &fmt_date(lang, t.date())), ("time", &t.format("%H:%M").to_string())])
+        }
+        Err(_) => when.to_string(),
+    }
+}
+
 pub fn zone_label(tz: &str) -> &'static str {
     satuatap_domain::region::zone_label(tz.parse().unwrap_or(chrono_tz::Tz::Asia__Jakarta))
 }

@@ -119,7 +119,8 @@ async fn show(
     errors: FormErrors,
     flash: Option<String>,
 ) -> PageResult {
-    let manager = a.manages_mpp(mpp_id);
+    // Forms post to the desk of the person's own MPP: a national administrator only looks.
+    let manager = a.manages_mpp(mpp_id) && a.mpp_id == Some(mpp_id);
     let desk = s.app.oss_desk(mpp_id).await.web(c)?;
     let o = match s.app.oss_overview(a, mpp_id).await {
         Ok(o) => o,
