@@ -38,6 +38,11 @@ pub fn is_regency_code(code: &str) -> bool {
     parts.len() == 2 && parts.iter().all(|p| p.len() == 2 && p.bytes().all(|b| b.is_ascii_digit()))
 }
 
+/// `NN`: a province code.
+pub fn is_province_code(code: &str) -> bool {
+    code.len() == 2 && code.bytes().all(|b| b.is_ascii_digit())
+}
+
 /// `NN.NN.NN`: a district (kecamatan) code.
 pub fn is_district_code(code: &str) -> bool {
     let parts: Vec<&str> = code.split('.').collect();
@@ -79,6 +84,8 @@ mod tests {
         assert!(!is_regency_code("32.71.01"));
         assert!(is_district_code("32.71.01"));
         assert!(!is_district_code("32.71"));
+        assert!(is_province_code("32"));
+        assert!(!is_province_code("3") && !is_province_code("32.71") && !is_province_code("ab"));
         assert_eq!(province_of("32.71.01"), "32");
         assert_eq!(zone_label(Tz::Asia__Pontianak), "WIB");
     }

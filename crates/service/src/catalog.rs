@@ -325,14 +325,9 @@ pub struct SearchPage {
     pub distances: Vec<(i64, f64)>,
 }
 
-/// Whether `code` is a regency (`32.71`) or province (`32`) code in form.
+/// Whether `code` can name a region to search in: a regency (`32.71`) or a province (`32`).
 pub fn is_region_code(code: &str) -> bool {
-    let b = code.as_bytes();
-    match b.len() {
-        2 => b.iter().all(u8::is_ascii_digit),
-        5 => b[2] == b'.' && b[..2].iter().chain(&b[3..]).all(u8::is_ascii_digit),
-        _ => false,
-    }
+    satuatap_domain::region::is_regency_code(code) || satuatap_domain::region::is_province_code(code)
 }
 
 impl App {

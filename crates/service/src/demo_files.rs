@@ -6,13 +6,13 @@
 //! were picked up; some finished late; a few wait for documents, are ready for
 //! pickup, or stalled after their first check and are late now (red on the worklist).
 
-use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
+use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use satuatap_domain::application::{APPROVED, NEEDS_COMPLETION, PICKED_UP, READY, RECEIVED, REJECTED};
 use satuatap_store::MppRow;
 
 use crate::application::{FileStepInput, IntakeInput};
-use crate::demo_history::{at_local, working_day_before};
+use crate::demo_history::{at_local, working_day_after, working_day_before};
 use crate::{Actor, App, Result};
 
 /// (service code, files over the six weeks).
@@ -35,19 +35,6 @@ const APPLICANTS: [&str; 14] = [
     "Nina Kurniasih",
 ];
 
-/// The `n`th working day (Monday–Friday) after `from`.
-fn working_day_after(from: NaiveDate, n: i64) -> NaiveDate {
-    let mut d = from;
-    let mut left = n;
-    while left > 0 {
-        d += Duration::days(1);
-        if !matches!(d.weekday(), chrono::Weekday::Sat | chrono::Weekday::Sun) {
-            left -= 1;
-        }
-    }
-    d
-}
-
 impl App {
     /// Kota Bogor's files of the last six weeks, up to the demo's `now`.
     pub(crate) async fn demo_files(&self, m: &MppRow, tz: Tz, now: DateTime<Utc>) -> Result<()> {
@@ -68,6 +55,11 @@ impl App {
             }
             // Days between steps: a same-day service moves within its day.
             let span = days.max(1);
+            let path: Vec<String> = std::iter::once(RECEIVED.to_string())
+                .chain(self.application_steps(service.id).await?.into_iter().map(|s| s.key))
+                .chain([APPROVED.to_string(), READY.into(), PICKED_UP.into()])
+                .collect();
+            let all: Vec<usize> = (0..service.standard.0.requirements.len()).collect();
             for k in 0..count {
                 n += 1;
                 // Spread over the last 30 working days, the newest today.
@@ -79,7 +71,6 @@ impl App {
                     continue;
                 }
                 self.clock.set(Some(received));
-                let all: Vec<usize> = (0..service.standard.0.requirements.len()).collect();
                 // Every fifth file lacks its last document at intake.
                 let missing = n % 5 == 2;
                 let met = if missing { all[..all.len().saturating_sub(1)].to_vec() } else { all.clone() };
@@ -95,10 +86,6 @@ impl App {
                     note: None,
                 };
                 let file = self.register_application(&desk, &input).await?;
-                let path: Vec<String> = std::iter::once(RECEIVED.to_string())
-                    .chain(self.application_steps(service.id).await?.into_iter().map(|s| s.key))
-                    .chain([APPROVED.to_string(), READY.into(), PICKED_UP.into()])
-                    .collect();
                 // Every seventh file takes half as long again as promised: finished late.
                 let slow = n % 7 == 3;
                 // And a few stall after their first check: late now, red on the worklist.

@@ -60,10 +60,19 @@ pub(crate) fn at_local(tz: Tz, day: NaiveDate, hour: u32, minute: u32) -> DateTi
 
 /// The `n`th working day (Monday–Friday) before `from`.
 pub(crate) fn working_day_before(from: NaiveDate, n: i64) -> NaiveDate {
+    step_working_days(from, n, -1)
+}
+
+/// The `n`th working day (Monday–Friday) after `from`.
+pub(crate) fn working_day_after(from: NaiveDate, n: i64) -> NaiveDate {
+    step_working_days(from, n, 1)
+}
+
+fn step_working_days(from: NaiveDate, n: i64, direction: i64) -> NaiveDate {
     let mut d = from;
     let mut left = n;
     while left > 0 {
-        d -= Duration::days(1);
+        d += Duration::days(direction);
         if !matches!(d.weekday(), Weekday::Sat | Weekday::Sun) {
             left -= 1;
         }

@@ -103,31 +103,12 @@ impl SmtpTarget {
             SmtpTls::StartTls => 587,
             SmtpTls::Implicit => 465,
         });
-        let credentials = (!u.username().is_empty()).then(|| {
-            let decode = |s: &str| percent_decode(s);
-            (decode(u.username()), decode(u.password().unwrap_or_default()))
-        });
+        // `%40` → `@` in a user name or password written into the URL.
+        let decode = |s: &str| percent_encoding::percent_decode_str(s).decode_utf8_lossy().into_owned();
+        let credentials =
+            (!u.username().is_empty()).then(|| (decode(u.username()), decode(u.password().unwrap_or_default())));
         Ok(SmtpTarget { host, port, tls, credentials })
     }
-}
-
-/// `%40` → `@` in the user and password of a URL.
-fn percent_decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%'
-            && let Some(b) = s.get(i + 1..i + 3).and_then(|h| u8::from_str_radix(h, 16).ok())
-        {
-            out.push(b);
-            i += 3;
-            continue;
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// Seconds to wait before attempt `n + 1`: quick at first, then at most six hours.

@@ -11,6 +11,8 @@ use satuatap_domain::queue::{QueueSettings, TicketStatus};
 use satuatap_domain::validate::Invalid;
 use serde::{Deserialize, Serialize};
 
+use satuatap_store::MppRow;
+
 use crate::error::Refusal;
 use crate::{App, Error, Result};
 
@@ -42,7 +44,14 @@ impl App {
         let mut tx = self.store.read().await?;
         let t = tx.ticket_by_token(token.trim()).await?.ok_or(Error::NotFound)?;
         let m = tx.mpp(t.mpp_id).await?.ok_or(Error::NotFound)?;
-        let row = tx.ticket_alert(t.id).await?;
+        drop(tx);
+        self.ticket_alert_of(t.id, &m).await
+    }
+
+    /// The alert of a ticket whose MPP the caller has read already (the ticket's page).
+    pub async fn ticket_alert_of(&self, ticket_id: i64, m: &MppRow) -> Result<TicketAlertView> {
+        let mut tx = self.store.read().await?;
+        let row = tx.ticket_alert(ticket_id).await?;
         Ok(TicketAlertView {
             ahead_at: m.queue_settings.0.near_turn_ahead,
             sent: row.as_ref().is_some_and(|a| a.status == "sent"),
@@ -70,18 +79,19 @@ impl App {
         let mut tx = self.store.begin().await?;
         tx.set_ticket_alert(t.id, t.mpp_id, &self.keys.seal(&phone)?, &mask_phone(&phone), self.now()).await?;
         tx.commit().await?;
-        self.ticket_alert(token).await
+        self.ticket_alert_of(t.id, &m).await
     }
 
     /// Take the number back before the message went.
     pub async fn remove_ticket_alert(&self, token: &str) -> Result<TicketAlertView> {
         let mut r = self.store.read().await?;
         let t = r.ticket_by_token(token.trim()).await?.ok_or(Error::NotFound)?;
+        let m = r.mpp(t.mpp_id).await?.ok_or(Error::NotFound)?;
         drop(r);
         let mut tx = self.store.begin().await?;
         tx.remove_ticket_alert(t.id).await?;
         tx.commit().await?;
-        self.ticket_alert(token).await
+        self.ticket_alert_of(t.id, &m).await
     }
 
     /// Send the messages whose moment came: waiting with few enough ahead, or already
@@ -90,7 +100,7 @@ impl App {
         let mut r = self.store.read().await?;
         let pending = r.pending_ticket_alerts(ROUND).await?;
         let mut settings: HashMap<i64, QueueSettings> = HashMap::new();
-        let mut due = Vec::new();
+        let (mut due, mut dropped) = (Vec::new(), Vec::new());
         for a in pending {
             if !settings.contains_key(&a.mpp_id)
                 && let Some(m) = r.mpp(a.mpp_id).await?
@@ -99,23 +109,31 @@ impl App {
             }
             let at = settings.get(&a.mpp_id).map(|s| s.near_turn_ahead).unwrap_or_default();
             let status = TicketStatus::parse(&a.ticket_status);
-            let act = match status {
-                Some(TicketStatus::Waiting) if at > 0 && a.ahead <= at => Some("sent"),
-                Some(TicketStatus::Called | TicketStatus::Serving) => Some("sent"),
-                Some(TicketStatus::Done) | None => Some("dropped"),
-                Some(TicketStatus::Waiting) => None,
-            };
-            if let Some(act) = act {
-                let Some(t) = r.ticket(a.ticket_id).await? else { continue };
-                due.push((a, act, t));
+            match status {
+                Some(TicketStatus::Waiting) if at > 0 && a.ahead <= at => {}
+                Some(TicketStatus::Called | TicketStatus::Serving) => {}
+                Some(TicketStatus::Done) | None => {
+                    dropped.push(a.ticket_id);
+                    continue;
+                }
+                Some(TicketStatus::Waiting) => continue,
+            }
+            if let Some(t) = r.ticket(a.ticket_id).await? {
+                due.push((a, t));
             }
         }
         drop(r);
+        // Tickets that ended before their turn came near: nothing to send, the number goes.
+        for id in dropped {
+            let mut tx = self.store.begin().await?;
+            tx.settle_ticket_alert(id, "dropped", self.now()).await?;
+            tx.commit().await?;
+        }
         let mut sent = 0;
-        for (a, act, t) in due {
+        for (a, t) in due {
             let now = self.now();
             let mut tx = self.store.begin().await?;
-            if !tx.settle_ticket_alert(a.ticket_id, act, now).await? || act == "dropped" {
+            if !tx.settle_ticket_alert(a.ticket_id, "sent", now).await? {
                 tx.commit().await?;
                 continue;
             }

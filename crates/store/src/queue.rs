@@ -16,6 +16,17 @@ const TICKET_SELECT: &str = "SELECT t.id, t.mpp_id, t.provider_id, t.service_id,
     JOIN providers p ON p.id = t.provider_id
     LEFT JOIN counters k ON k.id = t.counter_id";
 
+/// The tickets waiting ahead of one in its queue (prefix, local day), counted as the
+/// ticket's page, its estimate and its turn-near message all count them. The arguments
+/// are SQL expressions for its MPP, day, prefix, queue key and id.
+pub(crate) fn ahead_of([mpp, day, prefix, key, id]: [&str; 5]) -> String {
+    format!(
+        "(SELECT COUNT(*) FROM tickets w
+          WHERE w.mpp_id = {mpp} AND w.day = {day} AND w.prefix = {prefix} AND w.status = 'waiting'
+            AND (w.queue_key < {key} OR (w.queue_key = {key} AND w.id < {id})))"
+    )
+}
+
 /// Which waiting tickets a counter may call: its own services (or, when none are
 /// listed, its provider's), not targeted at another counter, issued today.
 const CALLABLE: &str = "t.mpp_id = $1 AND t.day = $2 AND t.status = 'waiting'
@@ -374,25 +385,24 @@ impl Tx {
     /// For a waiting ticket: the tickets of its queue (prefix) called before it,
     /// and the open counters that call its service.
     pub async fn queue_position(&mut self, t: &TicketRow) -> Result<(i64, i64)> {
-        Ok(on_conn!(self, |c| {
-            sqlx::query_as(
-            "SELECT
-                (SELECT COUNT(*) FROM tickets
-                  WHERE mpp_id = $1 AND prefix = $3 AND day = $2 AND status = 'waiting'
-                    AND (queue_key < $4 OR (queue_key = $4 AND id < $5))) AS ahead,
+        let sql = sqlx::AssertSqlSafe(format!(
+            "SELECT {} AS ahead,
                 (SELECT COUNT(*) FROM counters k WHERE k.state = 'open' AND k.active AND k.provider_id = $7
                    AND (EXISTS (SELECT 1 FROM counter_services cs WHERE cs.counter_id = k.id AND cs.service_id = $6)
-                        OR NOT EXISTS (SELECT 1 FROM counter_services cs WHERE cs.counter_id = k.id))) AS open_counters"
-        )
-        .bind(t.mpp_id)
-        .bind(t.day)
-        .bind(&t.prefix)
-        .bind(t.queue_key)
-        .bind(t.id)
-        .bind(t.service_id)
-        .bind(t.provider_id)
-        .fetch_one(c)
-        .await
+                        OR NOT EXISTS (SELECT 1 FROM counter_services cs WHERE cs.counter_id = k.id))) AS open_counters",
+            ahead_of(["$1", "$2", "$3", "$4", "$5"])
+        ));
+        Ok(on_conn!(self, |c| {
+            sqlx::query_as(sql)
+                .bind(t.mpp_id)
+                .bind(t.day)
+                .bind(&t.prefix)
+                .bind(t.queue_key)
+                .bind(t.id)
+                .bind(t.service_id)
+                .bind(t.provider_id)
+                .fetch_one(c)
+                .await
         })?)
     }
 

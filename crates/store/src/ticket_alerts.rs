@@ -78,19 +78,15 @@ impl Tx {
 
     /// Alerts not yet sent, each with its ticket's state and the people ahead of it.
     pub async fn pending_ticket_alerts(&mut self, limit: i64) -> Result<Vec<PendingAlertRow>> {
-        Ok(on_conn!(self, |c| sqlx::query_as(
-            "SELECT a.ticket_id, a.mpp_id, a.phone_sealed, a.phone_masked, t.status AS ticket_status,
-                    (SELECT COUNT(*) FROM tickets w
-                      WHERE w.mpp_id = t.mpp_id AND w.prefix = t.prefix AND w.day = t.day AND w.status = 'waiting'
-                        AND (w.queue_key < t.queue_key OR (w.queue_key = t.queue_key AND w.id < t.id))) AS ahead
+        let sql = sqlx::AssertSqlSafe(format!(
+            "SELECT a.ticket_id, a.mpp_id, a.phone_sealed, a.phone_masked, t.status AS ticket_status, {} AS ahead
              FROM ticket_alerts a JOIN tickets t ON t.id = a.ticket_id
              WHERE a.status = 'pending'
              ORDER BY a.ticket_id
-             LIMIT $1"
-        )
-        .bind(limit)
-        .fetch_all(c)
-        .await)?)
+             LIMIT $1",
+            crate::queue::ahead_of(["t.mpp_id", "t.day", "t.prefix", "t.queue_key", "t.id"])
+        ));
+        Ok(on_conn!(self, |c| sqlx::query_as(sql).bind(limit).fetch_all(c).await)?)
     }
 
     /// Settle a pending alert as `sent` or `dropped`, once: false if another worker

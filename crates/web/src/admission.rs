@@ -18,6 +18,8 @@ const PASS_FOR: u64 = 600;
 
 pub struct Admission {
     inflight: Arc<Semaphore>,
+    /// The semaphore's size: bookings processed at once at most.
+    max_inflight: usize,
     /// Places in line let in ahead of what has been served: admitted visitors
     /// take a moment to come back, and the cap still guards the server.
     window: u64,
@@ -82,6 +84,7 @@ impl Admission {
     pub fn new(max_inflight: usize, rate_per_second: f64, queue_wait: Duration) -> Admission {
         Admission {
             inflight: Arc::new(Semaphore::new(max_inflight.max(1))),
+            max_inflight: max_inflight.max(1),
             window: 4 * max_inflight.max(1) as u64,
             queue_wait,
             room: Mutex::new(Room::default()),
@@ -118,7 +121,7 @@ impl Admission {
     /// For operators: bookings being processed now, visitors waiting in the room
     /// (joined but not let in yet), and bookings finished since start.
     pub fn stats(&self) -> (u64, u64, u64) {
-        let inflight = (self.window / 4).saturating_sub(self.inflight.available_permits() as u64);
+        let inflight = self.max_inflight.saturating_sub(self.inflight.available_permits()) as u64;
         let waiting = if self.room_active() {
             let r = self.lock();
             r.next.saturating_sub(self.admitted(&r))

@@ -6,7 +6,7 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
 /// Bumped when an asset changes, so browsers refetch despite long caching.
-pub const VERSION: &str = "23";
+pub const VERSION: &str = "24";
 
 macro_rules! files {
     ($($name:literal => $ty:literal),+ $(,)?) => {

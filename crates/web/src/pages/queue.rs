@@ -5,12 +5,11 @@
 use askama::Template;
 use axum::Form;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Redirect};
 use qrcode::QrCode;
 use qrcode::render::svg;
 use satuatap_domain::queue::PriorityGroup;
-use satuatap_service::Error;
 use satuatap_service::catalog::SearchQuery;
 use satuatap_service::ticket_alerts::{TicketAlertInput, TicketAlertView};
 use satuatap_store::{CounterRow, MppRow};
@@ -329,14 +328,14 @@ async fn ticket_page(
     refused: Option<(String, String)>,
 ) -> PageResult {
     let t = s.app.ticket_by_token(token).await.web(c)?;
-    let alert = if print { None } else { s.app.ticket_alert(token).await.ok() };
+    let m = s.app.mpp(t.mpp_id).await.web(c)?;
+    let alert = if print { None } else { s.app.ticket_alert_of(t.id, &m).await.ok() };
     let alert_open =
         alert.as_ref().is_some_and(|a| a.ahead_at > 0) && t.status == satuatap_domain::queue::TicketStatus::Waiting;
     let (alert_phone, alert_error) = match refused {
         Some((phone, why)) => (phone, Some(why)),
         None => (String::new(), None),
     };
-    let m = s.app.mpp(t.mpp_id).await.web(c)?;
     let lang = c.lang;
     let live = t.status != satuatap_domain::queue::TicketStatus::Done;
     let answered = match (print || live, t.outcome.as_deref()) {
@@ -387,17 +386,13 @@ pub async fn ticket_alert(
     };
     match done {
         Ok(_) => Ok(Redirect::to(&format!("/tiket/{token}#kabari")).into_response()),
-        Err(e @ (Error::Invalid(_) | Error::Refused { .. })) => {
-            let status =
-                if matches!(e, Error::Invalid(_)) { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::CONFLICT };
-            let why = match &e {
-                Error::Invalid(errs) => errs.iter().map(|x| c.lang.field_error(x)).collect::<Vec<_>>().join(" "),
-                _ => crate::error::message_of(c.lang, &e),
-            };
+        Err(e) => {
+            let (errors, status) = super::FormErrors::of(c.lang, e)?;
+            // The form has one field: its problem, or the refusal, is said beside it.
+            let why = errors.get("phone").map(str::to_string).or(errors.general).unwrap_or_default();
             let page = ticket_page(&s, &c, &token, false, "58", Some((f.phone, why))).await?;
             Ok((status, page).into_response())
         }
-        Err(e) => Err(WebError::In(c.lang, e)),
     }
 }
 
